@@ -1,0 +1,52 @@
+# Thin wrapper: every target creates the virtual environment from the lock when
+# needed, then calls the task of the same name in tasks.py.
+PY ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+INVOKE := $(VENV)/bin/invoke
+
+.DEFAULT_GOAL := help
+.PHONY: help html clean regenerate serve devserver publish github test lint format lock venv
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+# Rebuilt whenever the lock changes, so `git pull` followed by any target is enough.
+$(STAMP): requirements.lock
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create the virtual environment from requirements.lock
+
+html: $(STAMP) ## Build the local preview into output/
+	$(INVOKE) build
+
+clean: $(STAMP) ## Remove output/ and caches
+	$(INVOKE) clean
+
+regenerate: $(STAMP) ## Rebuild output/ on every save
+	$(INVOKE) regenerate
+
+serve: $(STAMP) ## Build, serve http://127.0.0.1:8000/ and reload on every save
+	$(INVOKE) livereload
+
+devserver: serve ## Same as serve
+
+publish: $(STAMP) ## Build the production site into output/
+	$(INVOKE) publish
+
+github: $(STAMP) ## Publish and push output/ to the gh-pages branch
+	$(INVOKE) gh-pages
+
+test: $(STAMP) ## Run the whole test suite
+	$(INVOKE) test
+
+lint: $(STAMP) ## Check Python style
+	$(INVOKE) lint
+
+format: $(STAMP) ## Reformat Python code
+	$(INVOKE) format
+
+lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml
+	$(INVOKE) lock

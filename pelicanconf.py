@@ -1,0 +1,161 @@
+"""Development settings: what `make html` and `make serve` build.
+
+`publishconf.py` imports everything here and overrides only what production
+needs. Every setting is also a template global (Pelican puts the settings into
+the template context), which is how the theme partials read them.
+
+Settings marked "TO FILL IN" are facts only the clinic can give. They hold
+obvious placeholders until then; never replace them with a guess.
+"""
+
+# --- Site -------------------------------------------------------------------
+SITENAME = "Nushama Blog"
+SITE_DESCRIPTION = (
+    "Articles from Nushama about ketamine therapy and mental health, "
+    "written for patients and the people who care for them."
+)
+# Byline used when an article names no author. A team, not an invented person.
+AUTHOR = "Editorial team"
+SITEURL = ""  # root-relative links for the local preview; publishconf sets it
+DEFAULT_LANG = "en"
+# TO FILL IN: the clinic's own time zone (tz database name). UTC until then.
+TIMEZONE = "UTC"
+DEFAULT_DATE_FORMAT = "%B %-d, %Y"
+
+# --- The clinic (call to action, footer) ---------------------------------------
+CLINIC_NAME = "Nushama"
+# TO FILL IN: the clinic's real contact page. The reserved `.example` domain
+# makes the placeholder obvious and can never reach a real site.
+CLINIC_CONTACT_URL = "https://clinic.example/contact"
+
+# Call to action closing every article (theme/templates/partials/cta.html).
+# The wording is the clinic's own, from its original article.
+CTA_HEADING = "Discover What Psychedelic Medicine Can Do for You"
+CTA_TEXT = (
+    "To transcend depression, anxiety, alcohol use disorders, and trauma-induced "
+    "mood disorders, Nushama offers IV ketamine for an ego-dissolving psychedelic "
+    "experience. A holistic path of mindful intention setting, ketamine journeys, "
+    "and thoughtful integration in safe, healing-focused settings empower members "
+    "to reset and reconnect."
+)
+CTA_BLOG_LABEL = "Explore Our Blog"
+CTA_CONTACT_LABEL = "Contact Nushama"
+
+# Crisis resources in the footer of every page, linked from the header
+# (partials/crisis_resources.html). United States services; a clinic elsewhere
+# replaces them with its own country's.
+CRISIS_HEADING = "If you are in crisis"
+CRISIS_RESOURCES = (
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "action": "Call or text 988, or chat at 988lifeline.org",
+        "href": "tel:988",
+    },
+    {
+        "name": "Emergency services",
+        "action": "Call 911 if you or someone else is in immediate danger",
+        "href": "tel:911",
+    },
+)
+
+# --- Paths ------------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+# Content folders carry a README.md for writers; it is guidance, not a page.
+IGNORE_FILES = [".#*", "README.md"]
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/robots.txt": {"path": "robots.txt"},
+}
+
+# --- URLs -------------------------------------------------------------------
+# Clean, directory-style URLs. Every *_URL ends in "/" and its *_SAVE_AS in
+# "/index.html", so the same output works on any static host.
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+# Per-year/month archives are not part of the theme.
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+
+# "404" renders theme/templates/404.html to /404.html, which hosts serve for
+# missing paths.
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+
+# --- Pagination ---------------------------------------------------------------
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+# Directory patterns: the default "{name}{number}" lets tag "a1" page 3 collide
+# with tag "a13" (getpelican/pelican#2754, #2806).
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# --- Feeds ------------------------------------------------------------------
+# None in the local preview; publishconf.py turns the site-wide feeds on.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- Typography -------------------------------------------------------------
+# Typogrify also rewrites titles and summaries into HTML (getpelican/pelican#1930):
+# templates therefore print `|striptags` wherever plain text is required.
+TYPOGRIFY = True
+TYPOGRIFY_DASHES = "oldschool"  # "--" en dash, "---" em dash
+
+# --- Theme ------------------------------------------------------------------
+THEME = "theme"
+# Search engines should not index a local or preview build; publishconf flips it.
+SITE_NOINDEX = True
+
+# --- Plugins ----------------------------------------------------------------
+# Listed explicitly: an unset PLUGINS loads every installed pelican.plugins.*
+# package, so installing one could silently change the build.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["testimonials"]
+
+# Testimonials (plugins/testimonials). Paths are relative to PATH.
+TESTIMONIALS_PATH = "testimonials"
+TESTIMONIALS_URL = "testimonials/"
+TESTIMONIALS_SAVE_AS = "testimonials/index.html"
+# Shown beside every testimonial. Seed testimonials come from an informal,
+# anecdotal survey (see the PTSD article); the text must stay true to that.
+TESTIMONIALS_DISCLOSURE = (
+    "Individual results vary. This account comes from an informal, anecdotal "
+    "survey of patients. It is not a clinical study and does not predict how "
+    "treatment will work for you."
+)
+# False here so writers can preview a testimonial whose consent is still being
+# collected (it shows a "consent not recorded" badge). publishconf.py sets True:
+# the publish build refuses any testimonial without valid recorded consent.
+TESTIMONIALS_REQUIRE_CONSENT = False
+
+# --- Build ------------------------------------------------------------------
+# Local builds start clean too, so a renamed article leaves no stale page behind.
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False

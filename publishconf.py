@@ -1,0 +1,31 @@
+"""Production settings: `make publish` and CI. Only overrides of pelicanconf.py."""
+
+import os
+from pathlib import Path
+import sys
+
+# Pelican loads this file by path; make its sibling pelicanconf importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pelicanconf import *
+
+# Where the site is served from, without a trailing slash. Previews and other
+# hosts set SITEURL in the environment; the default is the clinic's site.
+# TO FILL IN: the clinic's real blog address.
+SITEURL = os.environ.get("SITEURL", "https://blog.clinic.example").rstrip("/")
+RELATIVE_URLS = False
+SITE_NOINDEX = os.environ.get("SITE_NOINDEX", "") == "1"
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+
+# Drafts and future-dated articles stay private until their time has come.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+WITH_FUTURE_DATES = False
+
+DELETE_OUTPUT_DIRECTORY = True
+
+# Refuse to publish a testimonial without valid recorded consent.
+TESTIMONIALS_REQUIRE_CONSENT = True

@@ -1,0 +1,196 @@
+"""The one command surface of the blog: the Makefile and CI call these tasks.
+
+Every build runs Pelican with `--fatal warnings` into a staging folder and only
+then replaces the output folder, so a failed build leaves the last good site
+in place (the preview keeps working while a writer fixes an error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shlex
+import shutil
+import subprocess
+import sys
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+CONFIG = {
+    "content": ROOT / "content",
+    "output": ROOT / "output",
+    "dev_settings": ROOT / "pelicanconf.py",
+    "publish_settings": ROOT / "publishconf.py",
+    "host": "127.0.0.1",
+    "port": 8000,
+    # What the live-reload server watches: every input of the build.
+    "watched": ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py"),
+    "ghp_branch": "gh-pages",
+    "lock": ROOT / "requirements.lock",
+}
+BIN = Path(sys.executable).parent
+
+
+def _pelican_command(settings: Path, output: Path) -> list[str]:
+    return [
+        str(BIN / "pelican"),
+        str(CONFIG["content"]),
+        "--settings",
+        str(settings),
+        "--output",
+        str(output),
+        "--fatal",
+        "warnings",
+    ]
+
+
+def build_site(settings: Path, output: Path | None = None) -> bool:
+    """Build into a staging folder, then swap it into `output`; True on success.
+
+    On failure Pelican's messages have been printed and `output` is untouched.
+    """
+    output = output or CONFIG["output"]
+    staging = output.with_name(f".{output.name}-staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    result = subprocess.run(_pelican_command(settings, staging), check=False)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    previous = output.with_name(f".{output.name}-previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        output.rename(previous)
+    staging.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+    return True
+
+
+def _build_or_exit(settings: Path) -> None:
+    if not build_site(settings):
+        raise Exit(
+            "Build failed: nothing was published; the previous output/ is unchanged. "
+            "Fix the problems listed above and run the command again.",
+            code=1,
+        )
+
+
+@task
+def clean(c):
+    """Remove generated files (output, caches)."""
+    for path in (CONFIG["output"], ROOT / "cache", ROOT / ".output-staging"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the local preview site into output/ (pelicanconf.py)."""
+    _build_or_exit(CONFIG["dev_settings"])
+
+
+@task
+def rebuild(c):
+    """Clean, then build the local preview."""
+    clean(c)
+    build(c)
+
+
+@task
+def publish(c):
+    """Build the production site into output/ (publishconf.py)."""
+    _build_or_exit(CONFIG["publish_settings"])
+
+
+@task
+def serve(c):
+    """Serve output/ as it is at http://127.0.0.1:8000/ (no rebuild)."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = partial(SimpleHTTPRequestHandler, directory=str(CONFIG["output"]))
+    with ThreadingHTTPServer((CONFIG["host"], CONFIG["port"]), handler) as server:
+        sys.stderr.write(f"Serving output/ at http://{CONFIG['host']}:{CONFIG['port']}/\n")
+        server.serve_forever()
+
+
+def _rebuild_on_change() -> None:
+    if build_site(CONFIG["dev_settings"]):
+        sys.stderr.write("Rebuilt; the browser reloads.\n")
+    else:
+        sys.stderr.write("Build failed; the browser keeps the last good site.\n")
+
+
+@task
+def livereload(c):
+    """Build, serve at http://127.0.0.1:8000/ and rebuild and reload on every save."""
+    from livereload import Server
+
+    build_site(CONFIG["dev_settings"])
+    server = Server()
+    for path in CONFIG["watched"]:
+        # Directories are watched recursively: Markdown, YAML, images, templates,
+        # CSS and plugin code all trigger a rebuild.
+        server.watch(str(ROOT / path), _rebuild_on_change)
+    server.serve(
+        host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]),
+        open_url_delay=None,
+    )
+
+
+@task
+def regenerate(c):
+    """Rebuild output/ on every save, without serving it."""
+    from livereload.watcher import get_watcher_class
+
+    build_site(CONFIG["dev_settings"])
+    watcher = get_watcher_class()()
+    for path in CONFIG["watched"]:
+        watcher.watch(str(ROOT / path), _rebuild_on_change)
+    watcher.start(None)
+    sys.stderr.write("Watching for changes; Ctrl+C stops.\n")
+    import time
+
+    while True:
+        watcher.examine()
+        time.sleep(0.5)
+
+
+@task
+def gh_pages(c):
+    """Publish, then commit output/ to the gh-pages branch and push it to origin."""
+    publish(c)
+    # -n writes .nojekyll so GitHub Pages serves folders that start with "_".
+    c.run(
+        f"{shlex.quote(str(BIN / 'ghp-import'))} -n -p -f "
+        f"-b {CONFIG['ghp_branch']} -m 'Publish site' {shlex.quote(str(CONFIG['output']))}"
+    )
+
+
+@task
+def lint(c):
+    """Check Python style and formatting with ruff."""
+    c.run(f"{BIN / 'ruff'} check .")
+    c.run(f"{BIN / 'ruff'} format --check .")
+
+
+@task
+def format(c):  # noqa: A001 - the task is called `invoke format`
+    """Reformat Python code and fix what ruff can fix."""
+    c.run(f"{BIN / 'ruff'} check --fix .")
+    c.run(f"{BIN / 'ruff'} format .")
+
+
+@task(help={"pytest_args": "Extra arguments for pytest, e.g. '-k testimonials'"})
+def test(c, pytest_args=""):
+    """Run the whole suite: lint, then pytest."""
+    lint(c)
+    c.run(f"{BIN / 'python'} -m pytest {pytest_args}")
+
+
+@task
+def lock(c):
+    """Re-resolve requirements.lock from pyproject.toml (exact versions, hashes)."""
+    c.run(
+        f"{BIN / 'pip-compile'} --quiet --extra dev --generate-hashes --allow-unsafe "
+        "--strip-extras --no-emit-find-links --no-emit-index-url "
+        f"-o {CONFIG['lock']} pyproject.toml"
+    )
