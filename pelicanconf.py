@@ -72,6 +72,8 @@ EXTRA_PATH_METADATA = {
 # --- URLs -------------------------------------------------------------------
 # Clean, directory-style URLs. Every *_URL ends in "/" and its *_SAVE_AS in
 # "/index.html", so the same output works on any static host.
+INDEX_URL = ""  # the home page is "/", never "/index.html"
+INDEX_SAVE_AS = "index.html"
 ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"
 DRAFT_URL = "drafts/{slug}/"
@@ -137,7 +139,7 @@ SITE_NOINDEX = True
 # Listed explicitly: an unset PLUGINS loads every installed pelican.plugins.*
 # package, so installing one could silently change the build.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["testimonials"]
+PLUGINS = ["theme_filters", "testimonials"]
 
 # Testimonials (plugins/testimonials). Paths are relative to PATH.
 TESTIMONIALS_PATH = "testimonials"

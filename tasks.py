@@ -7,13 +7,18 @@ in place (the preview keeps working while a writer fixes an error).
 
 from __future__ import annotations
 
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 import shlex
 import shutil
 import subprocess
 import sys
+import time
 
 from invoke import Exit, task
+from livereload import Server
+from livereload.watcher import get_watcher_class
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -103,12 +108,11 @@ def publish(c):
 @task
 def serve(c):
     """Serve output/ as it is at http://127.0.0.1:8000/ (no rebuild)."""
-    from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     handler = partial(SimpleHTTPRequestHandler, directory=str(CONFIG["output"]))
     with ThreadingHTTPServer((CONFIG["host"], CONFIG["port"]), handler) as server:
-        sys.stderr.write(f"Serving output/ at http://{CONFIG['host']}:{CONFIG['port']}/\n")
+        sys.stderr.write(
+            f"Serving output/ at http://{CONFIG['host']}:{CONFIG['port']}/\n"
+        )
         server.serve_forever()
 
 
@@ -122,8 +126,6 @@ def _rebuild_on_change() -> None:
 @task
 def livereload(c):
     """Build, serve at http://127.0.0.1:8000/ and rebuild and reload on every save."""
-    from livereload import Server
-
     build_site(CONFIG["dev_settings"])
     server = Server()
     for path in CONFIG["watched"]:
@@ -131,7 +133,9 @@ def livereload(c):
         # CSS and plugin code all trigger a rebuild.
         server.watch(str(ROOT / path), _rebuild_on_change)
     server.serve(
-        host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]),
+        host=CONFIG["host"],
+        port=CONFIG["port"],
+        root=str(CONFIG["output"]),
         open_url_delay=None,
     )
 
@@ -139,15 +143,12 @@ def livereload(c):
 @task
 def regenerate(c):
     """Rebuild output/ on every save, without serving it."""
-    from livereload.watcher import get_watcher_class
-
     build_site(CONFIG["dev_settings"])
     watcher = get_watcher_class()()
     for path in CONFIG["watched"]:
         watcher.watch(str(ROOT / path), _rebuild_on_change)
     watcher.start(None)
     sys.stderr.write("Watching for changes; Ctrl+C stops.\n")
-    import time
 
     while True:
         watcher.examine()
@@ -159,10 +160,9 @@ def gh_pages(c):
     """Publish, then commit output/ to the gh-pages branch and push it to origin."""
     publish(c)
     # -n writes .nojekyll so GitHub Pages serves folders that start with "_".
-    c.run(
-        f"{shlex.quote(str(BIN / 'ghp-import'))} -n -p -f "
-        f"-b {CONFIG['ghp_branch']} -m 'Publish site' {shlex.quote(str(CONFIG['output']))}"
-    )
+    ghp_import = shlex.quote(str(BIN / "ghp-import"))
+    output = shlex.quote(str(CONFIG["output"]))
+    c.run(f"{ghp_import} -n -p -f -b {CONFIG['ghp_branch']} -m 'Publish site' {output}")
 
 
 @task
@@ -173,7 +173,7 @@ def lint(c):
 
 
 @task
-def format(c):  # noqa: A001 - the task is called `invoke format`
+def format(c):
     """Reformat Python code and fix what ruff can fix."""
     c.run(f"{BIN / 'ruff'} check --fix .")
     c.run(f"{BIN / 'ruff'} format .")

@@ -11,7 +11,8 @@ problem of a file at once, each naming file, line and field.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
-import datetime
+import datetime as dt
+import difflib
 from pathlib import Path
 import re
 import types
@@ -24,9 +25,9 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CONSENT_SCOPES = ("website", "social", "email")
 
 
-def _doc(text: str, **kwargs: Any) -> Any:
-    """Declare a dataclass field with its meaning attached."""
-    return field(metadata={"doc": text}, **kwargs)
+def _doc(text: str, *, fix: str = "", **kwargs: Any) -> Any:
+    """Declare a dataclass field with its meaning, and how to add it if missing."""
+    return field(metadata={"doc": text, "fix": fix}, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -71,21 +72,21 @@ class Consent:
         "Identifier of the signed authorization in the clinic's records.",
         default=None,
     )
-    date: datetime.date | None = _doc(
+    date: dt.date | None = _doc(
         "Date the authorization was signed (YYYY-MM-DD).", default=None
     )
     scope: tuple[Literal["website", "social", "email"], ...] = _doc(
         "Where the patient allowed the testimonial to appear.", default=()
     )
-    expires: datetime.date | None = _doc(
+    expires: dt.date | None = _doc(
         "Date the authorization ends, if it has one (YYYY-MM-DD).", default=None
     )
-    revoked: datetime.date | None = _doc(
+    revoked: dt.date | None = _doc(
         "Date the patient revoked the authorization in writing, if they did.",
         default=None,
     )
 
-    def publication_blocker(self, today: datetime.date) -> str | None:
+    def publication_blocker(self, today: dt.date) -> str | None:
         """Say why this consent does not allow web publication today, or None."""
         if self.status != "obtained":
             return (
@@ -119,7 +120,11 @@ class Testimonial:
     place: str = _doc("Where the patient lives, as they agreed to show it.")
     condition: str = _doc("The condition the patient was treated for.")
     quote: str = _doc("The patient's words, exactly as given, without quote marks.")
-    consent: Consent = _doc("The recorded consent (see Consent).")
+    consent: Consent = _doc(
+        "The recorded consent (see Consent).",
+        fix="every testimonial needs a `consent:` block with status, record, date "
+        "and scope (see content/testimonials/README.md)",
+    )
     source: str = field(default="", compare=False)
     consent_blocker: str | None = field(default=None, compare=False)
 
@@ -169,7 +174,16 @@ def _construct_line_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Line
     return mapping
 
 
+def _construct_timestamp_as_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # PyYAML turns 2025-02-30 into a crash (ValueError) rather than an error
+    # with a line; keep dates as text and let the schema check them.
+    return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d.*")
 
 
 class _Reporter:
@@ -193,7 +207,7 @@ def _type_name(annotation: Any) -> str:
         return "one of " + ", ".join(repr(v) for v in typing.get_args(annotation))
     if origin is tuple:
         return f"a list of {_type_name(typing.get_args(annotation)[0])}s"
-    if annotation is datetime.date:
+    if annotation is dt.date:
         return "a date written YYYY-MM-DD"
     if annotation is str:
         return "text"
@@ -205,7 +219,9 @@ def _type_name(annotation: Any) -> str:
 _NOT_VALID = object()
 
 
-def _coerce(value: Any, annotation: Any, name: str, line: int | None, report: _Reporter) -> Any:
+def _coerce(
+    value: Any, annotation: Any, name: str, line: int | None, report: _Reporter
+) -> Any:
     """Return `value` as `annotation`, or report a problem and return _NOT_VALID."""
     origin = typing.get_origin(annotation)
     if origin in (Union, types.UnionType):
@@ -217,7 +233,9 @@ def _coerce(value: Any, annotation: Any, name: str, line: int | None, report: _R
         allowed = typing.get_args(annotation)
         if value in allowed:
             return value
-        report.add(line, name, f"{value!r} is not allowed; use {_type_name(annotation)}")
+        report.add(
+            line, name, f"{value!r} is not allowed; use {_type_name(annotation)}"
+        )
         return _NOT_VALID
     if origin is tuple:
         if not isinstance(value, list):
@@ -228,7 +246,7 @@ def _coerce(value: Any, annotation: Any, name: str, line: int | None, report: _R
         if _NOT_VALID in items:
             return _NOT_VALID
         return tuple(items)
-    if annotation is datetime.date:
+    if annotation is dt.date:
         return _coerce_date(value, name, line, report)
     if annotation is str:
         if isinstance(value, str) and value.strip():
@@ -244,27 +262,27 @@ def _coerce(value: Any, annotation: Any, name: str, line: int | None, report: _R
 
 
 def _coerce_date(value: Any, name: str, line: int | None, report: _Reporter) -> Any:
-    # YAML turns an unquoted 2024-03-02 into a date and 2024-03-02 10:00 into a
-    # datetime; a quoted "2024-03-02" stays text. Accept the first and the last.
-    if isinstance(value, datetime.datetime):
-        report.add(line, name, f"expected a date without a time (YYYY-MM-DD), got {value}")
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and DATE_TIME_TEXT.fullmatch(text):
+        report.add(
+            line, name, f"expected a date without a time (YYYY-MM-DD), got {text}"
+        )
         return _NOT_VALID
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
+    if isinstance(text, str) and DATE_TEXT.fullmatch(text):
         try:
-            return datetime.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
             pass
     report.add(line, name, f"{value!r} is not a valid date; write it as YYYY-MM-DD")
     return _NOT_VALID
 
 
-def _parse_record(cls: type, value: Any, prefix: str, line: int | None, report: _Reporter) -> Any:
+def _parse_record(
+    cls: type, value: Any, prefix: str, line: int | None, report: _Reporter
+) -> Any:
     """Build `cls` from a mapping, reporting missing, unknown and ill-typed fields."""
     if not isinstance(value, dict):
-        where = f"{prefix} " if prefix else ""
-        report.add(line, prefix, f"{where}must be {_type_name(cls)}, got {value!r}".strip())
+        report.add(line, prefix, f"must be {_type_name(cls)}, got {value!r}")
         return _NOT_VALID
     key_lines = value.key_lines if isinstance(value, LineMapping) else {}
     own_line = value.line if isinstance(value, LineMapping) else line
@@ -274,21 +292,26 @@ def _parse_record(cls: type, value: Any, prefix: str, line: int | None, report: 
     before = len(report.problems)
     for key in value:
         if key not in declared_names:
-            known = ", ".join(sorted(declared_names))
             report.add(
                 key_lines.get(key, own_line),
                 _join(prefix, str(key)),
-                f"unknown field; the fields are: {known}",
+                _unknown_field_message(str(key), declared_names),
             )
     kwargs = {}
     for spec in declared:
         name = _join(prefix, spec.name)
         if spec.name not in value:
             if spec.default is MISSING and spec.default_factory is MISSING:
-                report.add(own_line, name, "missing required field")
+                # A missing key has no line; point at its parent key, if any.
+                fix = spec.metadata.get("fix") or f"add `{spec.name}: …`"
+                report.add(line, name, f"missing required field; {fix}")
             continue
         coerced = _coerce(
-            value[spec.name], hints[spec.name], name, key_lines.get(spec.name, own_line), report
+            value[spec.name],
+            hints[spec.name],
+            name,
+            key_lines.get(spec.name, own_line),
+            report,
         )
         if coerced is not _NOT_VALID:
             kwargs[spec.name] = coerced
@@ -297,26 +320,33 @@ def _parse_record(cls: type, value: Any, prefix: str, line: int | None, report: 
     return cls(**kwargs)
 
 
+def _unknown_field_message(key: str, declared: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(declared), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown field; {hint}the fields are: {', '.join(sorted(declared))}"
+
+
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def _check_consent(consent: Consent, mapping: Any, report: _Reporter) -> None:
+def _check_consent(
+    consent: Consent, mapping: Any, consent_line: int | None, report: _Reporter
+) -> None:
     """Apply the rules that tie consent fields together."""
     lines = mapping.key_lines if isinstance(mapping, LineMapping) else {}
-    own_line = mapping.line if isinstance(mapping, LineMapping) else None
     if consent.status == "obtained":
         for needed in ("record", "date"):
             if getattr(consent, needed) is None:
                 report.add(
-                    own_line,
+                    consent_line,
                     f"consent.{needed}",
                     "required when status is 'obtained': a consent record "
                     "needs its form's identifier and the date it was signed",
                 )
         if not consent.scope:
             report.add(
-                own_line,
+                consent_line,
                 "consent.scope",
                 "required when status is 'obtained': list where the patient "
                 f"allowed the testimonial to appear ({', '.join(CONSENT_SCOPES)})",
@@ -325,14 +355,16 @@ def _check_consent(consent: Consent, mapping: Any, report: _Reporter) -> None:
         later_date = getattr(consent, later)
         if consent.date and later_date and later_date < consent.date:
             report.add(
-                lines.get(later, own_line),
+                lines.get(later, consent_line),
                 f"consent.{later}",
                 f"{later_date.isoformat()} is before the signing date "
                 f"{consent.date.isoformat()}",
             )
 
 
-def parse_testimonial(mapping: Any, source: str) -> tuple[Testimonial | None, list[Problem]]:
+def parse_testimonial(
+    mapping: Any, source: str
+) -> tuple[Testimonial | None, list[Problem]]:
     """Validate one parsed YAML document; return the record (or None) and problems."""
     report = _Reporter(source)
     if not isinstance(mapping, dict):
@@ -346,20 +378,25 @@ def parse_testimonial(mapping: Any, source: str) -> tuple[Testimonial | None, li
     record = _parse_record(Testimonial, mapping, "", None, report)
     if record is _NOT_VALID:
         return None, report.problems
+    top_lines = mapping.key_lines if isinstance(mapping, LineMapping) else {}
     if not ID_PATTERN.fullmatch(record.id):
         report.add(
-            mapping.key_lines.get("id") if isinstance(mapping, LineMapping) else None,
+            top_lines.get("id"),
             "id",
             f"{record.id!r} is not a valid id; use lowercase letters, digits and "
             "hyphens, e.g. 'john-hancock-park'",
         )
-    _check_consent(record.consent, mapping.get("consent"), report)
+    _check_consent(
+        record.consent, mapping.get("consent"), top_lines.get("consent"), report
+    )
     if report.problems:
         return None, report.problems
     return record, report.problems
 
 
-def load_testimonial_file(path: Path, source: str) -> tuple[Testimonial | None, list[Problem]]:
+def load_testimonial_file(
+    path: Path, source: str
+) -> tuple[Testimonial | None, list[Problem]]:
     """Read and validate one YAML file; `source` is the path shown in messages."""
     report = _Reporter(source)
     try:
@@ -368,15 +405,17 @@ def load_testimonial_file(path: Path, source: str) -> tuple[Testimonial | None, 
         report.add(None, "", f"is not UTF-8 text ({error.reason}); save it as UTF-8")
         return None, report.problems
     try:
-        mapping = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        mapping = yaml.load(text, Loader=_LineLoader)
     except DuplicateKeyError as error:
         report.add(error.line, str(error.key), "appears twice; keep one")
         return None, report.problems
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # "while scanning a quoted scalar" points where the bad value starts,
+        # which is where the writer has to look; the problem mark may be EOF.
+        mark = error.context_mark or error.problem_mark
         line = mark.line + 1 if mark else None
-        problem = error.problem or str(error)
-        report.add(line, "", f"invalid YAML: {problem}; check indentation and quotes")
+        what = ", ".join(part for part in (error.context, error.problem) if part)
+        report.add(line, "", f"invalid YAML: {what}; check indentation and quotes")
         return None, report.problems
     except yaml.YAMLError as error:
         report.add(None, "", f"invalid YAML: {error}")

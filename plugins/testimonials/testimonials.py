@@ -16,7 +16,7 @@ ContentError, so the build stops before anything is written.
 from __future__ import annotations
 
 import dataclasses
-import datetime
+import datetime as dt
 import logging
 from pathlib import Path
 import re
@@ -125,7 +125,7 @@ class TestimonialsGenerator(Generator):
         With TESTIMONIALS_REQUIRE_CONSENT each such testimonial is a problem;
         otherwise (local previews) it is kept and the theme shows a badge.
         """
-        today = datetime.date.today()
+        today = dt.date.today()
         checked = []
         for testimonial in testimonials:
             blocker = testimonial.consent.publication_blocker(today)
@@ -139,7 +139,9 @@ class TestimonialsGenerator(Generator):
                     )
                 )
             elif blocker:
-                logger.info("testimonials: %s: preview only: %s", testimonial.source, blocker)
+                logger.info(
+                    "testimonials: %s: preview only: %s", testimonial.source, blocker
+                )
             checked.append(dataclasses.replace(testimonial, consent_blocker=blocker))
         return tuple(checked)
 
@@ -147,7 +149,9 @@ class TestimonialsGenerator(Generator):
         """Every article and page read in this run: drafts, hidden, translations."""
         return tuple(self.context["generated_content"].values())
 
-    def _attach(self, item, by_id: dict[str, Testimonial], problems: list[Problem]) -> None:
+    def _attach(
+        self, item, by_id: dict[str, Testimonial], problems: list[Problem]
+    ) -> None:
         """Resolve the item's testimonial ids and render them into its text."""
         raw = item.metadata.get("testimonials", "")
         ids = [i for i in ID_SEPARATOR.split(str(raw)) if i]

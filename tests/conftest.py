@@ -1,0 +1,43 @@
+"""Session fixtures: the fixture site and the real content, each built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support import (
+    FIXTURE_CONTENT,
+    PUBLISH_SETTINGS,
+    REAL_CONTENT,
+    Site,
+    build,
+    copy_fixture_site,
+)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Site:
+    """Build the fixture site with the development settings, two articles a page."""
+    output = tmp_path_factory.mktemp("fixture-dev")
+    return Site(build(FIXTURE_CONTENT, output, DEFAULT_PAGINATION=2))
+
+
+@pytest.fixture(scope="session")
+def fixture_publish_site(tmp_path_factory) -> Site:
+    """Build the fixture site with the publish settings."""
+    output = tmp_path_factory.mktemp("fixture-publish")
+    return Site(build(FIXTURE_CONTENT, output, PUBLISH_SETTINGS, DEFAULT_PAGINATION=2))
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Site:
+    """Build the real content/ with the development settings."""
+    output = tmp_path_factory.mktemp("real-dev")
+    return Site(build(REAL_CONTENT, output))
+
+
+@pytest.fixture
+def scratch_content(tmp_path) -> Path:
+    """Copy the fixture content privately, for a test that breaks it."""
+    return copy_fixture_site(tmp_path / "content")

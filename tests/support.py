@@ -1,0 +1,120 @@
+"""Test support: real Pelican builds of the fixture site and the real content.
+
+Builds run in-process with the project's own settings files, theme and
+plugins, into temporary folders; any Pelican WARNING or ERROR fails the build
+the way `--fatal warnings` does on the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import logging
+from pathlib import Path
+import re
+import shutil
+
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_CONTENT = FIXTURES / "site" / "content"
+BAD_FIXTURES = FIXTURES / "bad"
+REAL_CONTENT = ROOT / "content"
+PUBLISH_SITEURL = "https://example.org"
+
+
+class PelicanComplained(AssertionError):
+    """Pelican logged a warning or an error during a build that must be clean."""
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def build(
+    content: Path,
+    output: Path,
+    settings_file: Path = DEV_SETTINGS,
+    **overrides,
+) -> Path:
+    """Build `content` with a project settings file into `output`; return `output`.
+
+    Raises whatever the build raises (our plugins raise ContentError), and
+    PelicanComplained when Pelican logged a warning or an error.
+    """
+    if settings_file == PUBLISH_SETTINGS:
+        overrides = {
+            "SITEURL": PUBLISH_SITEURL,
+            "FEED_DOMAIN": PUBLISH_SITEURL,
+            **overrides,
+        }
+    settings = read_settings(
+        str(settings_file),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+            **overrides,
+        },
+    )
+    recorder = _Recorder()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(recorder)
+    try:
+        Pelican(settings).run()
+    finally:
+        root_logger.removeHandler(recorder)
+    if recorder.records:
+        messages = "\n".join(r.getMessage() for r in recorder.records)
+        raise PelicanComplained(f"Pelican logged:\n{messages}")
+    return output
+
+
+def copy_fixture_site(destination: Path) -> Path:
+    """Copy the fixture content to `destination` (to add bad files); return it."""
+    shutil.copytree(FIXTURE_CONTENT, destination)
+    return destination
+
+
+def text(node) -> str:
+    """Text of a parsed element as a reader sees it: whitespace folded.
+
+    Typogrify joins the last two words of a paragraph or title with a no-break
+    space; that is layout, not wording.
+    """
+    raw = node if isinstance(node, str) else node.get_text()
+    return re.sub(r"\s+", " ", raw.replace("\u00a0", " ")).strip()
+
+
+@dataclass(frozen=True)
+class Site:
+    """A built site: its output folder and helpers to read its pages."""
+
+    output: Path
+
+    def path(self, url_path: str) -> Path:
+        """File for a URL path such as `first-visit/` or `404.html`."""
+        target = self.output / url_path.lstrip("/")
+        return (
+            target / "index.html" if url_path.endswith("/") or not url_path else target
+        )
+
+    def soup(self, url_path: str) -> BeautifulSoup:
+        """Parse the page served at `url_path`."""
+        return BeautifulSoup(
+            self.path(url_path).read_text(encoding="utf-8"), "html.parser"
+        )
+
+    def html_files(self) -> list[Path]:
+        """Every HTML file of the site."""
+        return sorted(self.output.rglob("*.html"))
