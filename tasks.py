@@ -1,14 +1,17 @@
 """The one command surface of the blog: the Makefile and CI call these tasks.
 
-Every build runs Pelican with `--fatal warnings` into a staging folder and only
-then replaces the output folder, so a failed build leaves the last good site
-in place (the preview keeps working while a writer fixes an error).
+Every build runs Pelican with fatal warnings, in a child process, into a
+staging folder, and only then replaces the output folder: a failed build leaves
+the last good site in place (the preview keeps working while a writer fixes an
+error). Run as a script, `python tasks.py SETTINGS OUTPUT` is that child: one
+build, with content problems printed as a plain list.
 """
 
 from __future__ import annotations
 
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import logging
 from pathlib import Path
 import shlex
 import shutil
@@ -19,6 +22,9 @@ import time
 from invoke import Exit, task
 from livereload import Server
 from livereload.watcher import get_watcher_class
+from pelican import Pelican
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -37,16 +43,34 @@ BIN = Path(sys.executable).parent
 
 
 def _pelican_command(settings: Path, output: Path) -> list[str]:
-    return [
-        str(BIN / "pelican"),
-        str(CONFIG["content"]),
-        "--settings",
-        str(settings),
-        "--output",
-        str(output),
-        "--fatal",
-        "warnings",
-    ]
+    # A child process per build: edited plugin code is loaded afresh every time.
+    return [sys.executable, str(Path(__file__).resolve()), str(settings), str(output)]
+
+
+def run_pelican(settings_file: str, output: str) -> int:
+    """Build once in this process like `pelican --fatal warnings`; return the exit code.
+
+    Content problems collected by our plugins (ContentError) are printed as a
+    plain list, one `path:line: field: message` per line and no traceback,
+    because writers, not programmers, read them.
+    """
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from testimonials.schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
+
+    init_logging(level=logging.WARNING, fatal="warnings")
+    settings = read_settings(settings_file, override={"OUTPUT_PATH": output})
+    try:
+        Pelican(settings).run()
+    except ContentError as error:
+        sys.stderr.write(f"{error}\n")
+        return 1
+    except RuntimeError as error:
+        # Pelican's fatal logger raises this after printing the warning itself.
+        if str(error) != "Warning or error encountered":
+            raise
+        sys.stderr.write("The build stopped at the warning above.\n")
+        return 1
+    return 0
 
 
 def build_site(settings: Path, output: Path | None = None) -> bool:
@@ -194,3 +218,7 @@ def lock(c):
         "--strip-extras --no-emit-find-links --no-emit-index-url "
         f"-o {CONFIG['lock']} pyproject.toml"
     )
+
+
+if __name__ == "__main__":
+    sys.exit(run_pelican(*sys.argv[1:3]))

@@ -42,6 +42,7 @@ ID_SEPARATOR = re.compile(r"[\s,]+")
 METADATA_LINE = re.compile(r"^\s*testimonials\s*:", re.IGNORECASE)
 MARKER_LINE = re.compile(r"^\s*\[testimonials\]\s*$", re.IGNORECASE)
 ID_LINE = re.compile(r"^id\s*:")
+CONSENT_LINE = re.compile(r"^consent\s*:")
 # Rendered in place of the marker; the same partial the testimonials page uses.
 LIST_TEMPLATE = "partials/testimonial_list.html"
 
@@ -130,10 +131,11 @@ class TestimonialsGenerator(Generator):
         for testimonial in testimonials:
             blocker = testimonial.consent.publication_blocker(today)
             if blocker and self.settings["TESTIMONIALS_REQUIRE_CONSENT"]:
+                source_path = Path(self.path).resolve().parent / testimonial.source
                 problems.append(
                     Problem(
                         testimonial.source,
-                        None,
+                        _first_line(source_path, CONSENT_LINE),
                         "consent",
                         f"cannot be published: {blocker}",
                     )

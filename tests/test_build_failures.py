@@ -1,0 +1,230 @@
+"""Bad content fails the build: each with its own message, all in one run.
+
+These build the fixture site with one bad file added, in-process (to assert on
+the exact problems) and through `invoke build` (to assert what a writer sees:
+the exit code, the message, no traceback, and output/ left as it was).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+import pytest
+from testimonials.schema import ContentError
+import yaml
+
+from tests.support import (
+    BAD_FIXTURES,
+    DEV_SETTINGS,
+    PUBLISH_SETTINGS,
+    REAL_CONTENT,
+    ROOT,
+    build,
+)
+
+EXPECTED = {
+    "invalid-syntax.yaml": [
+        "content/testimonials/invalid-syntax.yaml:3: invalid YAML: while scanning a "
+        "quoted scalar, found unexpected end of stream; check indentation and quotes"
+    ],
+    "missing-field.yaml": [
+        "content/testimonials/missing-field.yaml: condition: missing required field; "
+        "add `condition: …`"
+    ],
+    "wrong-type.yaml": [
+        "content/testimonials/wrong-type.yaml:9: consent.date: 'last spring' is not a "
+        "valid date; write it as YYYY-MM-DD"
+    ],
+    "unknown-key.yaml": [
+        "content/testimonials/unknown-key.yaml:6: raiting: unknown field; the fields "
+        "are: condition, consent, id, name, place, quote"
+    ],
+    "duplicate-id.yaml": [
+        "content/testimonials/duplicate-id.yaml:1: id: duplicate id 'ana-fixture', "
+        "already used by content/testimonials/ana-fixture.yaml; give each "
+        "testimonial its own id"
+    ],
+    "missing-consent.yaml": [
+        "content/testimonials/missing-consent.yaml: consent: missing required field; "
+        "every testimonial needs a `consent:` block with status, record, date and "
+        "scope (see content/testimonials/README.md)"
+    ],
+    "undated-consent.yaml": [
+        "content/testimonials/undated-consent.yaml:6: consent.date: required when "
+        "status is 'obtained': a consent record needs its form's identifier and the "
+        "date it was signed"
+    ],
+}
+UNKNOWN_ID = (
+    "content/articles/unknown-testimonial.md:6: testimonials: unknown testimonial id "
+    "'no-such-person'; known ids: ana-fixture, ben-fixture, script-fixture"
+)
+
+
+def problems_of(content: Path, output: Path, settings=DEV_SETTINGS) -> list[str]:
+    with pytest.raises(ContentError) as raised:
+        build(content, output, settings)
+    return [str(p) for p in raised.value.problems]
+
+
+@pytest.mark.parametrize("fixture", EXPECTED)
+def test_bad_testimonial_fails_the_build_with_its_message(
+    scratch_content, tmp_path, fixture
+):
+    shutil.copy(BAD_FIXTURES / fixture, scratch_content / "testimonials")
+    assert problems_of(scratch_content, tmp_path / "out") == EXPECTED[fixture]
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_unknown_testimonial_id_in_an_article_fails_the_build(
+    scratch_content, tmp_path
+):
+    shutil.copy(BAD_FIXTURES / "unknown-testimonial.md", scratch_content / "articles")
+    assert problems_of(scratch_content, tmp_path / "out") == [UNKNOWN_ID]
+
+
+def test_marker_without_testimonials_fails_the_build(scratch_content, tmp_path):
+    article = scratch_content / "articles" / "second-opinion.md"
+    article.write_text(article.read_text() + "\n[testimonials]\n")
+    assert problems_of(scratch_content, tmp_path / "out") == [
+        "content/articles/second-opinion.md:13: testimonials: the text has a "
+        "[testimonials] marker but the metadata lists no testimonials; add "
+        "`Testimonials: id-1, id-2` or remove the marker"
+    ]
+
+
+def test_every_problem_of_a_run_is_reported_together(scratch_content, tmp_path):
+    for fixture in EXPECTED:
+        shutil.copy(BAD_FIXTURES / fixture, scratch_content / "testimonials")
+    shutil.copy(BAD_FIXTURES / "unknown-testimonial.md", scratch_content / "articles")
+    problems = problems_of(scratch_content, tmp_path / "out")
+    # Testimonial files in name order, then the article references.
+    assert problems == [*(EXPECTED[name][0] for name in sorted(EXPECTED)), UNKNOWN_ID]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        (
+            "pending-consent.yaml",
+            "content/testimonials/pending-consent.yaml:6: consent: cannot be "
+            "published: consent is still 'pending': record the signed authorization "
+            "(status: obtained, record, date, scope) before publishing",
+        ),
+        (
+            "expired-consent.yaml",
+            "content/testimonials/expired-consent.yaml:6: consent: cannot be "
+            "published: consent expired on 2021-01-01",
+        ),
+    ],
+)
+def test_publish_build_refuses_testimonials_without_valid_consent(
+    scratch_content, tmp_path, fixture, expected
+):
+    shutil.copy(BAD_FIXTURES / fixture, scratch_content / "testimonials")
+    assert problems_of(scratch_content, tmp_path / "pub", PUBLISH_SETTINGS) == [
+        expected
+    ]
+    # A local preview still builds, and says why the testimonial cannot go out.
+    site = build(scratch_content, tmp_path / "dev")
+    page = (site / "testimonials" / "index.html").read_text()
+    assert "Preview only, not publishable" in page
+
+
+def test_publish_build_of_the_real_content_refuses_exactly_the_unconsented(tmp_path):
+    """The clinic's testimonials publish only once their consent is recorded."""
+    unconsented = sorted(
+        f"content/testimonials/{path.name}"
+        for path in (REAL_CONTENT / "testimonials").glob("*.yaml")
+        if yaml.safe_load(path.read_text())["consent"]["status"] != "obtained"
+    )
+    if not unconsented:
+        build(REAL_CONTENT, tmp_path / "pub", PUBLISH_SETTINGS)
+        return
+    refused = sorted(
+        p.split(":")[0]
+        for p in problems_of(REAL_CONTENT, tmp_path / "pub", PUBLISH_SETTINGS)
+    )
+    assert refused == unconsented
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """Copy what a build needs (settings, theme, plugins, tasks, fixture content)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, project)
+    for name in ("theme", "plugins"):
+        shutil.copytree(
+            ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copytree(BAD_FIXTURES.parent / "site" / "content", project / "content")
+    return project
+
+
+def invoke(project: Path, task: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", task],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_failed_build_exits_non_zero_and_keeps_the_last_good_output(project_copy):
+    first = invoke(project_copy, "build")
+    assert first.returncode == 0, first.stderr
+    home = (project_copy / "output" / "index.html").read_text()
+
+    for fixture in ("missing-consent.yaml", "wrong-type.yaml"):
+        shutil.copy(BAD_FIXTURES / fixture, project_copy / "content" / "testimonials")
+    second = invoke(project_copy, "build")
+
+    assert second.returncode == 1
+    assert EXPECTED["missing-consent.yaml"][0] in second.stderr
+    assert EXPECTED["wrong-type.yaml"][0] in second.stderr
+    assert "2 content problems to fix:" in second.stderr
+    assert "previous output/ is unchanged" in second.stderr
+    assert "Traceback" not in second.stderr + second.stdout
+    assert (project_copy / "output" / "index.html").read_text() == home
+    assert (
+        sorted(p.name for p in project_copy.iterdir() if p.name.startswith(".output"))
+        == []
+    )
+
+
+def test_a_pelican_warning_also_fails_the_build(project_copy):
+    article = project_copy / "content" / "articles" / "older-notes.md"
+    article.write_text(
+        article.read_text() + "\n[a broken link]({filename}missing.md)\n"
+    )
+    result = invoke(project_copy, "build")
+    assert result.returncode == 1
+    assert "Unable to find 'missing.md'" in result.stdout + result.stderr
+    assert not (project_copy / "output").exists()
+
+
+def test_successful_build_replaces_the_output(project_copy):
+    stale = project_copy / "output" / "renamed-article" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("stale")
+    result = invoke(project_copy, "build")
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert (project_copy / "output" / "first-visit" / "index.html").is_file()
+
+
+def test_publish_task_refuses_unconsented_testimonials(project_copy):
+    shutil.copy(
+        BAD_FIXTURES / "pending-consent.yaml", project_copy / "content" / "testimonials"
+    )
+    result = invoke(project_copy, "publish")
+    assert result.returncode == 1
+    assert "pending-consent.yaml:6: consent: cannot be published" in result.stderr
+    assert not (project_copy / "output").exists()
