@@ -6,9 +6,10 @@ import itertools
 import re
 
 import feedparser
+from pelican import signals
 import pytest
 
-from tests.support import PUBLISH_SITEURL, text
+from tests.support import FIXTURE_CONTENT, PUBLISH_SITEURL, build, text
 
 # One URL per template type of the theme.
 TEMPLATE_PAGES = {
@@ -227,3 +228,28 @@ def test_pages_link_their_feeds_in_the_publish_build(fixture_publish_site):
     soup = fixture_publish_site.soup("")
     atom = soup.find("link", type="application/atom+xml")
     assert atom["href"] == f"{PUBLISH_SITEURL}/feeds/all.atom.xml"
+
+
+captured_contexts: list[dict] = []
+
+
+def capture_context(generators) -> None:
+    """Keep the shared template context of a build (module level: weak receivers)."""
+    captured_contexts.append(generators[0].context)
+
+
+def test_templates_receive_one_sorted_immutable_collection(tmp_path):
+    signals.all_generators_finalized.connect(capture_context)
+    try:
+        build(FIXTURE_CONTENT, tmp_path / "out")
+    finally:
+        signals.all_generators_finalized.disconnect(capture_context)
+    testimonials = captured_contexts.pop()["testimonials"]
+    assert isinstance(testimonials, tuple)
+    assert [t.id for t in testimonials] == [
+        "ana-fixture",
+        "ben-fixture",
+        "script-fixture",
+    ]
+    with pytest.raises(AttributeError):
+        testimonials[0].quote = "edited by a template"
