@@ -7,11 +7,18 @@ the way `--fatal warnings` does on the command line.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import logging
 from pathlib import Path
 import re
 import shutil
+import socket
+import threading
 
 from bs4 import BeautifulSoup
 from pelican import Pelican
@@ -118,3 +125,44 @@ class Site:
     def html_files(self) -> list[Path]:
         """Every HTML file of the site."""
         return sorted(self.output.rglob("*.html"))
+
+
+class _SiteRequestHandler(SimpleHTTPRequestHandler):
+    """Serves a built site like a static host: 404.html for missing paths, no log."""
+
+    def send_error(self, code, message=None, explain=None):
+        not_found_page = Path(self.directory) / "404.html"
+        if code == HTTPStatus.NOT_FOUND and not_found_page.is_file():
+            body = not_found_page.read_bytes()
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+    def log_message(self, format, *args):
+        """Stay quiet: test output is for failures."""
+
+
+@contextmanager
+def serve(directory: Path, port: int = 0) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port by default); yield its base URL."""
+    handler = partial(_SiteRequestHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,0 +1,189 @@
+"""Every template type in real Chromium: requests, CSP, layout, keyboard, axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+import pytest
+
+from tests.browser import (
+    AXE_SCRIPT,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    axe_violations,
+    focus_state,
+    horizontal_overflow,
+    luminance_of_background,
+    open_page,
+)
+from tests.support import serve
+from tests.test_site import TEMPLATE_PAGES
+
+pytestmark = pytest.mark.browser
+SCHEMES = ("light", "dark")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make test`, which installs it"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(fixture_site):
+    with serve(fixture_site.output) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def real_site_url(real_site):
+    with serve(real_site.output) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", TEMPLATE_PAGES.values(), ids=TEMPLATE_PAGES.keys())
+def test_page_loads_cleanly_from_its_own_origin_only(browser, site_url, path):
+    page, report = open_page(browser, f"{site_url}/{path}", site_url)
+    try:
+        assert report.problems() == []
+        for width in (320, 1280):
+            assert horizontal_overflow(page, width) <= 0, (
+                f"scrolls sideways at {width}px"
+            )
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("path", ["ketamine-for-ptsd/", "testimonials/", ""])
+def test_real_pages_load_cleanly(browser, real_site_url, path):
+    page, report = open_page(browser, f"{real_site_url}/{path}", real_site_url)
+    try:
+        assert report.problems() == []
+        assert horizontal_overflow(page, 320) <= 0
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("path", TEMPLATE_PAGES.values(), ids=TEMPLATE_PAGES.keys())
+def test_skip_link_is_the_first_focus_stop_and_focus_is_visible(
+    browser, site_url, path
+):
+    page, _ = open_page(
+        browser, f"{site_url}/{path}", site_url, viewport={"width": 390, "height": 800}
+    )
+    try:
+        page.keyboard.press("Tab")
+        skip = focus_state(page)
+        assert skip["className"] == "skip-link"
+        assert skip["outlineStyle"] != "none" and skip["outlineWidth"] >= 2
+        assert skip["top"] >= 0 and skip["height"] > 0, (
+            "the skip link shows when focused"
+        )
+        page.keyboard.press("Tab")
+        next_stop = focus_state(page)
+        assert next_stop["tag"] == "a"
+        assert next_stop["outlineStyle"] != "none" and next_stop["outlineWidth"] >= 2
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        assert focus_state(page)["id"] == "main"
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("path", TEMPLATE_PAGES.values(), ids=TEMPLATE_PAGES.keys())
+def test_axe_finds_no_wcag_violation(browser, site_url, path, scheme):
+    # bypass_csp lets axe's script in; the CSP itself is tested above.
+    page, _ = open_page(
+        browser, f"{site_url}/{path}", site_url, color_scheme=scheme, bypass_csp=True
+    )
+    try:
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_violation_on_the_real_article(browser, real_site_url, scheme):
+    url = f"{real_site_url}/ketamine-for-ptsd/"
+    page, _ = open_page(
+        browser, url, real_site_url, color_scheme=scheme, bypass_csp=True
+    )
+    try:
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+def test_dark_mode_is_applied(browser, site_url):
+    luminance = {}
+    for scheme in SCHEMES:
+        page, _ = open_page(
+            browser, f"{site_url}/first-visit/", site_url, color_scheme=scheme
+        )
+        luminance[scheme] = luminance_of_background(page)
+        page.context.close()
+    assert luminance["light"] > 0.8
+    assert luminance["dark"] < 0.05
+
+
+BROKEN_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Broken on purpose</title>
+<meta http-equiv="Content-Security-Policy" content="script-src 'self'">
+<link rel="stylesheet" href="https://fonts.example/font.css">
+</head><body>
+<a href="#x" style="outline: none">First link, focus invisible</a>
+<div style="width: 2000px">Too wide</div>
+<p style="color: #bbb; background: #fff">Low contrast text</p>
+<img src="/missing.png">
+<script>console.log("inline script, blocked by the CSP")</script>
+<script src="/missing.js"></script>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def broken_page_url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("broken")
+    (folder / "index.html").write_text(BROKEN_PAGE)
+    with serve(folder) as url:
+        yield url
+
+
+def test_checks_fail_on_a_page_broken_on_purpose(browser, broken_page_url):
+    page, report = open_page(browser, f"{broken_page_url}/", broken_page_url)
+    try:
+        assert report.third_party_requests == ["https://fonts.example/font.css"]
+        assert any("missing.png (HTTP 404)" in r for r in report.failed_requests)
+        assert any("missing.js (HTTP 404)" in r for r in report.failed_requests)
+        assert any("script-src" in v for v in report.csp_violations)
+        assert report.console_errors
+        assert horizontal_overflow(page, 320) > 0
+        page.keyboard.press("Tab")
+        assert focus_state(page)["outlineStyle"] == "none"
+    finally:
+        page.context.close()
+    page, _ = open_page(
+        browser, f"{broken_page_url}/", broken_page_url, bypass_csp=True
+    )
+    try:
+        violations = axe_violations(page)
+    finally:
+        page.context.close()
+    rules = {line.split(" ", 1)[0] for line in violations}
+    assert {"color-contrast", "image-alt"} <= rules
+
+
+def test_axe_is_installed():
+    assert AXE_SCRIPT.is_file(), (
+        "run `make test`: it installs the Node tools with npm ci"
+    )
