@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
 .DEFAULT_GOAL := help
-.PHONY: help html clean regenerate serve devserver publish github test lint format lock venv
+.PHONY: help html clean regenerate serve devserver publish github test test-fast lighthouse lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -39,8 +39,14 @@ publish: $(STAMP) ## Build the production site into output/
 github: $(STAMP) ## Publish and push output/ to the gh-pages branch
 	$(INVOKE) gh-pages
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run the whole test suite (installs Chromium and the npm tools if absent)
 	$(INVOKE) test
+
+test-fast: $(STAMP) ## Run the tests without browser or Node tools (for writers, < 1 min)
+	$(INVOKE) test-fast
+
+lighthouse: $(STAMP) ## Print Lighthouse scores of home, article, testimonials and 404
+	$(INVOKE) lighthouse
 
 lint: $(STAMP) ## Check Python style
 	$(INVOKE) lint

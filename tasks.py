@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import logging
+import os
 from pathlib import Path
 import shlex
 import shutil
@@ -38,6 +39,7 @@ CONFIG = {
     "watched": ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py"),
     "ghp_branch": "gh-pages",
     "lock": ROOT / "requirements.lock",
+    "chromium": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
 }
 BIN = Path(sys.executable).parent
 
@@ -203,11 +205,86 @@ def format(c):
     c.run(f"{BIN / 'ruff'} format .")
 
 
+def _ensure_chromium(c) -> None:
+    """Install Debian's Chromium when it is absent and this machine allows it."""
+    if Path(CONFIG["chromium"]).is_file():
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        c.run(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+            "apt-get install -y -qq chromium"
+        )
+        return
+    raise Exit(
+        f"Chromium is missing at {CONFIG['chromium']}. Install it with "
+        "`sudo apt-get install chromium` (Debian, Ubuntu), or set CHROMIUM to the "
+        "path of a Chromium or Chrome binary.",
+        code=1,
+    )
+
+
+def _ensure_java(c) -> None:
+    """Install a Java runtime from Debian if absent: the Nu HTML Checker needs one."""
+    if shutil.which("java"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        c.run(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+            "apt-get install -y -qq default-jre-headless"
+        )
+        return
+    raise Exit(
+        "Java is missing: install a JRE (Debian: `sudo apt-get install "
+        "default-jre-headless`).",
+        code=1,
+    )
+
+
+def _ensure_node_tools(c) -> None:
+    """Install the npm tools exactly as package-lock.json pins them."""
+    installed = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if installed.is_file() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    if not shutil.which("npm"):
+        raise Exit(
+            "npm is missing: install Node.js 20 (Debian: `apt-get install nodejs npm`)",
+            code=1,
+        )
+    # --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
+    c.run("npm ci --no-audit --no-fund --ignore-scripts", pty=False)
+
+
+@task
+def setup_checks(c):
+    """Install what the browser and output checks need: Chromium, Java, npm tools."""
+    _ensure_chromium(c)
+    _ensure_java(c)
+    _ensure_node_tools(c)
+
+
 @task(help={"pytest_args": "Extra arguments for pytest, e.g. '-k testimonials'"})
 def test(c, pytest_args=""):
-    """Run the whole suite: lint, then pytest."""
+    """Run the whole suite: lint, then every test, browser and output checks too."""
+    setup_checks(c)
     lint(c)
     c.run(f"{BIN / 'python'} -m pytest {pytest_args}")
+
+
+@task(help={"pytest_args": "Extra arguments for pytest"})
+def test_fast(c, pytest_args=""):
+    """Run the tests that need no browser or Node tools (under a minute)."""
+    lint(c)
+    c.run(
+        f"{BIN / 'python'} -m pytest -m 'not browser and not node_tools' {pytest_args}"
+    )
+
+
+@task
+def lighthouse(c):
+    """Print Lighthouse's four scores for home, article, testimonials and 404."""
+    setup_checks(c)
+    c.run(f"{BIN / 'python'} -m pytest -q -s tests/test_lighthouse.py")
 
 
 @task
