@@ -205,39 +205,35 @@ def format(c):
     c.run(f"{BIN / 'ruff'} format .")
 
 
-def _ensure_chromium(c) -> None:
-    """Install Debian's Chromium when it is absent and this machine allows it."""
-    if Path(CONFIG["chromium"]).is_file():
-        return
+def _install_from_debian(c, package: str, missing: str) -> None:
+    """Install a Debian package where this machine allows it, else say what to do."""
     if shutil.which("apt-get") and os.geteuid() == 0:
         c.run(
             "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
-            "apt-get install -y -qq chromium"
+            f"apt-get install -y -qq {package}"
         )
         return
     raise Exit(
-        f"Chromium is missing at {CONFIG['chromium']}. Install it with "
-        "`sudo apt-get install chromium` (Debian, Ubuntu), or set CHROMIUM to the "
-        "path of a Chromium or Chrome binary.",
+        f"{missing} Install it with `sudo apt-get install {package}` (Debian, Ubuntu).",
         code=1,
     )
+
+
+def _ensure_chromium(c) -> None:
+    """Install Debian's Chromium when it is absent."""
+    if not Path(CONFIG["chromium"]).is_file():
+        _install_from_debian(
+            c,
+            "chromium",
+            f"Chromium is missing at {CONFIG['chromium']} (or set CHROMIUM to a "
+            "Chromium or Chrome binary).",
+        )
 
 
 def _ensure_java(c) -> None:
-    """Install a Java runtime from Debian if absent: the Nu HTML Checker needs one."""
-    if shutil.which("java"):
-        return
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        c.run(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
-            "apt-get install -y -qq default-jre-headless"
-        )
-        return
-    raise Exit(
-        "Java is missing: install a JRE (Debian: `sudo apt-get install "
-        "default-jre-headless`).",
-        code=1,
-    )
+    """Install a Java runtime when absent: the Nu HTML Checker needs one."""
+    if not shutil.which("java"):
+        _install_from_debian(c, "default-jre-headless", "Java is missing.")
 
 
 def _ensure_node_tools(c) -> None:
