@@ -139,7 +139,11 @@ SITE_NOINDEX = True
 # Listed explicitly: an unset PLUGINS loads every installed pelican.plugins.*
 # package, so installing one could silently change the build.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["theme_filters", "testimonials"]
+PLUGINS = ["theme_filters", "content_schema", "testimonials"]
+
+# Content schema (plugins/content_schema): the categories, tags and authors that
+# articles may use, relative to PATH.
+CONTENT_TAXONOMY_FILE = "taxonomy.yaml"
 
 # Testimonials (plugins/testimonials). Paths are relative to PATH.
 TESTIMONIALS_PATH = "testimonials"

@@ -57,11 +57,11 @@ def run_pelican(settings_file: str, output: str) -> int:
     because writers, not programmers, read them.
     """
     sys.path.insert(0, str(ROOT / "plugins"))
-    from testimonials.schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
+    from content_schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
 
     init_logging(level=logging.WARNING, fatal="warnings")
-    settings = read_settings(settings_file, override={"OUTPUT_PATH": output})
     try:
+        settings = read_settings(settings_file, override={"OUTPUT_PATH": output})
         Pelican(settings).run()
     except ContentError as error:
         sys.stderr.write(f"{error}\n")

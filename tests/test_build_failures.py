@@ -12,8 +12,8 @@ import shutil
 import subprocess
 import sys
 
+from content_schema import ContentError
 import pytest
-from testimonials.schema import ContentError
 import yaml
 
 from tests.support import (
@@ -200,13 +200,15 @@ def test_failed_build_exits_non_zero_and_keeps_the_last_good_output(project_copy
 
 
 def test_a_pelican_warning_also_fails_the_build(project_copy):
-    article = project_copy / "content" / "articles" / "older-notes.md"
-    article.write_text(
-        article.read_text() + "\n[a broken link]({filename}missing.md)\n"
+    # Content problems are ours to report; this one is Pelican's own warning.
+    settings = project_copy / "pelicanconf.py"
+    settings.write_text(
+        settings.read_text() + '\nFEED_ALL_ATOM = "feeds/all.atom.xml"\n'
     )
     result = invoke(project_copy, "build")
     assert result.returncode == 1
-    assert "Unable to find 'missing.md'" in result.stdout + result.stderr
+    assert "Feeds generated without SITEURL" in result.stdout + result.stderr
+    assert "The build stopped at the warning above." in result.stderr
     assert not (project_copy / "output").exists()
 
 

@@ -80,7 +80,9 @@ def test_titles_and_descriptions_are_plain_text(fixture_site):
         "<title>“Ketamine” &amp; PTSD: Questions Answered · Nushama Blog</title>" in raw
     )
     description = soup.find("meta", attrs={"name": "description"})["content"]
-    assert description == "A fixture title with quotes and an ampersand."
+    assert description == (
+        "A fixture whose title has typographic quotes and an ampersand in it."
+    )
 
 
 def test_testimonial_text_from_yaml_is_escaped(fixture_site):

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 import textwrap
 
+from content_schema import schema
+from content_schema.schema import Consent, load_testimonial_file
 import pytest
-from testimonials import schema
-from testimonials.schema import Consent, load_testimonial_file
 
 from tests.support import BAD_FIXTURES, FIXTURE_CONTENT
 
@@ -50,6 +50,7 @@ def test_valid_file_gives_typed_record(tmp_path):
             date=dt.date(2025, 6, 1),
             scope=("website",),
         ),
+        source=SOURCE,
     )
 
 

@@ -1,0 +1,395 @@
+"""Check all content against the schema and against each other, without building.
+
+`check_content(settings)` is what `make check` runs and what the build runs
+first: it reads every article, page and testimonial and the taxonomy, applies
+the single-file rules of schema.py and then the rules across files:
+
+- slugs are unique across articles and pages, and none takes a reserved path;
+- categories, tags and authors come from content/taxonomy.yaml;
+- testimonial ids are unique, and every id an article lists exists;
+- every `{filename}` link reaches a source file, every `{static}` and
+  `{attach}` path and every image exists, and every image has alt text;
+- with TESTIMONIALS_REQUIRE_CONSENT, every testimonial may be published today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+import datetime as dt
+import difflib
+import fnmatch
+from pathlib import Path, PurePosixPath
+import re
+from typing import Any
+
+from pelican.utils import slugify
+
+from .problems import Problem
+from .schema import (
+    ArticleMeta,
+    PageMeta,
+    Taxonomy,
+    Testimonial,
+    load_taxonomy_file,
+    load_testimonial_file,
+    parse_front_matter,
+)
+
+DEFAULT_SETTINGS = {
+    "CONTENT_TAXONOMY_FILE": "taxonomy.yaml",
+    "TESTIMONIALS_PATH": "testimonials",
+    "TESTIMONIALS_REQUIRE_CONSENT": True,
+}
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+# First path segments the site's own pages use; an article or page slug there
+# would overwrite them.
+RESERVED_SLUGS = frozenset(
+    {
+        "author",
+        "authors",
+        "categories",
+        "category",
+        "drafts",
+        "feeds",
+        "images",
+        "page",
+        "tag",
+        "tags",
+        "testimonials",
+        "theme",
+        "archives",
+    }
+)
+INTRASITE_LINK = re.compile(
+    r"\{(?P<what>filename|static|attach)\}(?P<path>[^\s\"')#?]+)"
+)
+MARKDOWN_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
+)
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+HTML_ATTRIBUTE = re.compile(
+    r"(?P<name>[a-z-]+)\s*=\s*(?P<q>[\"'])(?P<value>.*?)(?P=q)", re.IGNORECASE
+)
+MARKER = re.compile(r"^\s*\[testimonials\]\s*$", re.IGNORECASE)
+
+
+@dataclass
+class CheckResult:
+    """Everything `check_content` found; `problems` empty means the content is fine."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, never blocking
+    articles: int = 0
+    pages: int = 0
+    testimonials: tuple[Testimonial, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Item:
+    source: str
+    path: Path
+    meta: Any
+    markdown: Any
+    kind: str  # "article" or "page"
+
+
+class _Checker:
+    def __init__(self, settings: Mapping[str, Any], today: dt.date) -> None:
+        self.settings = {**DEFAULT_SETTINGS, **settings}
+        self.content = Path(self.settings["PATH"]).resolve()
+        self.root = self.content.parent
+        self.today = today
+        self.result = CheckResult()
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def add(self, source: str, line: int | None, name: str, message: str) -> None:
+        self.result.problems.append(Problem(source, line, name, message))
+
+    def ignored(self, path: Path) -> bool:
+        return any(
+            fnmatch.fnmatch(path.name, p) for p in self.settings.get("IGNORE_FILES", ())
+        )
+
+    def markdown_files(self, folders: list[str]) -> list[Path]:
+        found = []
+        for folder in folders:
+            base = self.content / folder
+            found += [
+                p
+                for p in base.rglob("*")
+                if p.suffix in MARKDOWN_EXTENSIONS
+                and p.is_file()
+                and not self.ignored(p)
+            ]
+        return sorted(set(found))
+
+    # --- loading ---------------------------------------------------------------
+
+    def load_taxonomy(self) -> Taxonomy | None:
+        path = self.content / self.settings["CONTENT_TAXONOMY_FILE"]
+        taxonomy, problems = load_taxonomy_file(path, self.display(path))
+        self.result.problems += problems
+        return taxonomy
+
+    def load_testimonials(self) -> dict[str, Testimonial]:
+        folder = self.content / self.settings["TESTIMONIALS_PATH"]
+        files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml"))
+        by_id: dict[str, Testimonial] = {}
+        for path in files:
+            source = self.display(path)
+            record, problems = load_testimonial_file(path, source)
+            self.result.problems += problems
+            if record is None:
+                continue
+            if record.id in by_id:
+                self.add(
+                    source,
+                    _first_line(path, re.compile(r"^id\s*:")),
+                    "id",
+                    f"duplicate id {record.id!r}, already used by "
+                    f"{by_id[record.id].source}; give each testimonial its own id",
+                )
+                continue
+            by_id[record.id] = record
+        return by_id
+
+    def load_items(self, folders: list[str], cls: type, kind: str) -> list[_Item]:
+        items = []
+        for path in self.markdown_files(folders):
+            source = self.display(path)
+            meta, markdown, problems = parse_front_matter(path, source, cls)
+            self.result.problems += problems
+            if meta is not None:
+                items.append(_Item(source, path, meta, markdown, kind))
+        return items
+
+    # --- rules across files ------------------------------------------------------
+
+    def check_consent(self, testimonials: dict[str, Testimonial]) -> None:
+        for testimonial in testimonials.values():
+            blocker = testimonial.consent.publication_blocker(self.today)
+            if not blocker:
+                continue
+            if self.settings["TESTIMONIALS_REQUIRE_CONSENT"]:
+                path = self.root / testimonial.source
+                self.add(
+                    testimonial.source,
+                    _first_line(path, re.compile(r"^consent\s*:")),
+                    "consent",
+                    f"cannot be published: {blocker}",
+                )
+            else:
+                self.result.notes.append(
+                    f"{testimonial.source}: preview only: {blocker}"
+                )
+
+    def check_taxonomy(self, item: _Item, taxonomy: Taxonomy) -> None:
+        lines = item.markdown.metadata.key_lines
+        checks = [
+            ("category", getattr(item.meta, "category", None), taxonomy.categories),
+            ("author", getattr(item.meta, "author", None), taxonomy.authors),
+        ]
+        checks += [
+            ("tags", tag, taxonomy.tags) for tag in getattr(item.meta, "tags", ())
+        ]
+        for name, value, allowed in checks:
+            if value is None or value in allowed:
+                continue
+            self.add(
+                item.source, lines.get(name), name, _not_in_list(value, allowed, name)
+            )
+
+    def check_slugs(self, items: list[_Item]) -> None:
+        taken: dict[str, str] = {}
+        substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        for item in items:
+            slug = item.meta.slug or slugify(item.meta.title, regex_subs=substitutions)
+            line = item.markdown.metadata.key_lines.get(
+                "slug" if item.meta.slug else "title"
+            )
+            name = "slug" if item.meta.slug else "title"
+            if slug in RESERVED_SLUGS:
+                self.add(
+                    item.source,
+                    line,
+                    name,
+                    f"gives the address /{slug}/, which the site itself uses; "
+                    "set another `Slug:`",
+                )
+            elif slug in taken:
+                self.add(
+                    item.source,
+                    line,
+                    name,
+                    f"gives the address /{slug}/, already used by {taken[slug]}; "
+                    "set another `Slug:`",
+                )
+            else:
+                taken[slug] = item.source
+
+    def check_testimonial_ids(
+        self, item: _Item, testimonials: dict[str, Testimonial]
+    ) -> None:
+        lines = item.markdown.metadata.key_lines
+        for testimonial_id in item.meta.testimonials:
+            if testimonial_id not in testimonials:
+                close = difflib.get_close_matches(
+                    testimonial_id, sorted(testimonials), n=1
+                )
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.add(
+                    item.source,
+                    lines.get("testimonials"),
+                    "testimonials",
+                    f"unknown testimonial id {testimonial_id!r}; {hint}known ids: "
+                    f"{', '.join(sorted(testimonials)) or 'none'}",
+                )
+        if item.meta.testimonials:
+            return
+        for number, text in item.markdown.body:
+            if MARKER.match(text):
+                self.add(
+                    item.source,
+                    number,
+                    "testimonials",
+                    "the text has a [testimonials] marker but the metadata lists no "
+                    "testimonials; add `Testimonials: id-1, id-2` or remove the marker",
+                )
+
+    def check_body_links(self, item: _Item, sources: set[Path]) -> None:
+        for number, text in item.markdown.body:
+            for match in INTRASITE_LINK.finditer(text):
+                target = self.resolve(item.path, match["path"])
+                what, written = match["what"], match[0]
+                if match["what"] == "filename":
+                    if target not in sources:
+                        self.add(
+                            item.source,
+                            number,
+                            "link",
+                            f"{written} does not lead to an article or page; check "
+                            "the file name (paths are relative to this file, or to "
+                            "content/ when they start with /)",
+                        )
+                elif not target.is_file():
+                    self.add(
+                        item.source,
+                        number,
+                        "link",
+                        f"{written}: no such file in content/ ({what})",
+                    )
+            self.check_images(item, number, text)
+        image = getattr(item.meta, "image", None)
+        if image:
+            path = image.split("}", 1)[1] if image.startswith("{") else image
+            if not self.resolve(item.path, path).is_file():
+                self.add(
+                    item.source,
+                    item.markdown.metadata.key_lines.get("image"),
+                    "image",
+                    f"{image}: no such file in content/",
+                )
+
+    def check_images(self, item: _Item, number: int, text: str) -> None:
+        images = [(m["src"], m["alt"]) for m in MARKDOWN_IMAGE.finditer(text)]
+        for tag in HTML_IMAGE.findall(text):
+            attributes = {
+                m["name"].lower(): m["value"] for m in HTML_ATTRIBUTE.finditer(tag)
+            }
+            images.append((attributes.get("src", ""), attributes.get("alt")))
+        for src, alt in images:
+            if not (alt or "").strip():
+                self.add(
+                    item.source,
+                    number,
+                    "image",
+                    f"{src} has no alt text; describe what the image shows",
+                )
+            if src.startswith(("http://", "https://", "//", "data:")) or src.startswith(
+                "{"
+            ):
+                continue  # intrasite paths are checked with the links
+            if not self.resolve(item.path, src).is_file():
+                self.add(
+                    item.source, number, "image", f"{src}: no such file in content/"
+                )
+
+    def resolve(self, source_path: Path, link: str) -> Path:
+        """Resolve a link as Pelican does: from content/ if it starts with /."""
+        link = link.split("#", 1)[0].split("?", 1)[0]
+        base = self.content if link.startswith("/") else source_path.parent
+        return (base / PurePosixPath(link.lstrip("/"))).resolve()
+
+    def run(self) -> CheckResult:
+        taxonomy = self.load_taxonomy()
+        testimonials = self.load_testimonials()
+        self.result.testimonials = tuple(
+            sorted(testimonials.values(), key=lambda t: t.id)
+        )
+        self.check_consent(testimonials)
+        articles = self.load_items(
+            self.settings["ARTICLE_PATHS"], ArticleMeta, "article"
+        )
+        pages = self.load_items(self.settings["PAGE_PATHS"], PageMeta, "page")
+        self.result.articles, self.result.pages = len(articles), len(pages)
+        sources = {
+            p.resolve()
+            for p in self.markdown_files(
+                [*self.settings["ARTICLE_PATHS"], *self.settings["PAGE_PATHS"]]
+            )
+        }
+        self.check_slugs(articles + pages)
+        for item in articles + pages:
+            if taxonomy is not None and item.kind == "article":
+                self.check_taxonomy(item, taxonomy)
+            self.check_testimonial_ids(item, testimonials)
+            self.check_body_links(item, sources)
+        return self.result
+
+
+def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
+    lowered = {a.lower(): a for a in allowed}
+    close = (
+        [lowered[value.lower()]]
+        if value.lower() in lowered
+        else difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    )
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    kind = {"tags": "tag", "category": "category", "author": "author"}[name]
+    return (
+        f"{value!r} is not a known {kind}; {hint}use one listed in "
+        "content/taxonomy.yaml, or add it there"
+    )
+
+
+def _first_line(path: Path, pattern: re.Pattern[str]) -> int | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+
+
+def load_testimonials(
+    settings: Mapping[str, Any],
+) -> tuple[tuple[Testimonial, ...], list[Problem]]:
+    """Load every testimonial file, sorted by id, with the problems of each file."""
+    checker = _Checker(settings, dt.date.today())
+    by_id = checker.load_testimonials()
+    return tuple(sorted(by_id.values(), key=lambda t: t.id)), checker.result.problems
+
+
+def check_content(
+    settings: Mapping[str, Any], today: dt.date | None = None
+) -> CheckResult:
+    """Check every content file named by Pelican `settings`; return all findings.
+
+    `today` decides whether consent has expired; it defaults to the build's date.
+    """
+    return _Checker(settings, today or dt.date.today()).run()

@@ -1,0 +1,65 @@
+"""Read a Markdown source the way Pelican's Markdown reader sees its metadata.
+
+The header is Python-Markdown's "meta" format: `Key: value` lines at the top,
+continued by lines indented four spaces, ended by a blank line (optionally
+fenced by `---` lines). Keys are case-insensitive, as in Pelican. Reading only
+the header and scanning the body with patterns keeps `make check` fast: no
+Markdown is rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+import re
+
+from .parsing import LineMapping
+from .problems import Reporter
+
+KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
+CONTINUATION_LINE = re.compile(r"^[ ]{4,}(?P<value>.*?)\s*$")
+FENCE = re.compile(r"^-{3}\s*$")
+FENCE_END = re.compile(r"^(-{3}|\.{3})\s*$")
+
+
+@dataclass(frozen=True)
+class MarkdownSource:
+    """A Markdown file split into its metadata and its body lines."""
+
+    metadata: LineMapping  # lowercased key -> text value, with key lines
+    body: tuple[tuple[int, str], ...]  # (1-based line number, line) after the header
+
+
+def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
+    """Split `path` into metadata and body; report unreadable text, repeated keys."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        report.add(None, "", f"is not UTF-8 text ({error.reason}); save it as UTF-8")
+        return None
+    metadata = LineMapping(1)
+    index = 0
+    fenced = bool(lines) and FENCE.match(lines[0]) is not None
+    if fenced:
+        index = 1
+    last_key = None
+    while index < len(lines):
+        line = lines[index]
+        if fenced and FENCE_END.match(line):
+            index += 1
+            break
+        key_match = KEY_LINE.match(line)
+        continuation = CONTINUATION_LINE.match(line) if last_key else None
+        if key_match:
+            last_key = key_match["key"].lower()
+            if last_key in metadata:
+                report.add(index + 1, last_key, "appears twice; keep one")
+            metadata[last_key] = key_match["value"]
+            metadata.key_lines[last_key] = index + 1
+        elif continuation and line.strip():
+            metadata[last_key] = f"{metadata[last_key]} {continuation['value']}".strip()
+        else:
+            break
+        index += 1
+    body = tuple((number, text) for number, text in enumerate(lines[index:], index + 1))
+    return MarkdownSource(metadata, body)

@@ -1,0 +1,377 @@
+"""Every content type's fields, declared once, and the rules within one file.
+
+The dataclasses are the schema (see parsing.py for how annotations become
+rules). Writers' documentation of the same fields: docs/writing.md and
+content/testimonials/README.md. Rules that need more than one file (unique
+slugs, known ids, existing images, taxonomy) live in check.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+import datetime as dt
+from pathlib import Path
+import re
+import typing
+from typing import Any, Literal
+
+from .front_matter import read_markdown
+from .parsing import INVALID, LineMapping, describe, load_yaml_file, parse_record
+from .problems import Problem, Reporter
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CONSENT_SCOPES = ("website", "social", "email")
+SUMMARY_LENGTH = (50, 160)  # characters; the summary is the meta description
+# What `invoke new-article` writes; an article still carrying it is unfinished.
+SUMMARY_PLACEHOLDER = "Replace this sentence with a summary of 50 to 160 characters."
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The patient's recorded written authorization to publish the testimonial.
+
+    The signed form itself is kept outside git (it is protected health
+    information); the repository holds only a pointer to it.
+    """
+
+    status: Literal["obtained", "pending"] = describe(
+        "'obtained' once the signed authorization is on file; 'pending' while it "
+        "is being collected (previews only: the publish build refuses it)."
+    )
+    record: str | None = describe(
+        "Identifier of the signed authorization in the clinic's records.", default=None
+    )
+    date: dt.date | None = describe(
+        "Date the authorization was signed (YYYY-MM-DD).", default=None
+    )
+    scope: tuple[Literal["website", "social", "email"], ...] = describe(
+        "Where the patient allowed the testimonial to appear.", default=()
+    )
+    expires: dt.date | None = describe(
+        "Date the authorization ends, if it has one (YYYY-MM-DD).", default=None
+    )
+    revoked: dt.date | None = describe(
+        "Date the patient revoked the authorization in writing, if they did.",
+        default=None,
+    )
+
+    def publication_blocker(self, today: dt.date) -> str | None:
+        """Say why this consent does not allow web publication today, or None."""
+        if self.status != "obtained":
+            return (
+                "consent is still 'pending': record the signed authorization "
+                "(status: obtained, record, date, scope) before publishing"
+            )
+        if "website" not in self.scope:
+            return "the consent scope does not include 'website'"
+        if self.revoked is not None and self.revoked <= today:
+            return f"the patient revoked consent on {self.revoked.isoformat()}"
+        if self.expires is not None and self.expires <= today:
+            return f"consent expired on {self.expires.isoformat()}"
+        return None
+
+
+@dataclass(frozen=True)
+class Testimonial:
+    """A patient's account, shown on articles that list its id and on /testimonials/.
+
+    Templates can rely on every field being present and typed as declared;
+    `source` and `consent_blocker` are set by the loader, not by writers.
+    """
+
+    id: str = describe(
+        "Unique id that articles use to list this testimonial "
+        "(lowercase letters, digits and hyphens)."
+    )
+    name: str = describe(
+        "Display name: a first name, initials or a pseudonym, as the consent allows."
+    )
+    place: str = describe("Where the patient lives, as they agreed to show it.")
+    condition: str = describe("The condition the patient was treated for.")
+    quote: str = describe("The patient's words, exactly as given, without quote marks.")
+    consent: Consent = describe(
+        "The recorded consent (see Consent).",
+        fix="every testimonial needs a `consent:` block with status, record, date "
+        "and scope (see content/testimonials/README.md)",
+    )
+    source: str = describe(
+        "Path of the file, as writers see it.", default="", set_by_loader=True
+    )
+    consent_blocker: str | None = describe(
+        "Why the testimonial may not be published yet, or None.",
+        default=None,
+        set_by_loader=True,
+    )
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The categories, tags and authors articles may use (content/taxonomy.yaml)."""
+
+    categories: tuple[str, ...] = describe("Every category an article may be filed in.")
+    authors: tuple[str, ...] = describe("Every author an article may name.")
+    tags: tuple[str, ...] = describe("Every tag an article may carry.", default=())
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """The front matter of an article (content/articles/*.md)."""
+
+    title: str = describe("The headline, in plain words.")
+    date: dt.datetime = describe("Publication date, YYYY-MM-DD (optionally HH:MM).")
+    summary: str = describe(
+        "One or two sentences, 50 to 160 characters: shown under the title, in "
+        "lists and as the search-engine description."
+    )
+    author: str = describe("Who wrote it: a name from content/taxonomy.yaml.")
+    category: str = describe("One category from content/taxonomy.yaml.")
+    modified: dt.datetime | None = describe(
+        "Date of the last significant change, YYYY-MM-DD.", default=None
+    )
+    tags: tuple[str, ...] = describe(
+        "Comma-separated tags from content/taxonomy.yaml.", default=()
+    )
+    slug: str | None = describe(
+        "The address: /slug/. Made from the title when absent.", default=None
+    )
+    status: Literal["draft", "published", "hidden"] = describe(
+        "'draft' keeps it out of the published site; 'hidden' publishes it unlisted.",
+        default="published",
+    )
+    testimonials: tuple[str, ...] = describe(
+        "Comma-separated testimonial ids, shown at the [testimonials] marker.",
+        default=(),
+    )
+    image: str | None = describe(
+        "An image for sharing, e.g. {static}/images/photo.jpg.", default=None
+    )
+    image_alt: str | None = describe(
+        "What the image shows (required with image).", default=None
+    )
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """The front matter of a page (content/pages/*.md)."""
+
+    title: str = describe("The page title.")
+    summary: str | None = describe(
+        "50 to 160 characters: the search-engine description.", default=None
+    )
+    slug: str | None = describe(
+        "The address: /slug/. Made from the title when absent.", default=None
+    )
+    status: Literal["draft", "published", "hidden"] = describe(
+        "'draft' keeps it out of the published site; 'hidden' publishes it unlisted.",
+        default="published",
+    )
+    modified: dt.datetime | None = describe(
+        "Date of the last significant change, YYYY-MM-DD.", default=None
+    )
+    testimonials: tuple[str, ...] = describe(
+        "Comma-separated testimonial ids.", default=()
+    )
+    image: str | None = describe("An image for sharing.", default=None)
+    image_alt: str | None = describe(
+        "What the image shows (required with image).", default=None
+    )
+
+
+def _lines(mapping: Any) -> dict:
+    return mapping.key_lines if isinstance(mapping, LineMapping) else {}
+
+
+def _not_a_mapping(report: Reporter, mapping: Any) -> bool:
+    if isinstance(mapping, dict):
+        return False
+    report.add(
+        None,
+        "",
+        "the file must be a set of `field: value` lines "
+        f"(a YAML mapping), not {type(mapping).__name__}",
+    )
+    return True
+
+
+# --- Testimonials -------------------------------------------------------------
+
+
+def _check_consent(
+    consent: Consent, mapping: Any, consent_line: int | None, report: Reporter
+) -> None:
+    """Apply the rules that tie consent fields together."""
+    if consent.status == "obtained":
+        for needed in ("record", "date"):
+            if getattr(consent, needed) is None:
+                report.add(
+                    consent_line,
+                    f"consent.{needed}",
+                    "required when status is 'obtained': a consent record "
+                    "needs its form's identifier and the date it was signed",
+                )
+        if not consent.scope:
+            report.add(
+                consent_line,
+                "consent.scope",
+                "required when status is 'obtained': list where the patient "
+                f"allowed the testimonial to appear ({', '.join(CONSENT_SCOPES)})",
+            )
+    for later in ("expires", "revoked"):
+        later_date = getattr(consent, later)
+        if consent.date and later_date and later_date < consent.date:
+            report.add(
+                _lines(mapping).get(later, consent_line),
+                f"consent.{later}",
+                f"{later_date.isoformat()} is before the signing date "
+                f"{consent.date.isoformat()}",
+            )
+
+
+def parse_testimonial(
+    mapping: Any, source: str
+) -> tuple[Testimonial | None, list[Problem]]:
+    """Validate one parsed YAML document; return the record (or None) and problems."""
+    report = Reporter(source)
+    if _not_a_mapping(report, mapping):
+        return None, report.problems
+    record = parse_record(Testimonial, mapping, report)
+    if record is INVALID:
+        return None, report.problems
+    top_lines = _lines(mapping)
+    if not ID_PATTERN.fullmatch(record.id):
+        report.add(
+            top_lines.get("id"),
+            "id",
+            f"{record.id!r} is not a valid id; use lowercase letters, digits and "
+            "hyphens, e.g. 'john-hancock-park'",
+        )
+    _check_consent(
+        record.consent, mapping.get("consent"), top_lines.get("consent"), report
+    )
+    if report.problems:
+        return None, report.problems
+    return dataclasses.replace(record, source=source), report.problems
+
+
+def load_testimonial_file(
+    path: Path, source: str
+) -> tuple[Testimonial | None, list[Problem]]:
+    """Read and validate one YAML file; `source` is the path shown in messages."""
+    report = Reporter(source)
+    mapping = load_yaml_file(path, report)
+    if mapping is INVALID:
+        return None, report.problems
+    return parse_testimonial(mapping, source)
+
+
+# --- Taxonomy -------------------------------------------------------------------
+
+
+def load_taxonomy_file(
+    path: Path, source: str
+) -> tuple[Taxonomy | None, list[Problem]]:
+    """Read the list of allowed categories, tags and authors."""
+    report = Reporter(source)
+    if not path.is_file():
+        report.add(
+            None,
+            "",
+            "is missing; create it with `categories:`, `tags:` and `authors:` lists "
+            "(see docs/writing.md)",
+        )
+        return None, report.problems
+    mapping = load_yaml_file(path, report)
+    if mapping is INVALID or _not_a_mapping(report, mapping):
+        return None, report.problems
+    taxonomy = parse_record(Taxonomy, mapping, report)
+    if taxonomy is INVALID:
+        return None, report.problems
+    for name in ("categories", "authors", "tags"):
+        values = getattr(taxonomy, name)
+        for value in {v for v in values if values.count(v) > 1}:
+            report.add(_lines(mapping).get(name), name, f"{value!r} is listed twice")
+    return (None if report.problems else taxonomy), report.problems
+
+
+# --- Articles and pages ---------------------------------------------------------
+
+
+def _front_matter_mapping(metadata: LineMapping, cls: type) -> LineMapping:
+    """Turn header text into the shapes the schema expects (comma lists to lists)."""
+    shaped = LineMapping(metadata.line)
+    shaped.key_lines = dict(metadata.key_lines)
+    list_fields = {
+        name
+        for name, hint in typing.get_type_hints(cls).items()
+        if typing.get_origin(hint) is tuple
+    }
+    for key, value in metadata.items():
+        if key in list_fields:
+            shaped[key] = [item.strip() for item in value.split(",") if item.strip()]
+        else:
+            shaped[key] = value
+    return shaped
+
+
+def _plain_length(text: str) -> int:
+    # Markdown emphasis and links are not characters a reader sees.
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return len(re.sub(r"[*_`]", "", plain))
+
+
+def parse_front_matter(
+    path: Path, source: str, cls: type
+) -> tuple[Any, Any, list[Problem]]:
+    """Validate a Markdown file's metadata against `cls` (ArticleMeta or PageMeta).
+
+    Returns (record or None, MarkdownSource or None, problems).
+    """
+    report = Reporter(source)
+    markdown = read_markdown(path, report)
+    if markdown is None:
+        return None, None, report.problems
+    metadata = _front_matter_mapping(markdown.metadata, cls)
+    lines = metadata.key_lines
+    record = parse_record(cls, metadata, report)
+    if record is INVALID:
+        return None, markdown, report.problems
+    if record.summary is not None:
+        length = _plain_length(record.summary)
+        low, high = SUMMARY_LENGTH
+        if not low <= length <= high:
+            report.add(
+                lines.get("summary"),
+                "summary",
+                f"is {length} characters; write {low} to {high} (it becomes the "
+                "description search engines show)",
+            )
+        if record.summary == SUMMARY_PLACEHOLDER and record.status != "draft":
+            report.add(
+                lines.get("summary"),
+                "summary",
+                "still holds the placeholder from `invoke new-article`; write the "
+                "real summary (or keep `Status: draft`)",
+            )
+    if record.slug is not None and not ID_PATTERN.fullmatch(record.slug):
+        report.add(
+            lines.get("slug"),
+            "slug",
+            f"{record.slug!r} is not a valid slug; use lowercase letters, digits and "
+            "hyphens",
+        )
+    if record.image and not record.image_alt:
+        report.add(
+            lines.get("image"),
+            "image_alt",
+            "required with image: describe what the image shows",
+        )
+    date = getattr(record, "date", None)
+    if date and record.modified and record.modified < date:
+        report.add(
+            lines.get("modified"),
+            "modified",
+            f"{record.modified:%Y-%m-%d} is before the publication date "
+            f"{date:%Y-%m-%d}",
+        )
+    return (None if report.problems else record), markdown, report.problems
