@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
 .DEFAULT_GOAL := help
-.PHONY: help html clean regenerate serve devserver publish github test test-fast lighthouse lint format lock venv
+.PHONY: help check check-publish html clean regenerate serve devserver publish github test test-fast lighthouse bench-check lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -18,6 +18,12 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create the virtual environment from requirements.lock
+
+check: $(STAMP) ## Check all content without building (make check-publish: publish rules too)
+	$(INVOKE) check
+
+check-publish: $(STAMP) ## Check content with the publish build's rules (consent)
+	$(INVOKE) check --publish
 
 html: $(STAMP) ## Build the local preview into output/
 	$(INVOKE) build
@@ -53,6 +59,9 @@ lint: $(STAMP) ## Check Python style
 
 format: $(STAMP) ## Reformat Python code
 	$(INVOKE) format
+
+bench-check: $(STAMP) ## Benchmark make check on 100 and 1,000 articles (docs/performance.md)
+	$(INVOKE) bench-check
 
 lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml
 	$(INVOKE) lock

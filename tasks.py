@@ -105,6 +105,74 @@ def _build_or_exit(settings: Path) -> None:
         )
 
 
+def run_check(settings_file: Path, content: str = "") -> int:
+    """Check all content as the build would and print the findings; return exit code."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
+
+    started = time.perf_counter()
+    override = {"PATH": str(Path(content).resolve())} if content else {}
+    result = check_content(read_settings(str(settings_file), override=override))
+    elapsed = time.perf_counter() - started
+    for note in result.notes:
+        sys.stderr.write(f"note: {note}\n")
+    for problem in result.problems:
+        sys.stderr.write(f"{problem}\n")
+    summary = (
+        f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
+        f"{_count(len(result.testimonials), 'testimonial')} checked in {elapsed:.2f} s"
+    )
+    if result.problems:
+        count = len(result.problems)
+        sys.stderr.write(
+            f"{count} problem{'s' if count != 1 else ''} to fix ({summary}).\n"
+        )
+        return 1
+    sys.stderr.write(f"Content OK: {summary}.\n")
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@task(
+    help={
+        "publish": "Apply the publish build's rules too (testimonial consent)",
+        "content": "Check another content folder (default: content/)",
+    }
+)
+def check(c, publish=False, content=""):
+    """Check all content without building it: every problem, with file and line."""
+    settings = CONFIG["publish_settings"] if publish else CONFIG["dev_settings"]
+    if run_check(settings, content) != 0:
+        raise Exit(code=1)
+
+
+@task(help={"sizes": "Comma-separated article counts (default 100,1000)"})
+def bench_check(c, sizes="100,1000"):
+    """Benchmark `make check` on generated corpora; write docs/performance.md."""
+    from bench import bench_check as benchmark  # noqa: PLC0415 - only this task needs it
+
+    section = benchmark.main([int(size) for size in sizes.split(",")])
+    _write_performance_section("make check", section)
+    sys.stdout.write(section)
+
+
+def _write_performance_section(name: str, section: str) -> None:
+    """Replace the section `name` of docs/performance.md, keeping the others."""
+    path = ROOT / "docs" / "performance.md"
+    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
+    text = path.read_text() if path.exists() else "# Performance\n\n"
+    block = f"{begin}\n{section}{end}"
+    if begin in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text)
+
+
 @task
 def clean(c):
     """Remove generated files (output, caches)."""

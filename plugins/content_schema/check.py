@@ -103,8 +103,9 @@ class _Checker:
         self.result = CheckResult()
 
     def display(self, path: Path) -> str:
+        # Paths come from globbing the resolved content folder: no resolve() needed.
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return path.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import MISSING, field, fields, is_dataclass
 import datetime as dt
 import difflib
+import functools
 from pathlib import Path
 import re
 import types
@@ -40,9 +41,16 @@ def describe(
     )
 
 
-def writable_fields(cls: type) -> list:
+@functools.cache
+def field_types(cls: type) -> dict[str, Any]:
+    """Return the resolved annotation of each field (cached: resolving is slow)."""
+    return typing.get_type_hints(cls)
+
+
+@functools.cache
+def writable_fields(cls: type) -> tuple:
     """Return the fields of a record type that content files may set."""
-    return [f for f in fields(cls) if not f.metadata.get("set_by_loader")]
+    return tuple(f for f in fields(cls) if not f.metadata.get("set_by_loader"))
 
 
 class LineMapping(dict):
@@ -235,7 +243,7 @@ def parse_record(
         return INVALID
     key_lines = value.key_lines if isinstance(value, LineMapping) else {}
     own_line = value.line if isinstance(value, LineMapping) else line
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     declared = writable_fields(cls)
     declared_names = [f.name for f in declared]
     before = len(report.problems)

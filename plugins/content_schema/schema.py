@@ -17,7 +17,14 @@ import typing
 from typing import Any, Literal
 
 from .front_matter import read_markdown
-from .parsing import INVALID, LineMapping, describe, load_yaml_file, parse_record
+from .parsing import (
+    INVALID,
+    LineMapping,
+    describe,
+    field_types,
+    load_yaml_file,
+    parse_record,
+)
 from .problems import Problem, Reporter
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -303,7 +310,7 @@ def _front_matter_mapping(metadata: LineMapping, cls: type) -> LineMapping:
     shaped.key_lines = dict(metadata.key_lines)
     list_fields = {
         name
-        for name, hint in typing.get_type_hints(cls).items()
+        for name, hint in field_types(cls).items()
         if typing.get_origin(hint) is tuple
     }
     for key, value in metadata.items():

@@ -1,0 +1,1 @@
+"""Benchmarks: corpus generator and measurements that write docs/performance.md."""

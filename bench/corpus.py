@@ -1,0 +1,126 @@
+"""A seeded generator of realistic content that passes the content schema.
+
+`write_corpus(folder, articles=N)` writes `folder/content/` with N articles
+(headings, lists, quotes, links between articles, tags, categories, some with
+testimonials), a few pages, testimonials with recorded consent, and the
+taxonomy. The same seed always writes the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+import random
+
+# Plain words, so summaries and titles pass the schema's length rules.
+WORDS_TEXT = """
+    patient clinic treatment therapy session recovery symptom memory sleep anxiety
+    mood trauma support care plan doctor nurse infusion dose research study evidence
+    question answer family friend week month year hope calm change progress routine
+    appointment integration intention safety comfort
+"""
+WORDS = tuple(WORDS_TEXT.split())
+CATEGORIES = ("Mental health", "Research", "Patient stories", "Treatment")
+TAGS = (
+    "PTSD",
+    "depression",
+    "anxiety",
+    "ketamine therapy",
+    "integration",
+    "sleep",
+    "trauma",
+    "research",
+    "family",
+    "first visit",
+)
+AUTHORS = ("Editorial team", "Clinical staff")
+TESTIMONIALS = 20
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random) -> str:
+    return " ".join(
+        _sentence(rng, rng.randint(8, 18)) for _ in range(rng.randint(3, 6))
+    )
+
+
+def _article(rng: random.Random, number: int, total: int) -> str:
+    date = dt.date(2020, 1, 1) + dt.timedelta(days=number % 2000)
+    tags = ", ".join(sorted(rng.sample(TAGS, rng.randint(1, 3))))
+    lines = [
+        f"Title: Generated article {number}: {_sentence(rng, 4)[:-1]}",
+        f"Date: {date.isoformat()}",
+        f"Summary: {_sentence(rng, 12)[:150]}",
+        f"Author: {rng.choice(AUTHORS)}",
+        f"Category: {rng.choice(CATEGORIES)}",
+        f"Tags: {tags}",
+        f"Slug: generated-{number}",
+    ]
+    with_testimonials = number % 5 == 0
+    if with_testimonials:
+        ids = sorted(rng.sample(range(TESTIMONIALS), 2))
+        lines.append("Testimonials: " + ", ".join(f"patient-{i}" for i in ids))
+    body = [_paragraph(rng)]
+    for section in range(rng.randint(3, 6)):
+        body.append(f"## Section {section + 1}: {_sentence(rng, 3)[:-1]}")
+        body.append(_paragraph(rng))
+        if section == 1:
+            body.append("\n".join(f"- {_sentence(rng, 6)}" for _ in range(4)))
+        if section == 2:
+            body.append("> " + _sentence(rng, 14))
+            other = rng.randrange(total)
+            body.append(
+                f"See also [article {other}]({{filename}}generated-{other}.md)."
+            )
+        if section == 2 and with_testimonials:
+            body.append("[testimonials]")
+        body.append(_paragraph(rng))
+    return "\n".join(lines) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def _testimonial(number: int) -> str:
+    return (
+        f"id: patient-{number}\n"
+        f"name: Patient {number}\n"
+        "place: Generated Town, CA\n"
+        "condition: PTSD\n"
+        f"quote: Generated words of patient {number}, for benchmarks only.\n"
+        "consent:\n"
+        "  status: obtained\n"
+        f"  record: BENCH-{number:04d}\n"
+        "  date: 2024-01-01\n"
+        "  scope: [website]\n"
+    )
+
+
+def write_corpus(folder: Path, articles: int, seed: int = 20261129) -> Path:
+    """Write a content folder with `articles` articles under `folder`; return it."""
+    rng = random.Random(seed)
+    content = folder / "content"
+    for sub in ("articles", "pages", "testimonials", "images", "extra"):
+        (content / sub).mkdir(parents=True, exist_ok=True)
+    for number in range(articles):
+        text = _article(rng, number, articles)
+        (content / "articles" / f"generated-{number}.md").write_text(text)
+    for number in range(3):
+        (content / "pages" / f"page-{number}.md").write_text(
+            f"Title: Generated page {number}\n"
+            f"Summary: {_sentence(rng, 12)[:150]}\n\n{_paragraph(rng)}\n"
+        )
+    for number in range(TESTIMONIALS):
+        (content / "testimonials" / f"patient-{number}.yaml").write_text(
+            _testimonial(number)
+        )
+    (content / "taxonomy.yaml").write_text(
+        "categories:\n"
+        + "".join(f"  - {c}\n" for c in CATEGORIES)
+        + "tags:\n"
+        + "".join(f"  - {t}\n" for t in TAGS)
+        + "authors:\n"
+        + "".join(f"  - {a}\n" for a in AUTHORS)
+    )
+    return content
