@@ -233,10 +233,13 @@ def parse_record(
     *,
     prefix: str = "",
     line: int | None = None,
+    spell_key: typing.Callable[[str], str] = str,
 ) -> Any:
     """Build `cls` from a mapping, reporting missing, unknown and ill-typed fields.
 
-    Returns the record, or INVALID when anything was reported.
+    `spell_key` writes a field name as the file format spells keys (front
+    matter capitalises them) in "add `key: …`" hints. Returns the record, or
+    INVALID when anything was reported.
     """
     if not isinstance(value, dict):
         report.add(line, prefix, f"must be {type_name(cls)}, got {value!r}")
@@ -260,7 +263,7 @@ def parse_record(
         if spec.name not in value:
             if spec.default is MISSING and spec.default_factory is MISSING:
                 # A missing key has no line; point at its parent key, if any.
-                fix = spec.metadata.get("fix") or f"add `{spec.name}: …`"
+                fix = spec.metadata.get("fix") or f"add `{spell_key(spec.name)}: …`"
                 report.add(line, name, f"missing required field; {fix}")
             continue
         key_line = key_lines.get(spec.name, own_line)

@@ -340,7 +340,8 @@ def parse_front_matter(
         return None, None, report.problems
     metadata = _front_matter_mapping(markdown.metadata, cls)
     lines = metadata.key_lines
-    record = parse_record(cls, metadata, report)
+    # Pelican reads keys case-insensitively; writers see them capitalised.
+    record = parse_record(cls, metadata, report, spell_key=str.capitalize)
     if record is INVALID:
         return None, markdown, report.problems
     if record.summary is not None:
