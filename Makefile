@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish html clean regenerate serve devserver publish github test test-fast lighthouse bench-check lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -24,6 +24,12 @@ check: $(STAMP) ## Check all content without building (make check-publish: publi
 
 check-publish: $(STAMP) ## Check content with the publish build's rules (consent)
 	$(INVOKE) check --publish
+
+new-article: $(STAMP) ## Start a draft article: make new-article TITLE="Its title"
+	$(INVOKE) new-article "$(TITLE)"
+
+new-testimonial: $(STAMP) ## Start a testimonial: make new-testimonial ID=jane-pasadena
+	$(INVOKE) new-testimonial --id "$(ID)"
 
 html: $(STAMP) ## Build the local preview into output/
 	$(INVOKE) build

@@ -9,6 +9,8 @@ build, with content problems printed as a plain list.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import logging
@@ -26,6 +28,7 @@ from livereload.watcher import get_watcher_class
 from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
+from pelican.utils import slugify
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -44,6 +47,12 @@ CONFIG = {
 BIN = Path(sys.executable).parent
 
 
+def _plugins_on_path() -> None:
+    """Make our plugins importable, as Pelican's PLUGIN_PATHS makes them for builds."""
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))
+
+
 def _pelican_command(settings: Path, output: Path) -> list[str]:
     # A child process per build: edited plugin code is loaded afresh every time.
     return [sys.executable, str(Path(__file__).resolve()), str(settings), str(output)]
@@ -56,7 +65,7 @@ def run_pelican(settings_file: str, output: str) -> int:
     plain list, one `path:line: field: message` per line and no traceback,
     because writers, not programmers, read them.
     """
-    sys.path.insert(0, str(ROOT / "plugins"))
+    _plugins_on_path()
     from content_schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
 
     init_logging(level=logging.WARNING, fatal="warnings")
@@ -107,7 +116,7 @@ def _build_or_exit(settings: Path) -> None:
 
 def run_check(settings_file: Path, content: str = "") -> int:
     """Check all content as the build would and print the findings; return exit code."""
-    sys.path.insert(0, str(ROOT / "plugins"))
+    _plugins_on_path()
     from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
 
     started = time.perf_counter()
@@ -171,6 +180,106 @@ def _write_performance_section(name: str, section: str) -> None:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(exist_ok=True)
     path.write_text(text)
+
+
+def _new_file(path: Path, text: str) -> None:
+    """Create `path` with `text`, refusing to overwrite anything."""
+    try:
+        with path.open("x", encoding="utf-8") as new:
+            new.write(text)
+    except FileExistsError:
+        raise Exit(
+            f"{path.relative_to(ROOT)} already exists; nothing was written. Edit it, "
+            "or choose another title or id.",
+            code=1,
+        ) from None
+    sys.stdout.write(f"Wrote {path.relative_to(ROOT)}\n")
+
+
+def _choose(value: str, allowed: tuple[str, ...], kind: str) -> str:
+    """Return `value` if the taxonomy lists it (or its first entry if empty)."""
+    if not value:
+        return allowed[0]
+    if value in allowed:
+        return value
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise Exit(
+        f"{value!r} is not a {kind} in content/taxonomy.yaml.{hint} Known: "
+        f"{', '.join(allowed)}.",
+        code=1,
+    )
+
+
+@task(
+    help={
+        "title": "The article's title",
+        "category": "A category from content/taxonomy.yaml (default: the first)",
+        "author": "An author from content/taxonomy.yaml (default: the first)",
+    }
+)
+def new_article(c, title, category="", author=""):
+    """Write content/articles/<slug>.md: a draft with valid front matter, today."""
+    _plugins_on_path()
+    from content_schema.schema import (  # noqa: PLC0415 - needs plugins/ on sys.path
+        SUMMARY_PLACEHOLDER,
+        load_taxonomy_file,
+    )
+
+    settings = read_settings(str(CONFIG["dev_settings"]))
+    taxonomy_path = CONFIG["content"] / settings["CONTENT_TAXONOMY_FILE"]
+    taxonomy, problems = load_taxonomy_file(taxonomy_path, "content/taxonomy.yaml")
+    if taxonomy is None:
+        raise Exit("\n".join(str(p) for p in problems), code=1)
+    slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+    front_matter = {
+        "Title": title,
+        "Date": dt.date.today().isoformat(),
+        "Summary": SUMMARY_PLACEHOLDER,
+        "Author": _choose(author, taxonomy.authors, "author"),
+        "Category": _choose(category, taxonomy.categories, "category"),
+        "Slug": slug,
+        # A draft until the writer removes this line: never published by accident.
+        "Status": "draft",
+    }
+    header = "".join(f"{key}: {value}\n" for key, value in front_matter.items())
+    body = (
+        "\nWrite the first paragraph here. Remove `Status: draft` above when the "
+        "article is ready to publish.\n\n## A section heading\n\nMore text.\n"
+    )
+    _new_file(CONFIG["content"] / "articles" / f"{slug}.md", header + body)
+
+
+@task(help={"id": "The testimonial's id, e.g. jane-pasadena (also its file name)"})
+def new_testimonial(c, id):
+    """Write content/testimonials/<id>.yaml with the fields and consent to fill in."""
+    _plugins_on_path()
+    from content_schema.schema import ID_PATTERN  # noqa: PLC0415 - needs plugins/
+
+    if not ID_PATTERN.fullmatch(id):
+        raise Exit(
+            f"{id!r} is not a valid id: use lowercase letters, digits and hyphens, "
+            "e.g. jane-pasadena",
+            code=1,
+        )
+    text = f"""\
+id: {id}
+name: TO FILL IN  # first name, initials or pseudonym, as the consent allows
+place: TO FILL IN  # e.g. Pasadena, CA
+condition: TO FILL IN  # e.g. PTSD
+quote: >-
+  TO FILL IN: the patient's words, exactly as given, without quote marks.
+consent:
+  # Until the signed authorization is on file, keep `status: pending`: previews
+  # show the testimonial with a badge and the publish build refuses it. Then set
+  # status: obtained and fill in record, date and scope (uncomment them).
+  status: pending
+  # record: CONSENT-2026-001  # id of the signed form, kept outside git
+  # date: 2026-01-31          # date it was signed
+  # scope: [website]          # where it may appear: website, social, email
+  # expires: 2027-01-31       # optional
+"""
+    _new_file(CONFIG["content"] / "testimonials" / f"{id}.yaml", text)
 
 
 @task

@@ -13,6 +13,7 @@ from tests.support import (
     Site,
     build,
     copy_fixture_site,
+    copy_project,
 )
 
 
@@ -41,3 +42,9 @@ def real_site(tmp_path_factory) -> Site:
 def scratch_content(tmp_path) -> Path:
     """Copy the fixture content privately, for a test that breaks it."""
     return copy_fixture_site(tmp_path / "content")
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """Copy the project with the fixture content, for tests that run its tasks."""
+    return copy_project(tmp_path / "project")

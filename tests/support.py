@@ -18,6 +18,8 @@ from pathlib import Path
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 
 from bs4 import BeautifulSoup
@@ -166,3 +168,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy what a build needs (settings, theme, plugins, tasks, fixture content)."""
+    destination.mkdir(parents=True)
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, destination)
+    for name in ("theme", "plugins", "bench"):
+        skip = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(ROOT / name, destination / name, ignore=skip)
+    shutil.copytree(FIXTURE_CONTENT, destination / "content")
+    return destination
+
+
+def invoke(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run `invoke ARGUMENTS` in `project` as a writer would; capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 import shutil
-import subprocess
-import sys
 
 from content_schema import ContentError
 import pytest
@@ -21,8 +19,8 @@ from tests.support import (
     DEV_SETTINGS,
     PUBLISH_SETTINGS,
     REAL_CONTENT,
-    ROOT,
     build,
+    invoke,
 )
 
 EXPECTED = {
@@ -149,32 +147,6 @@ def test_publish_build_of_the_real_content_refuses_exactly_the_unconsented(tmp_p
         for p in problems_of(REAL_CONTENT, tmp_path / "pub", PUBLISH_SETTINGS)
     )
     assert refused == unconsented
-
-
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """Copy what a build needs (settings, theme, plugins, tasks, fixture content)."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, project)
-    for name in ("theme", "plugins"):
-        shutil.copytree(
-            ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    shutil.copytree(BAD_FIXTURES.parent / "site" / "content", project / "content")
-    return project
-
-
-def invoke(project: Path, task: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", task],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def test_failed_build_exits_non_zero_and_keeps_the_last_good_output(project_copy):

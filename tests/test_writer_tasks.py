@@ -1,0 +1,88 @@
+"""Writers' commands: scaffolding new content, run as writers run them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.support import invoke
+
+
+def test_new_article_writes_a_valid_draft_dated_today(project_copy):
+    result = invoke(
+        project_copy, "new-article", "How Infusions Work", "--category", "Research"
+    )
+    assert result.returncode == 0, result.stderr
+    path = project_copy / "content" / "articles" / "how-infusions-work.md"
+    assert result.stdout == "Wrote content/articles/how-infusions-work.md\n"
+    text = path.read_text()
+    assert text.startswith(
+        "Title: How Infusions Work\n"
+        f"Date: {dt.date.today().isoformat()}\n"
+        "Summary: Replace this sentence with a summary of 50 to 160 characters.\n"
+        "Author: Fixture Writer\n"
+        "Category: Research\n"
+        "Slug: how-infusions-work\n"
+        "Status: draft\n\n"
+    )
+    check = invoke(project_copy, "check")
+    assert check.returncode == 0, check.stderr
+    assert "7 articles" in check.stderr  # the six fixture articles and this one
+
+
+def test_new_article_never_overwrites(project_copy):
+    path = project_copy / "content" / "articles" / "older-notes.md"
+    before = path.read_text()
+    result = invoke(project_copy, "new-article", "Older Notes")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "content/articles/older-notes.md already exists; nothing was written. Edit it, "
+        "or choose another title or id."
+    )
+    assert path.read_text() == before
+
+
+def test_new_article_suggests_a_known_category(project_copy):
+    result = invoke(project_copy, "new-article", "Anything", "--category", "reserch")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "'reserch' is not a category in content/taxonomy.yaml. Did you mean "
+        "'Research'? Known: Mental health, Research."
+    )
+    assert not (project_copy / "content" / "articles" / "anything.md").exists()
+
+
+def test_publishing_a_scaffold_unchanged_is_refused(project_copy):
+    invoke(project_copy, "new-article", "Half Written")
+    path = project_copy / "content" / "articles" / "half-written.md"
+    path.write_text(path.read_text().replace("Status: draft\n", ""))
+    result = invoke(project_copy, "check")
+    assert result.returncode == 1
+    assert (
+        "content/articles/half-written.md:3: summary: still holds the placeholder"
+        in result.stderr
+    )
+
+
+def test_new_testimonial_writes_consent_fields_to_fill_in(project_copy):
+    result = invoke(project_copy, "new-testimonial", "--id", "jane-pasadena")
+    assert result.returncode == 0, result.stderr
+    text = (
+        project_copy / "content" / "testimonials" / "jane-pasadena.yaml"
+    ).read_text()
+    assert "id: jane-pasadena\n" in text
+    assert "  status: pending\n" in text
+    for field in ("record:", "date:", "scope:", "expires:"):
+        assert field in text
+    assert invoke(project_copy, "check").returncode == 0
+    publish_check = invoke(project_copy, "check", "--publish")
+    assert publish_check.returncode == 1
+    assert "jane-pasadena.yaml:7: consent: cannot be published" in publish_check.stderr
+    again = invoke(project_copy, "new-testimonial", "--id", "jane-pasadena")
+    assert again.returncode == 1
+    assert "already exists; nothing was written" in again.stderr
+
+
+def test_new_testimonial_rejects_a_bad_id(project_copy):
+    result = invoke(project_copy, "new-testimonial", "--id", "Jane Pasadena")
+    assert result.returncode == 1
+    assert "'Jane Pasadena' is not a valid id" in result.stderr
