@@ -254,3 +254,31 @@ def test_templates_receive_one_sorted_immutable_collection(tmp_path):
     ]
     with pytest.raises(AttributeError):
         testimonials[0].quote = "edited by a template"
+
+
+def test_draft_preview_says_it_is_not_published(fixture_site):
+    soup = fixture_site.soup("drafts/unfinished-draft/")
+    notice = soup.select_one(".publication-notice")
+    assert text(notice).startswith("Draft — not published.")
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+
+
+def test_scheduled_preview_says_when_it_will_appear(fixture_site):
+    soup = fixture_site.soup("scheduled-post/")
+    notice = soup.select_one(".publication-notice")
+    assert text(notice).startswith("Scheduled for January 1, 2099.")
+    assert notice.find("time")["datetime"] == "2099-01-01"
+    listing = fixture_site.soup("")
+    assert (
+        text(listing.select_one(".article-summary__date"))
+        == "Scheduled for January 1, 2099"
+    )
+
+
+def test_published_articles_carry_no_notice(fixture_site, fixture_publish_site):
+    assert fixture_site.soup("first-visit/").select_one(".publication-notice") is None
+    for path in fixture_publish_site.html_files():
+        page = fixture_publish_site.soup(
+            str(path.relative_to(fixture_publish_site.output))
+        )
+        assert page.select_one(".publication-notice") is None, path

@@ -6,6 +6,8 @@ HTML. Filters here turn such values into what each place in a page needs.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from markupsafe import Markup, escape
 from pelican import signals
 
@@ -20,12 +22,26 @@ def plain(value: object) -> Markup:
     return escape(text)
 
 
+def scheduled(item: object) -> bool:
+    """Test whether an article is dated in the future: `{% if article is scheduled %}`.
+
+    Only development builds contain such articles: publish builds leave them
+    out until a build runs on or after their date.
+    """
+    date = getattr(item, "date", None)
+    if not isinstance(date, dt.datetime):
+        return False
+    return date > dt.datetime.now(tz=date.tzinfo)
+
+
 FILTERS = {"plain": plain}
+TESTS = {"scheduled": scheduled}
 
 
 def add_filters(generator) -> None:
-    """Make the theme filters available to the generator's templates."""
+    """Make the theme filters and tests available to the generator's templates."""
     generator.env.filters.update(FILTERS)
+    generator.env.tests.update(TESTS)
 
 
 def register() -> None:
