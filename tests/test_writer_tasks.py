@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 
-from tests.support import invoke
+from tests.support import ROOT, invoke
 
 
 def test_new_article_writes_a_valid_draft_dated_today(project_copy):
@@ -86,3 +88,35 @@ def test_new_testimonial_rejects_a_bad_id(project_copy):
     result = invoke(project_copy, "new-testimonial", "--id", "Jane Pasadena")
     assert result.returncode == 1
     assert "'Jane Pasadena' is not a valid id" in result.stderr
+
+
+def test_pre_commit_runs_the_content_check(project_copy):
+    # The hooks run from .venv and `make check`: give the copy both, unchanged.
+    for name in ("Makefile", "requirements.lock", ".pre-commit-config.yaml"):
+        shutil.copy2(ROOT / name, project_copy)
+    (project_copy / ".venv").symlink_to(ROOT / ".venv")
+    article = project_copy / "content" / "articles" / "older-notes.md"
+    article.write_text(
+        article.read_text().replace("Category: Mental health", "Category: Mental")
+    )
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=project_copy, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project_copy, check=True)
+    result = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "pre-commit"),
+            "run",
+            "content-check",
+            "--all-files",
+        ],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert (
+        "content/articles/older-notes.md:5: category: 'Mental' is not a known"
+        in result.stdout
+    )
