@@ -302,6 +302,21 @@ consent:
     _new_file(CONFIG["content"] / "testimonials" / f"{id}.yaml", text)
 
 
+DOCUMENTS_WITH_FIELD_TABLES = ("docs/writing.md", "content/testimonials/README.md")
+
+
+@task
+def docs(c):
+    """Regenerate the field tables of the writers' documentation from the schema."""
+    _plugins_on_path()
+    from content_schema.docs import render_tables  # noqa: PLC0415 - needs plugins/
+
+    for name in DOCUMENTS_WITH_FIELD_TABLES:
+        path = ROOT / name
+        path.write_text(render_tables(path.read_text()))
+        sys.stdout.write(f"Updated {name}\n")
+
+
 @task
 def clean(c):
     """Remove generated files (output, caches)."""

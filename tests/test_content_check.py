@@ -11,9 +11,11 @@ import subprocess
 import sys
 
 from content_schema import check_content
+from content_schema.docs import render_tables
 from pelican.settings import read_settings
 import pytest
 
+from tasks import DOCUMENTS_WITH_FIELD_TABLES
 from tests.support import DEV_SETTINGS, PUBLISH_SETTINGS, REAL_CONTENT, ROOT
 
 ARTICLE = """\
@@ -332,3 +334,10 @@ def test_misspelt_required_field_is_named_with_a_suggestion(scratch_content):
         "tags, testimonials, title",
         f"{SOURCE}: category: missing required field; add `Category: …`",
     ]
+
+
+def test_field_tables_in_the_documentation_match_the_schema():
+    for name in DOCUMENTS_WITH_FIELD_TABLES:
+        text = (ROOT / name).read_text()
+        assert "<!-- fields: " in text, name
+        assert render_tables(text) == text, f"{name} is stale: run `invoke docs`"

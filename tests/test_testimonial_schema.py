@@ -135,8 +135,8 @@ def test_bad_fixture_gives_its_message(fixture, expected):
         ),
         (
             ("scope: [website]", "scope: website"),
-            f"{SOURCE}:10: consent.scope: expected a list of one of 'website', "
-            "'social', 'email's, got 'website'",
+            f"{SOURCE}:10: consent.scope: expected a list drawn from 'website', "
+            "'social', 'email', got 'website'",
         ),
         (
             ("scope: [website]", "scope: [web]"),

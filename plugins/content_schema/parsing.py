@@ -133,7 +133,12 @@ def type_name(annotation: Any) -> str:
     if origin is Literal:
         return "one of " + ", ".join(repr(v) for v in typing.get_args(annotation))
     if origin is tuple:
-        return f"a list of {type_name(typing.get_args(annotation)[0])}s"
+        item = typing.get_args(annotation)[0]
+        if typing.get_origin(item) is Literal:
+            return "a list drawn from " + ", ".join(
+                repr(v) for v in typing.get_args(item)
+            )
+        return f"a list of {type_name(item)}s"
     if annotation is dt.date:
         return "a date written YYYY-MM-DD"
     if annotation is dt.datetime:

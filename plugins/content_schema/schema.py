@@ -47,19 +47,24 @@ class Consent:
         "is being collected (previews only: the publish build refuses it)."
     )
     record: str | None = describe(
-        "Identifier of the signed authorization in the clinic's records.", default=None
+        "Identifier of the signed authorization in the clinic's records; required "
+        "when obtained. The form itself stays outside git.",
+        default=None,
     )
     date: dt.date | None = describe(
-        "Date the authorization was signed (YYYY-MM-DD).", default=None
+        "Date the authorization was signed; required when obtained.", default=None
     )
     scope: tuple[Literal["website", "social", "email"], ...] = describe(
-        "Where the patient allowed the testimonial to appear.", default=()
+        "Where the patient allowed the testimonial to appear; required when "
+        "obtained, and must include 'website' to publish.",
+        default=(),
     )
     expires: dt.date | None = describe(
-        "Date the authorization ends, if it has one (YYYY-MM-DD).", default=None
+        "Date the authorization ends, if it has one.", default=None
     )
     revoked: dt.date | None = describe(
-        "Date the patient revoked the authorization in writing, if they did.",
+        "Date the patient revoked it in writing, if they did: the publish build "
+        "then refuses the testimonial.",
         default=None,
     )
 
@@ -98,7 +103,7 @@ class Testimonial:
     condition: str = describe("The condition the patient was treated for.")
     quote: str = describe("The patient's words, exactly as given, without quote marks.")
     consent: Consent = describe(
-        "The recorded consent (see Consent).",
+        "The recorded consent: the `consent.` fields below.",
         fix="every testimonial needs a `consent:` block with status, record, date "
         "and scope (see content/testimonials/README.md)",
     )

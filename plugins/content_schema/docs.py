@@ -1,0 +1,53 @@
+"""Field tables for writers' documentation, rendered from the schema itself.
+
+docs/writing.md and content/testimonials/README.md hold these tables between
+`<!-- fields: NAME -->` and `<!-- end fields -->` markers; `invoke docs`
+rewrites them, and a test fails when they drift from the declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, is_dataclass
+import re
+from typing import Any
+
+from .parsing import field_types, type_name, writable_fields
+from .schema import ArticleMeta, PageMeta, Taxonomy, Testimonial
+
+TABLES = {
+    "article": (ArticleMeta, str.capitalize),
+    "page": (PageMeta, str.capitalize),
+    "testimonial": (Testimonial, str),
+    "taxonomy": (Taxonomy, str),
+}
+BLOCK = re.compile(
+    r"(<!-- fields: (?P<name>\w+) -->\n).*?(<!-- end fields -->)", re.DOTALL
+)
+
+
+def _rows(cls: type, spell_key, prefix: str = "") -> list[str]:
+    rows = []
+    types_ = field_types(cls)
+    for spec in writable_fields(cls):
+        annotation: Any = types_[spec.name]
+        key = f"{prefix}{spell_key(spec.name)}"
+        required = spec.default is MISSING and spec.default_factory is MISSING
+        rows.append(
+            f"| `{key}` | {'yes' if required else 'no'} | {type_name(annotation)} "
+            f"| {spec.metadata['doc']} |"
+        )
+        if is_dataclass(annotation):
+            rows += _rows(annotation, spell_key, prefix=f"{key}.")
+    return rows
+
+
+def field_table(name: str) -> str:
+    """Render the Markdown table of one content type's fields."""
+    cls, spell_key = TABLES[name]
+    header = ["| Field | Required | Value | Meaning |", "| --- | --- | --- | --- |"]
+    return "\n".join(header + _rows(cls, spell_key)) + "\n"
+
+
+def render_tables(text: str) -> str:
+    """Return `text` with every field-table block rewritten from the schema."""
+    return BLOCK.sub(lambda m: m[1] + field_table(m["name"]) + m[3], text)
