@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.support import (
     FIXTURE_CONTENT,
     PUBLISH_SETTINGS,
@@ -48,3 +50,18 @@ def scratch_content(tmp_path) -> Path:
 def project_copy(tmp_path) -> Path:
     """Copy the project with the fixture content, for tests that run its tasks."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium once for every browser test of the run."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make test`, which installs it"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+        )
+        yield launched
+        launched.close()

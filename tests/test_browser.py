@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 import pytest
 
 from tests.browser import (
     AXE_SCRIPT,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     axe_violations,
     focus_state,
     horizontal_overflow,
@@ -22,20 +17,6 @@ from tests.test_site import TEMPLATE_PAGES
 
 pytestmark = pytest.mark.browser
 SCHEMES = ("light", "dark")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `make test`, which installs it"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

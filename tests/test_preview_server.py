@@ -8,11 +8,9 @@ import sys
 import time
 import urllib.request
 
-from playwright.sync_api import sync_playwright
 import pytest
 
 from tasks import PreviewSite
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.support import free_port
 
 
@@ -77,23 +75,20 @@ def wait_until_serving(
 
 
 @pytest.mark.browser
-def test_live_reload_shows_errors_then_the_fixed_site(project_copy):
+def test_live_reload_shows_errors_then_the_fixed_site(project_copy, browser):
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
+    testimonial = project_copy / "content" / "testimonials" / "ana-fixture.yaml"
+    original = testimonial.read_text()
+    command = [sys.executable, "-m", "invoke", "livereload", "--port", str(port)]
+    with subprocess.Popen(
+        command,
         cwd=project_copy,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    testimonial = project_copy / "content" / "testimonials" / "ana-fixture.yaml"
-    original = testimonial.read_text()
-    try:
-        wait_until_serving(f"http://127.0.0.1:{port}/first-visit/", server)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_FLAGS
-            )
+    ) as server:
+        try:
+            wait_until_serving(f"http://127.0.0.1:{port}/first-visit/", server)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{port}/first-visit/")
             page.wait_for_function(
@@ -110,7 +105,7 @@ def test_live_reload_shows_errors_then_the_fixed_site(project_copy):
             testimonial.write_text(original)
             page.wait_for_selector("h1.article__title", timeout=20000)
             assert "Fixture words from Ana" in page.inner_text("main")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            page.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
