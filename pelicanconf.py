@@ -65,9 +65,8 @@ PAGE_PATHS = ["pages"]
 # Content folders carry a README.md for writers; it is guidance, not a page.
 IGNORE_FILES = [".#*", "README.md"]
 STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {
-    "extra/robots.txt": {"path": "robots.txt"},
-}
+# robots.txt is written by the seo plugin from theme/templates/robots.txt.
+EXTRA_PATH_METADATA: dict[str, dict[str, str]] = {}
 
 # --- URLs -------------------------------------------------------------------
 # Clean, directory-style URLs. Every *_URL ends in "/" and its *_SAVE_AS in
@@ -139,11 +138,59 @@ SITE_NOINDEX = True
 # Listed explicitly: an unset PLUGINS loads every installed pelican.plugins.*
 # package, so installing one could silently change the build.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["theme_filters", "content_schema", "testimonials"]
+PLUGINS = [
+    "theme_filters",
+    "content_schema",  # first: it checks all content before anything is read
+    "testimonials",
+    "health",
+    "seo",  # after health, whose review data its JSON-LD uses
+    "pelican.plugins.sitemap",
+]
 
 # Content schema (plugins/content_schema): the categories, tags and authors that
 # articles may use, relative to PATH.
 CONTENT_TAXONOMY_FILE = "taxonomy.yaml"
+
+# Health (plugins/health, plugins/content_schema). Shared sources that articles
+# cite as [@key], and the clinicians who review articles; relative to PATH.
+CONTENT_REFERENCES_FILE = "references.yaml"
+CONTENT_REVIEWERS_FILE = "reviewers.yaml"
+# A review falls due again this many months after it took place.
+MEDICAL_REVIEW_INTERVAL_MONTHS = 12
+# True: articles in HEALTH_CATEGORIES cannot be published unreviewed.
+MEDICAL_REVIEW_REQUIRED = False
+HEALTH_CATEGORIES = ("Mental health",)
+# Articles in these categories, or with these tags, open with the crisis block.
+CRISIS_CATEGORIES = ("Mental health",)
+CRISIS_TAGS = ("PTSD", "depression", "anxiety", "trauma", "suicide")
+# Shown on every article (partials/disclaimer.html).
+MEDICAL_DISCLAIMER = (
+    "This article is for general education. It is not medical advice, and it does "
+    "not replace care from a qualified clinician who knows your situation. Talk "
+    "with your doctor before starting or changing any treatment."
+)
+# Shown on articles whose title, category or tags name one of the terms. The
+# facts: ketamine is FDA-approved as an anesthetic; its psychiatric use is
+# off-label; esketamine nasal spray is approved for treatment-resistant
+# depression. The clinic's counsel should approve the wording.
+OFF_LABEL_NOTES = (
+    {
+        "terms": ("ketamine",),
+        "text": (
+            "Ketamine is approved by the U.S. Food and Drug Administration (FDA) as "
+            "an anesthetic. Its use for PTSD, depression and other mental health "
+            "conditions is off-label: the FDA has not approved ketamine for any "
+            "psychiatric disorder. A related medicine, esketamine nasal spray, is "
+            "approved for treatment-resistant depression."
+        ),
+    },
+)
+
+# Sitemap (pelican-sitemap): the pages search engines should know about.
+SITEMAP = {
+    "format": "xml",
+    "exclude": ["^404\\.html$", "^drafts/", "^tag/", "^tags/", "^author/", "^authors/"],
+}
 
 # Testimonials (plugins/testimonials). Paths are relative to PATH.
 TESTIMONIALS_PATH = "testimonials"

@@ -145,6 +145,10 @@ def run_check(settings_file: Path, content: str = "") -> int:
     elapsed = time.perf_counter() - started
     for note in result.notes:
         sys.stderr.write(f"note: {note}\n")
+    if result.warnings:
+        sys.stderr.write("Editorial report (advisory, does not block publishing):\n")
+    for warning in result.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
     for problem in result.problems:
         sys.stderr.write(f"{problem}\n")
     summary = (

@@ -66,8 +66,8 @@ FRONT_MATTER_CASES = {
     "unknown field": (
         ("Slug: valid-fixture", "Slug: valid-fixture\nAuther: Fixture Writer"),
         f"{SOURCE}:8: auther: unknown field; did you mean 'author'? the fields are: "
-        "author, category, date, image, image_alt, modified, slug, status, summary, "
-        "tags, testimonials, title",
+        "author, category, date, editorial_questions, image, image_alt, last_reviewed, "
+        "modified, reviewed_by, slug, status, summary, tags, testimonials, title",
     ),
     "bad date": (
         ("Date: 2026-02-01", "Date: 01/02/2026"),
@@ -120,7 +120,7 @@ FRONT_MATTER_CASES = {
     "image without alt": (
         (
             "Slug: valid-fixture",
-            "Slug: valid-fixture\nImage: {static}/extra/robots.txt",
+            "Slug: valid-fixture\nImage: {static}/images/pixel.png",
         ),
         f"{SOURCE}:8: image_alt: required with image: describe what the image shows",
     ),
@@ -176,8 +176,8 @@ FRONT_MATTER_CASES = {
         "(static)",
     ),
     "image without alt text": (
-        ("Some text.", "![]({static}/extra/robots.txt)"),
-        f"{SOURCE}:9: image: {{static}}/extra/robots.txt has no alt text; describe "
+        ("Some text.", "![]({static}/images/pixel.png)"),
+        f"{SOURCE}:9: image: {{static}}/images/pixel.png has no alt text; describe "
         "what the image shows",
     ),
     "missing image": (
@@ -211,7 +211,7 @@ def test_links_and_images_that_exist_pass(scratch_content):
             "Some text.",
             "[About]({filename}/pages/about.md), "
             "[first]({filename}first-visit.md#before),"
-            " ![Robots]({static}/extra/robots.txt) and [external](https://example.org).",
+            " ![Robots]({static}/images/pixel.png) and [external](https://example.org).",
         ),
     )
     assert problems_for(scratch_content) == []
@@ -330,8 +330,8 @@ def test_misspelt_required_field_is_named_with_a_suggestion(scratch_content):
     )
     assert problems_for(scratch_content) == [
         f"{SOURCE}:5: catgory: unknown field; did you mean 'category'? the fields are: "
-        "author, category, date, image, image_alt, modified, slug, status, summary, "
-        "tags, testimonials, title",
+        "author, category, date, editorial_questions, image, image_alt, last_reviewed, "
+        "modified, reviewed_by, slug, status, summary, tags, testimonials, title",
         f"{SOURCE}: category: missing required field; add `Category: …`",
     ]
 

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 import re
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from pelican.utils import slugify
 
 from .problems import Problem
@@ -31,6 +32,8 @@ from .schema import (
     PageMeta,
     Taxonomy,
     Testimonial,
+    load_references_file,
+    load_reviewers_file,
     load_taxonomy_file,
     load_testimonial_file,
     parse_front_matter,
@@ -38,6 +41,11 @@ from .schema import (
 
 DEFAULT_SETTINGS = {
     "CONTENT_TAXONOMY_FILE": "taxonomy.yaml",
+    "CONTENT_REFERENCES_FILE": "references.yaml",
+    "CONTENT_REVIEWERS_FILE": "reviewers.yaml",
+    "MEDICAL_REVIEW_INTERVAL_MONTHS": 12,
+    "MEDICAL_REVIEW_REQUIRED": False,
+    "HEALTH_CATEGORIES": ("Mental health",),
     "TESTIMONIALS_PATH": "testimonials",
     "TESTIMONIALS_REQUIRE_CONSENT": True,
 }
@@ -72,6 +80,22 @@ HTML_ATTRIBUTE = re.compile(
     r"(?P<name>[a-z-]+)\s*=\s*(?P<q>[\"'])(?P<value>.*?)(?P=q)", re.IGNORECASE
 )
 MARKER = re.compile(r"^\s*\[testimonials\]\s*$", re.IGNORECASE)
+# `[@feder2021ajp]` or `[@feder2021ajp; @abdallah2022npp]`
+CITATION = re.compile(r"\[(?P<keys>@[A-Za-z][\w-]*(?:\s*;\s*@[A-Za-z][\w-]*)*)\]")
+CITATION_KEY = re.compile(r"@([A-Za-z][\w-]*)")
+# Advisory only (health-content rules): absolute promises, and efficacy claims
+# that cite nothing.
+ABSOLUTE_WORDING = re.compile(
+    r"\b(cures?|cured|guaranteed?|proven|100\s?%|no side[- ]effects|not addictive|"
+    r"FDA[- ]approved)\b|100\s?%",
+    re.IGNORECASE,
+)
+EFFICACY_WORDING = re.compile(
+    r"\b(reduc(?:e|es|ed|tions?)|relie(?:f|ve|ves|ved)|treats?|effective|efficacy|"
+    r"significant(?:ly)?)\b|\b\d+(?:\.\d+)?\s?%",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
@@ -80,6 +104,8 @@ class CheckResult:
 
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # worth knowing, never blocking
+    # The editorial report: overdue reviews, open questions, claims to check.
+    warnings: list[Problem] = field(default_factory=list)
     articles: int = 0
     pages: int = 0
     testimonials: tuple[Testimonial, ...] = ()
@@ -159,6 +185,18 @@ class _Checker:
                 continue
             by_id[record.id] = record
         return by_id
+
+    def load_references(self) -> dict:
+        path = self.content / self.settings["CONTENT_REFERENCES_FILE"]
+        references, problems = load_references_file(path, self.display(path))
+        self.result.problems += problems
+        return references
+
+    def load_reviewers(self) -> dict:
+        path = self.content / self.settings["CONTENT_REVIEWERS_FILE"]
+        reviewers, problems = load_reviewers_file(path, self.display(path))
+        self.result.problems += problems
+        return reviewers
 
     def load_items(self, folders: list[str], cls: type, kind: str) -> list[_Item]:
         items = []
@@ -327,6 +365,107 @@ class _Checker:
         base = self.content if link.startswith("/") else source_path.parent
         return (base / PurePosixPath(link.lstrip("/"))).resolve()
 
+    def warn(self, source: str, line: int | None, name: str, message: str) -> None:
+        self.result.warnings.append(Problem(source, line, name, message))
+
+    def check_citations(self, item: _Item, references: dict, cited: set[str]) -> None:
+        for number, text in item.markdown.body:
+            for match in CITATION.finditer(text):
+                for key in CITATION_KEY.findall(match["keys"]):
+                    cited.add(key)
+                    if key in references:
+                        continue
+                    close = difflib.get_close_matches(key, sorted(references), n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    self.add(
+                        item.source,
+                        number,
+                        "citation",
+                        f"unknown reference [@{key}]; {hint}declare it in "
+                        "content/references.yaml",
+                    )
+
+    def check_review(self, item: _Item, reviewers: dict) -> None:
+        meta, lines = item.meta, item.markdown.metadata.key_lines
+        if meta.reviewed_by and meta.reviewed_by not in reviewers:
+            known = ", ".join(sorted(reviewers)) or "none yet"
+            self.add(
+                item.source,
+                lines.get("reviewed_by"),
+                "reviewed_by",
+                f"unknown reviewer {meta.reviewed_by!r}; reviewers are listed in "
+                f"content/reviewers.yaml (known: {known})",
+            )
+        if meta.last_reviewed and meta.last_reviewed > self.today:
+            self.add(
+                item.source,
+                lines.get("last_reviewed"),
+                "last_reviewed",
+                f"{meta.last_reviewed.isoformat()} is in the future; give the date "
+                "the review took place",
+            )
+        elif meta.last_reviewed:
+            due = next_review_due(meta.last_reviewed, self.settings)
+            if due <= self.today:
+                self.warn(
+                    item.source,
+                    lines.get("last_reviewed"),
+                    "last_reviewed",
+                    f"medical review overdue since {due.isoformat()}",
+                )
+        health = meta.category in self.settings["HEALTH_CATEGORIES"]
+        if (
+            self.settings["MEDICAL_REVIEW_REQUIRED"]
+            and health
+            and not meta.reviewed_by
+            and meta.status != "draft"
+        ):
+            self.add(
+                item.source,
+                lines.get("category"),
+                "reviewed_by",
+                f"articles in {meta.category!r} need a medical review before "
+                "publishing: add reviewed_by and last_reviewed",
+            )
+        for question in meta.editorial_questions:
+            self.warn(
+                item.source,
+                lines.get("editorial_questions"),
+                "editorial_questions",
+                f"open question: {question}",
+            )
+
+    def check_claims(self, item: _Item) -> None:
+        lines = item.markdown.metadata.key_lines
+        passages = [
+            (lines.get("summary"), "summary", getattr(item.meta, "summary", "") or "")
+        ]
+        passages += [
+            (number, "text", text)
+            for number, text in item.markdown.body
+            if text.strip() and not text.lstrip().startswith(("#", "[testimonials]"))
+        ]
+        for number, name, text in passages:
+            for sentence in SENTENCE_END.split(text):
+                absolute = ABSOLUTE_WORDING.search(sentence)
+                if absolute:
+                    self.warn(
+                        item.source,
+                        number,
+                        name,
+                        f"absolute health wording {absolute[0]!r}: qualify it, or "
+                        "cite evidence that supports it",
+                    )
+                efficacy = EFFICACY_WORDING.search(sentence)
+                if efficacy and not CITATION.search(sentence) and not absolute:
+                    self.warn(
+                        item.source,
+                        number,
+                        name,
+                        f"efficacy wording {efficacy[0]!r} without a citation: "
+                        "add [@key] or rephrase",
+                    )
+
     def run(self) -> CheckResult:
         taxonomy = self.load_taxonomy()
         testimonials = self.load_testimonials()
@@ -345,12 +484,27 @@ class _Checker:
                 [*self.settings["ARTICLE_PATHS"], *self.settings["PAGE_PATHS"]]
             )
         }
+        references = self.load_references()
+        reviewers = self.load_reviewers()
+        cited: set[str] = set()
         self.check_slugs(articles + pages)
         for item in articles + pages:
-            if taxonomy is not None and item.kind == "article":
-                self.check_taxonomy(item, taxonomy)
+            if item.kind == "article":
+                if taxonomy is not None:
+                    self.check_taxonomy(item, taxonomy)
+                self.check_review(item, reviewers)
+                self.check_claims(item)
             self.check_testimonial_ids(item, testimonials)
             self.check_body_links(item, sources)
+            self.check_citations(item, references, cited)
+        references_file = self.content / self.settings["CONTENT_REFERENCES_FILE"]
+        for key in sorted(set(references) - cited):
+            self.warn(
+                self.display(references_file),
+                _first_line(references_file, re.compile(rf"^{re.escape(key)}\s*:")),
+                key,
+                "declared but cited by no article",
+            )
         return self.result
 
 
@@ -386,6 +540,16 @@ def load_testimonials(
     return tuple(sorted(by_id.values(), key=lambda t: t.id)), checker.result.problems
 
 
+def load_references(settings: Mapping[str, Any]) -> dict:
+    """Load the shared references (key -> Reference); problems are check_content's."""
+    return _Checker(settings, dt.date.today()).load_references()
+
+
+def load_reviewers(settings: Mapping[str, Any]) -> dict:
+    """Load the medical reviewers (id -> Reviewer); problems are check_content's."""
+    return _Checker(settings, dt.date.today()).load_reviewers()
+
+
 def check_content(
     settings: Mapping[str, Any], today: dt.date | None = None
 ) -> CheckResult:
@@ -394,3 +558,9 @@ def check_content(
     `today` decides whether consent has expired; it defaults to the build's date.
     """
     return _Checker(settings, today or dt.date.today()).run()
+
+
+def next_review_due(last_reviewed: dt.date, settings: Mapping[str, Any]) -> dt.date:
+    """Return when a review done on `last_reviewed` falls due again."""
+    months = {**DEFAULT_SETTINGS, **settings}["MEDICAL_REVIEW_INTERVAL_MONTHS"]
+    return last_reviewed + relativedelta(months=months)

@@ -57,7 +57,10 @@ def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
             metadata[last_key] = key_match["value"]
             metadata.key_lines[last_key] = index + 1
         elif continuation and line.strip():
-            metadata[last_key] = f"{metadata[last_key]} {continuation['value']}".strip()
+            # Lines stay separate: list fields may take one item per line.
+            metadata[last_key] = (
+                f"{metadata[last_key]}\n{continuation['value']}".strip()
+            )
         else:
             break
         index += 1

@@ -145,6 +145,8 @@ def type_name(annotation: Any) -> str:
         return "a date written YYYY-MM-DD, optionally with a time HH:MM"
     if annotation is str:
         return "text"
+    if annotation is int:
+        return "a whole number"
     if is_dataclass(annotation):
         return "a set of fields (a mapping)"
     return getattr(annotation, "__name__", str(annotation))
@@ -184,17 +186,28 @@ def coerce(
         return _coerce_date(value, name, line, report)
     if annotation is dt.datetime:
         return _coerce_timestamp(value, name, line, report)
-    if annotation is str:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        if isinstance(value, str):
-            report.add(line, name, "is empty; write the text or remove the field")
-        else:
-            report.add(line, name, f"expected text, got {value!r}; put it in quotes")
-        return INVALID
+    if annotation in (int, str):
+        return _coerce_scalar(value, annotation, name, line, report)
     if is_dataclass(annotation):
         return parse_record(annotation, value, report, prefix=name, line=line)
     raise TypeError(f"schema uses an unsupported type: {annotation!r}")
+
+
+def _coerce_scalar(
+    value: Any, kind: type, name: str, line: int | None, report: Reporter
+) -> Any:
+    if kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        report.add(line, name, f"expected a whole number, got {value!r}")
+        return INVALID
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, str):
+        report.add(line, name, "is empty; write the text or remove the field")
+    else:
+        report.add(line, name, f"expected text, got {value!r}; put it in quotes")
+    return INVALID
 
 
 def _coerce_date(value: Any, name: str, line: int | None, report: Reporter) -> Any:

@@ -28,6 +28,7 @@ from .parsing import (
 from .problems import Problem, Reporter
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 CONSENT_SCOPES = ("website", "social", "email")
 SUMMARY_LENGTH = (50, 160)  # characters; the summary is the meta description
 # What `invoke new-article` writes; an article still carrying it is unfinished.
@@ -161,6 +162,18 @@ class ArticleMeta:
     image_alt: str | None = describe(
         "What the image shows (required with image).", default=None
     )
+    reviewed_by: str | None = describe(
+        "Id of the medical reviewer, from content/reviewers.yaml.", default=None
+    )
+    last_reviewed: dt.date | None = describe(
+        "Date of that medical review, YYYY-MM-DD (required with reviewed_by).",
+        default=None,
+    )
+    editorial_questions: tuple[str, ...] = describe(
+        "Open questions for the reviewer, one per line (continuation lines "
+        "indented four spaces); shown by `make check`, never on the site.",
+        default=(),
+    )
 
 
 @dataclass(frozen=True)
@@ -188,6 +201,57 @@ class PageMeta:
     image_alt: str | None = describe(
         "What the image shows (required with image).", default=None
     )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source that articles cite as `[@key]` (content/references.yaml)."""
+
+    authors: tuple[str, ...] = describe(
+        "Authors as cited, e.g. [Feder A, Costi S, et al.]."
+    )
+    title: str = describe("Title of the work.")
+    journal: str = describe("Journal, book or publisher.")
+    year: int = describe("Year of publication.")
+    volume: str | None = describe("Volume.", default=None)
+    issue: str | None = describe("Issue.", default=None)
+    pages: str | None = describe("Pages, e.g. 193-202.", default=None)
+    doi: str | None = describe(
+        "DOI, e.g. 10.1176/appi.ajp.2020.20050596.", default=None
+    )
+    pmid: int | None = describe("PubMed id, e.g. 24740528.", default=None)
+    url: str | None = describe(
+        "Web address, when there is no DOI or PMID.", default=None
+    )
+    verified: dt.date | None = describe(
+        "Date these details were last checked against the source.", default=None
+    )
+    key: str = describe("The key articles cite.", default="", set_by_loader=True)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A clinician who medically reviews articles (content/reviewers.yaml)."""
+
+    id: str = describe("Id that articles give as reviewed_by.")
+    name: str = describe("Full name, as the reviewer agreed to show it.")
+    credentials: str = describe(
+        "Degrees and licences, e.g. MD, board-certified psychiatrist."
+    )
+    bio: str = describe("One or two sentences about the reviewer.")
+
+
+@dataclass(frozen=True)
+class ReviewerList:
+    """The file content/reviewers.yaml: every medical reviewer."""
+
+    reviewers: tuple[Reviewer, ...] = describe(
+        "The reviewers; empty until the clinic names one."
+    )
+
+
+DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+")
+URL_PATTERN = re.compile(r"https?://\S+")
 
 
 def _lines(mapping: Any) -> dict:
@@ -306,7 +370,85 @@ def load_taxonomy_file(
     return (None if report.problems else taxonomy), report.problems
 
 
+def load_references_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
+    """Read the shared references: key -> Reference (empty if the file is absent)."""
+    report = Reporter(source)
+    if not path.is_file():
+        return {}, []
+    mapping = load_yaml_file(path, report)
+    if mapping is INVALID or mapping is None:
+        return {}, report.problems
+    if _not_a_mapping(report, mapping):
+        return {}, report.problems
+    references = {}
+    for key, entry in mapping.items():
+        line = _lines(mapping).get(key)
+        if not isinstance(key, str) or not ID_KEY.fullmatch(key):
+            report.add(
+                line,
+                str(key),
+                "is not a valid key; use letters and digits, e.g. feder2021ajp",
+            )
+            continue
+        record = parse_record(Reference, entry, report, prefix=key, line=line)
+        if record is INVALID:
+            continue
+        entry_lines = _lines(entry)
+        if not (record.doi or record.pmid or record.url):
+            report.add(
+                line, key, "needs a doi, a pmid or a url, so readers can find it"
+            )
+        if record.doi and not DOI_PATTERN.fullmatch(record.doi):
+            report.add(
+                entry_lines.get("doi", line),
+                f"{key}.doi",
+                f"{record.doi!r} is not a DOI; write it as 10.NNNN/suffix, "
+                "without https://doi.org/",
+            )
+        if record.pmid is not None and not 0 < record.pmid < 10**9:
+            report.add(
+                entry_lines.get("pmid", line),
+                f"{key}.pmid",
+                f"{record.pmid} is not a PubMed id",
+            )
+        if record.url and not URL_PATTERN.fullmatch(record.url):
+            report.add(
+                entry_lines.get("url", line),
+                f"{key}.url",
+                f"{record.url!r} is not a web address (http:// or https://)",
+            )
+        references[key] = dataclasses.replace(record, key=key)
+    return references, report.problems
+
+
+def load_reviewers_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
+    """Read the medical reviewers: id -> Reviewer (empty if the file is absent)."""
+    report = Reporter(source)
+    if not path.is_file():
+        return {}, []
+    mapping = load_yaml_file(path, report)
+    if mapping is INVALID or _not_a_mapping(report, mapping):
+        return {}, report.problems
+    listing = parse_record(ReviewerList, mapping, report)
+    if listing is INVALID:
+        return {}, report.problems
+    reviewers = {}
+    for reviewer in listing.reviewers:
+        if reviewer.id in reviewers:
+            report.add(
+                _lines(mapping).get("reviewers"),
+                "reviewers",
+                f"id {reviewer.id!r} is listed twice",
+            )
+        reviewers[reviewer.id] = reviewer
+    return reviewers, report.problems
+
+
 # --- Articles and pages ---------------------------------------------------------
+
+
+# List fields whose items may contain commas: one item per line.
+LINE_LIST_FIELDS = frozenset({"editorial_questions"})
 
 
 def _front_matter_mapping(metadata: LineMapping, cls: type) -> LineMapping:
@@ -319,10 +461,15 @@ def _front_matter_mapping(metadata: LineMapping, cls: type) -> LineMapping:
         if typing.get_origin(hint) is tuple
     }
     for key, value in metadata.items():
-        if key in list_fields:
-            shaped[key] = [item.strip() for item in value.split(",") if item.strip()]
+        if key in LINE_LIST_FIELDS:
+            shaped[key] = [item.strip() for item in value.split("\n") if item.strip()]
+        elif key in list_fields:
+            shaped[key] = [
+                item.strip() for item in re.split(r"[,\n]", value) if item.strip()
+            ]
         else:
-            shaped[key] = value
+            # Pelican turns a value on several lines into a list; we keep text.
+            shaped[key] = " ".join(value.split("\n"))
     return shaped
 
 
@@ -378,6 +525,16 @@ def parse_front_matter(
             lines.get("image"),
             "image_alt",
             "required with image: describe what the image shows",
+        )
+    reviewed_by = getattr(record, "reviewed_by", None)
+    last_reviewed = getattr(record, "last_reviewed", None)
+    if (reviewed_by is None) != (last_reviewed is None):
+        missing = "last_reviewed" if last_reviewed is None else "reviewed_by"
+        present = "reviewed_by" if last_reviewed is None else "last_reviewed"
+        report.add(
+            lines.get(present),
+            missing,
+            f"required with {present}: a medical review names who and when",
         )
     date = getattr(record, "date", None)
     if date and record.modified and record.modified < date:

@@ -1,0 +1,150 @@
+"""Health: citations, medical review status, crisis resources and off-label notes.
+
+Contract for templates, for every article and page (`item`):
+- `item.cited_references`: tuple of CitedReference in citation order; the text's
+  `[@key]` markers are already numbered superscript links to them.
+- `item.medical_review`: a MedicalReview, or None when not yet reviewed.
+- `item.shows_crisis_resources`: True for mental-health categories or tags
+  (CRISIS_CATEGORIES, CRISIS_TAGS).
+- `item.off_label_notes`: the OFF_LABEL_NOTES texts whose terms the item is
+  about (its title, category or tags name them).
+
+Validation (unknown keys and reviewers, review dates) is content_schema's job,
+before any generator runs; this plugin only shapes data for the theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import datetime as dt
+import re
+
+from content_schema import (
+    CITATION,
+    CITATION_KEY,
+    Reference,
+    Reviewer,
+    load_references,
+    load_reviewers,
+    next_review_due,
+)
+from pelican import signals
+from pelican.generators import Generator
+
+DEFAULTS = {
+    "CRISIS_CATEGORIES": ("Mental health",),
+    "CRISIS_TAGS": (),
+    "OFF_LABEL_NOTES": (),
+    "MEDICAL_DISCLAIMER": "",
+}
+CITATION_TEMPLATE = "partials/citation.html"
+
+
+@dataclass(frozen=True)
+class CitedReference:
+    """A reference as numbered in one article, with the ids of its citations."""
+
+    number: int
+    reference: Reference
+    citation_ids: tuple[str, ...]  # anchors of the superscripts, for back-links
+
+    @property
+    def anchor(self) -> str:
+        """Return the id of the reference's entry in the list."""
+        return f"reference-{self.number}"
+
+
+@dataclass(frozen=True)
+class MedicalReview:
+    """A recorded medical review of an article."""
+
+    reviewer: Reviewer
+    date: dt.date
+    next_due: dt.date
+
+
+def set_defaults(pelican) -> None:
+    """Fill in plugin settings the site did not set."""
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def _about(item, terms) -> bool:
+    """Whether the item's title, category or tags mention one of `terms`."""
+    names = [getattr(item, "title", "")]
+    names += [str(getattr(item, "category", ""))]
+    names += [str(tag) for tag in getattr(item, "tags", ())]
+    text = " ".join(names).lower()
+    return any(re.search(rf"\b{re.escape(term.lower())}\b", text) for term in terms)
+
+
+class HealthGenerator(Generator):
+    """Numbers citations and attaches review, crisis and off-label data to content."""
+
+    def generate_context(self) -> None:
+        """Shape the health data of every article and page read in this run."""
+        references = load_references(self.settings)
+        reviewers = load_reviewers(self.settings)
+        for item in self.context["generated_content"].values():
+            self._number_citations(item, references)
+            item.medical_review = self._review(item, reviewers)
+            item.shows_crisis_resources = self._shows_crisis_resources(item)
+            item.off_label_notes = tuple(
+                note["text"]
+                for note in self.settings["OFF_LABEL_NOTES"]
+                if _about(item, note["terms"])
+            )
+
+    def _number_citations(self, item, references: dict) -> None:
+        numbers: dict[str, int] = {}
+        citation_ids: dict[str, list[str]] = {}
+        template = self.env.get_template(CITATION_TEMPLATE)
+
+        def render(match: re.Match) -> str:
+            cited = []
+            for key in CITATION_KEY.findall(match["keys"]):
+                if key not in references:
+                    continue  # content_schema has already stopped such a build
+                number = numbers.setdefault(key, len(numbers) + 1)
+                anchor = (
+                    f"citation-{number}-{len(citation_ids.setdefault(key, [])) + 1}"
+                )
+                citation_ids[key].append(anchor)
+                cited.append({"number": number, "anchor": anchor})
+            return template.render(citations=cited).strip()
+
+        item._content = CITATION.sub(render, item._content or "")
+        item.cited_references = tuple(
+            CitedReference(number, references[key], tuple(citation_ids[key]))
+            for key, number in sorted(numbers.items(), key=lambda pair: pair[1])
+        )
+
+    def _review(self, item, reviewers: dict) -> MedicalReview | None:
+        reviewer_id = item.metadata.get("reviewed_by")
+        last_reviewed = item.metadata.get("last_reviewed")
+        if not reviewer_id or reviewer_id not in reviewers or not last_reviewed:
+            return None
+        date = dt.date.fromisoformat(str(last_reviewed).strip()[:10])
+        return MedicalReview(
+            reviewers[reviewer_id], date, next_review_due(date, self.settings)
+        )
+
+    def _shows_crisis_resources(self, item) -> bool:
+        category = str(getattr(item, "category", ""))
+        tags = {str(tag) for tag in getattr(item, "tags", ())}
+        return category in self.settings["CRISIS_CATEGORIES"] or bool(
+            tags & set(self.settings["CRISIS_TAGS"])
+        )
+
+
+def get_generators(_pelican) -> type[HealthGenerator]:
+    """Hand Pelican our generator class."""
+    return HealthGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.initialized.connect(set_defaults)
+    # A generator runs after articles and pages are read (their text exists)
+    # and before any page is written, like the testimonials generator.
+    signals.get_generators.connect(get_generators)
