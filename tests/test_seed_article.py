@@ -55,7 +55,7 @@ def article(real_site):
 
 
 def main_text(soup) -> str:
-    """The words of the page, without the citation numbers the theme adds."""
+    """Return the words of the page, without the citation numbers the theme adds."""
     main = copy.copy(soup.find("main"))
     for citation in main.select("sup.citation"):
         citation.decompose()

@@ -81,7 +81,11 @@ HTML_ATTRIBUTE = re.compile(
 )
 MARKER = re.compile(r"^\s*\[testimonials\]\s*$", re.IGNORECASE)
 # `[@feder2021ajp]` or `[@feder2021ajp; @abdallah2022npp]`
-CITATION = re.compile(r"\[(?P<keys>@[A-Za-z][\w-]*(?:\s*;\s*@[A-Za-z][\w-]*)*)\]")
+# In rendered HTML, Typogrify may have joined "; @key" with a no-break space.
+_SPACE = r"(?:\s|&nbsp;|&#160;)*"
+CITATION = re.compile(
+    rf"\[(?P<keys>@[A-Za-z][\w-]*(?:{_SPACE};{_SPACE}@[A-Za-z][\w-]*)*)\]"
+)
 CITATION_KEY = re.compile(r"@([A-Za-z][\w-]*)")
 # Advisory only (health-content rules): absolute promises, and efficacy claims
 # that cite nothing.
