@@ -12,13 +12,15 @@ import re
 from typing import Any
 
 from .parsing import field_types, type_name, writable_fields
-from .schema import ArticleMeta, PageMeta, Taxonomy, Testimonial
+from .schema import ArticleMeta, PageMeta, Reference, Reviewer, Taxonomy, Testimonial
 
 TABLES = {
     "article": (ArticleMeta, str.capitalize),
     "page": (PageMeta, str.capitalize),
     "testimonial": (Testimonial, str),
     "taxonomy": (Taxonomy, str),
+    "reference": (Reference, str),
+    "reviewer": (Reviewer, str),
 }
 BLOCK = re.compile(
     r"(<!-- fields: (?P<name>\w+) -->\n).*?(<!-- end fields -->)", re.DOTALL
