@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import datetime as dt
 import difflib
 import fnmatch
+import itertools
 from pathlib import Path, PurePosixPath
 import re
 from typing import Any
@@ -100,6 +101,52 @@ EFFICACY_WORDING = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A pre-filter for the two patterns above, which are slow on long text: every
+# match contains one of these words or phrases, or a percentage.
+CLAIM_WORD = re.compile(r"[a-z0-9%-]+")
+CLAIM_WORDS = frozenset(
+    (
+        "cure",
+        "cures",
+        "cured",
+        "guarantee",
+        "guaranteed",
+        "proven",
+        "fda-approved",
+        "reduce",
+        "reduces",
+        "reduced",
+        "reduction",
+        "reductions",
+        "relief",
+        "relieve",
+        "relieves",
+        "relieved",
+        "treat",
+        "treats",
+        "effective",
+        "efficacy",
+        "significant",
+        "significantly",
+    )
+)
+CLAIM_PHRASES = ("side effect", "side-effect", "not addictive", "fda approved")
+# Every word the two patterns above can match contains one of these.
+CLAIM_STEMS = (
+    "cure",
+    "guarantee",
+    "proven",
+    "%",
+    "side",
+    "addictive",
+    "fda",
+    "reduc",
+    "relie",
+    "treat",
+    "effective",
+    "efficacy",
+    "significant",
+)
 
 
 @dataclass
@@ -441,32 +488,29 @@ class _Checker:
 
     def check_claims(self, item: _Item) -> None:
         lines = item.markdown.metadata.key_lines
-        passages = [
-            (lines.get("summary"), "summary", getattr(item.meta, "summary", "") or "")
-        ]
+        summary = getattr(item.meta, "summary", "") or ""
+        passages = [(lines.get("summary"), "summary", summary)]
         passages += [
             (number, "text", text)
             for number, text in item.markdown.body
             if text.strip() and not text.lstrip().startswith(("#", "[testimonials]"))
         ]
         for number, name, text in passages:
-            for sentence in SENTENCE_END.split(text):
-                absolute = ABSOLUTE_WORDING.search(sentence)
+            for absolute, efficacy, cited in _claims_by_sentence(text):
                 if absolute:
                     self.warn(
                         item.source,
                         number,
                         name,
-                        f"absolute health wording {absolute[0]!r}: qualify it, or "
+                        f"absolute health wording {absolute!r}: qualify it, or "
                         "cite evidence that supports it",
                     )
-                efficacy = EFFICACY_WORDING.search(sentence)
-                if efficacy and not CITATION.search(sentence) and not absolute:
+                elif efficacy and not cited:
                     self.warn(
                         item.source,
                         number,
                         name,
-                        f"efficacy wording {efficacy[0]!r} without a citation: "
+                        f"efficacy wording {efficacy!r} without a citation: "
                         "add [@key] or rephrase",
                     )
 
@@ -510,6 +554,38 @@ class _Checker:
                 "declared but cited by no article",
             )
         return self.result
+
+
+def _may_claim(lowered: str) -> bool:
+    """Cheap test (substrings, a word set) that a passage may hold claim wording."""
+    if "%" in lowered or any(phrase in lowered for phrase in CLAIM_PHRASES):
+        return True
+    return not CLAIM_WORDS.isdisjoint(CLAIM_WORD.findall(lowered))
+
+
+def _claims_by_sentence(text: str):
+    """Yield (absolute wording, efficacy wording, cites?) for each sentence with either.
+
+    Each pattern runs once over the whole passage (per-sentence searches cost
+    most of `make check`); matches are then assigned to their sentences.
+    """
+    if not _may_claim(text.lower()):
+        return
+    absolute = list(ABSOLUTE_WORDING.finditer(text))
+    efficacy = list(EFFICACY_WORDING.finditer(text))
+    if not absolute and not efficacy:
+        return
+    bounds = [0, *(m.end() for m in SENTENCE_END.finditer(text)), len(text)]
+    for start, end in itertools.pairwise(bounds):
+        first_absolute = next(
+            (m[0] for m in absolute if start <= m.start() < end), None
+        )
+        first_efficacy = next(
+            (m[0] for m in efficacy if start <= m.start() < end), None
+        )
+        if first_absolute or first_efficacy:
+            cited = CITATION.search(text, start, end) is not None
+            yield first_absolute, first_efficacy, cited
 
 
 def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
