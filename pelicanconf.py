@@ -131,6 +131,14 @@ TYPOGRIFY_DASHES = "oldschool"  # "--" en dash, "---" em dash
 
 # --- Theme ------------------------------------------------------------------
 THEME = "theme"
+# Only the site's own origin, and no inline script: a health site loads no
+# third-party fonts, scripts, analytics or embeds. In a meta tag on every page
+# (GitHub Pages sets no headers) and in _headers for hosts that read it.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
 # Search engines should not index a local or preview build; publishconf flips it.
 SITE_NOINDEX = True
 
@@ -145,6 +153,7 @@ PLUGINS = [
     "health",
     "seo",  # after health, whose review data its JSON-LD uses
     "pelican.plugins.sitemap",
+    "assets",
 ]
 
 # Content schema (plugins/content_schema): the categories, tags and authors that

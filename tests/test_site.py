@@ -39,7 +39,8 @@ def test_every_template_type_renders_with_our_theme(fixture_site, url):
     assert soup.select_one("header.site-header nav[aria-label=Main]")
     assert soup.select_one("footer.site-footer #crisis-resources")
     stylesheets = [link["href"] for link in soup.select("link[rel=stylesheet]")]
-    assert "/theme/css/tokens.css" in stylesheets
+    assert len(stylesheets) == 1
+    assert re.fullmatch(r"/theme/css/site\.[0-9a-f]{10}\.css", stylesheets[0])
     assert soup.select_one('link[rel=icon][href="/theme/favicon.svg"]')
 
 

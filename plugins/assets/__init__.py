@@ -1,0 +1,5 @@
+"""Assets plugin: one hashed, minified stylesheet and the hosts' _headers file."""
+
+from .assets import register
+
+__all__ = ["register"]
