@@ -123,6 +123,20 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
+# --- Markdown ---------------------------------------------------------------
+# Setting MARKDOWN replaces Pelican's defaults (pelican-plugins#871): these are
+# the defaults plus `toc`, which gives section headings the ids that the table
+# of contents links to.
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
 # --- Typography -------------------------------------------------------------
 # Typogrify also rewrites titles and summaries into HTML (getpelican/pelican#1930):
 # templates therefore print `|striptags` wherever plain text is required.
@@ -154,6 +168,7 @@ PLUGINS = [
     "seo",  # after health, whose review data its JSON-LD uses
     "pelican.plugins.sitemap",
     "assets",
+    "navigation",
 ]
 
 # Content schema (plugins/content_schema): the categories, tags and authors that

@@ -1,0 +1,5 @@
+"""Navigation plugin: related articles, neighbours, reading time, table of contents."""
+
+from .navigation import register
+
+__all__ = ["register"]

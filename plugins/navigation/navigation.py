@@ -1,0 +1,123 @@
+"""Navigation: related articles, newer/older links, reading time, table of contents.
+
+Contract for templates, for every article:
+- `article.related_articles`: up to RELATED_ARTICLES_COUNT published articles,
+  most shared tags first, then same category, then newest.
+- `article.newer_article` / `article.older_article`: neighbours by date, or None.
+- `article.reading_minutes`: whole minutes at READING_WORDS_PER_MINUTE.
+- `article.toc`: tuple of (id, text) for its `<h2>` sections when there are at
+  least TOC_MIN_SECTIONS of them, else an empty tuple.
+
+Related articles are computed once per build from a tag index, looking at no
+more than RELATED_CANDIDATES_PER_TAG articles per tag, so the cost grows with
+N·k (k = tags per article), never with N².
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+import itertools
+import math
+import re
+
+from markupsafe import Markup
+from pelican import signals
+
+DEFAULTS = {
+    "RELATED_ARTICLES_COUNT": 3,
+    "RELATED_CANDIDATES_PER_TAG": 50,
+    "READING_WORDS_PER_MINUTE": 200,
+    "TOC_MIN_SECTIONS": 3,
+}
+SECTION_HEADING = re.compile(
+    r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<html>.*?)</h2>', re.DOTALL
+)
+WORD = re.compile(r"\w+")
+
+
+def set_defaults(pelican) -> None:
+    """Fill in plugin settings the site did not set."""
+    for key, value in DEFAULTS.items():
+        pelican.settings.setdefault(key, value)
+
+
+def related_articles(articles, count: int, per_tag: int) -> dict:
+    """Map each article to its related articles (see the module docstring)."""
+    by_tag = defaultdict(list)
+    for article in articles:  # newest first, as Pelican sorts them
+        for tag in getattr(article, "tags", ()):
+            if len(by_tag[tag]) < per_tag:
+                by_tag[tag].append(article)
+    by_category = defaultdict(list)
+    for article in articles:
+        if len(by_category[article.category]) < per_tag:
+            by_category[article.category].append(article)
+    order = {id(article): position for position, article in enumerate(articles)}
+    related = {}
+    for article in articles:
+        shared = defaultdict(int)
+        for tag in getattr(article, "tags", ()):
+            for other in by_tag[tag]:
+                shared[id(other)] += 1
+        candidates = {
+            id(a): a for tag in getattr(article, "tags", ()) for a in by_tag[tag]
+        }
+        candidates |= {id(a): a for a in by_category[article.category]}
+        candidates.pop(id(article), None)
+
+        def rank(other, article=article, shared=shared):
+            same_category = other.category == article.category
+            return (-shared[id(other)], not same_category, order[id(other)])
+
+        related[id(article)] = tuple(sorted(candidates.values(), key=rank)[:count])
+    return related
+
+
+def table_of_contents(html: str, minimum: int) -> tuple[tuple[str, str], ...]:
+    """Return (id, plain text) of each `<h2>` in `html`, if `minimum` or more."""
+    sections = tuple(
+        (m["id"], Markup(m["html"]).striptags().replace("\u00a0", " "))
+        for m in SECTION_HEADING.finditer(html)
+    )
+    return sections if len(sections) >= minimum else ()
+
+
+def reading_minutes(html: str, words_per_minute: int) -> int:
+    """Minutes to read `html` at `words_per_minute`, at least one."""
+    words = len(WORD.findall(Markup(html).striptags()))
+    return max(1, math.ceil(words / words_per_minute))
+
+
+def add_navigation(generators) -> None:
+    """Attach navigation data to every article, once all content is in place."""
+    articles_generator = next(g for g in generators if hasattr(g, "articles"))
+    settings = articles_generator.settings
+    articles = articles_generator.articles
+    related = related_articles(
+        articles,
+        settings["RELATED_ARTICLES_COUNT"],
+        settings["RELATED_CANDIDATES_PER_TAG"],
+    )
+    everything = [
+        *articles,
+        *articles_generator.drafts,
+        *getattr(articles_generator, "hidden_articles", ()),
+    ]
+    for article in everything:
+        article.related_articles = related.get(id(article), ())
+        html = article._content or ""
+        article.reading_minutes = reading_minutes(
+            html, settings["READING_WORDS_PER_MINUTE"]
+        )
+        article.toc = table_of_contents(html, settings["TOC_MIN_SECTIONS"])
+        article.newer_article = article.older_article = None
+    for newer, older in itertools.pairwise(articles):
+        newer.older_article, older.newer_article = older, newer
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.initialized.connect(set_defaults)
+    # After every generator's context exists: testimonials and citations are
+    # already in the text, so reading time and sections count them.
+    signals.all_generators_finalized.connect(add_navigation)
