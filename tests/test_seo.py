@@ -170,3 +170,27 @@ def test_preview_builds_are_not_indexed(tmp_path, monkeypatch):
     page = (site / "first-visit" / "index.html").read_text()
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert (site / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+
+
+def test_share_image_reaches_open_graph_and_json_ld(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    article = content / "articles" / "older-notes.md"
+    article.write_text(
+        article.read_text().replace(
+            "Category: Mental health\n",
+            "Category: Mental health\nImage: {static}/images/pixel.png\n"
+            "Image_alt: A single teal pixel\n",
+        )
+    )
+    site = build(content, tmp_path / "out", PUBLISH_SETTINGS)
+    html = (site / "older-notes" / "index.html").read_text()
+    image = f"{PUBLISH_SITEURL}/images/pixel.png"
+    assert f'<meta property="og:image" content="{image}">' in html
+    assert '<meta property="og:image:alt" content="A single teal pixel">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    (posting,) = of_type(
+        extruct.extract(html, syntaxes=["json-ld"])["json-ld"], "BlogPosting"
+    )
+    assert posting["image"] == image
+    assert (site / "images" / "pixel.png").is_file()

@@ -2,6 +2,7 @@
 
 Contract for templates:
 - `site_structured_data` (global): the Organization, for every page.
+- `article.share_image_url`: absolute address of its `Image:`, or "".
 - `item.structured_data`: a list of JSON-LD objects for an article (BlogPosting,
   BreadcrumbList, and MedicalWebPage once medically reviewed) or a page.
 Templates print them with `|tojson`, never by pasting strings. No Review or
@@ -45,6 +46,12 @@ def _person_or_team(name: str, settings) -> dict:
     return {"@type": kind, "name": name}
 
 
+def share_image_url(item, settings) -> str:
+    """Return the absolute address of the item's `Image:`, or "" when it has none."""
+    image = getattr(item, "image", None)
+    return _url(settings, image.split("}", 1)[-1].lstrip("/")) if image else ""
+
+
 def article_data(article, settings) -> list[dict]:
     """JSON-LD for one article."""
     url = _url(settings, article.url)
@@ -62,9 +69,8 @@ def article_data(article, settings) -> list[dict]:
         "inLanguage": settings["DEFAULT_LANG"],
         "keywords": [str(tag) for tag in getattr(article, "tags", ())],
     }
-    image = getattr(article, "image", None)
-    if image:
-        posting["image"] = _url(settings, image.split("}", 1)[-1].lstrip("/"))
+    if article.share_image_url:
+        posting["image"] = article.share_image_url
     crumbs = [
         ("Home", _url(settings, "")),
         (str(article.category), _url(settings, article.category.url)),
@@ -123,11 +129,14 @@ class SeoGenerator(Generator):
     def generate_context(self) -> None:
         """Build the structured data of every published article and page."""
         self.context["site_structured_data"] = organization(self.settings)
-        for article in self.context.get("articles", ()):
+        articles = [
+            *self.context.get("articles", ()),
+            *self.context.get("drafts", ()),
+            *self.context.get("hidden_articles", ()),
+        ]
+        for article in articles:
+            article.share_image_url = share_image_url(article, self.settings)
             article.structured_data = article_data(article, self.settings)
-        for key in ("drafts", "hidden_articles"):
-            for article in self.context.get(key, ()):
-                article.structured_data = article_data(article, self.settings)
         for page in (
             *self.context.get("pages", ()),
             *self.context.get("hidden_pages", ()),
