@@ -20,8 +20,8 @@ import itertools
 import math
 import re
 
-from markupsafe import Markup
 from pelican import signals
+from theme_filters import plain_text
 
 DEFAULTS = {
     "RELATED_ARTICLES_COUNT": 3,
@@ -76,15 +76,14 @@ def related_articles(articles, count: int, per_tag: int) -> dict:
 def table_of_contents(html: str, minimum: int) -> tuple[tuple[str, str], ...]:
     """Return (id, plain text) of each `<h2>` in `html`, if `minimum` or more."""
     sections = tuple(
-        (m["id"], Markup(m["html"]).striptags().replace("\u00a0", " "))
-        for m in SECTION_HEADING.finditer(html)
+        (m["id"], plain_text(m["html"])) for m in SECTION_HEADING.finditer(html)
     )
     return sections if len(sections) >= minimum else ()
 
 
 def reading_minutes(html: str, words_per_minute: int) -> int:
     """Minutes to read `html` at `words_per_minute`, at least one."""
-    words = len(WORD.findall(Markup(html).striptags()))
+    words = len(WORD.findall(plain_text(html)))
     return max(1, math.ceil(words / words_per_minute))
 
 

@@ -1,5 +1,7 @@
 """SEO: schema.org JSON-LD for every page, and robots.txt.
 
+theme_filters must come before this plugin in PLUGINS: it is imported here.
+
 Contract for templates:
 - `site_structured_data` (global): the Organization, for every page.
 - `article.share_image_url`: absolute address of its `Image:`, or "".
@@ -13,15 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
+from theme_filters import plain_text
 
 ROBOTS_TEMPLATE = "robots.txt"
-
-
-def _plain(value: object) -> str:
-    return Markup(str(value or "")).striptags().replace("\u00a0", " ")
 
 
 def _url(settings, relative: str) -> str:
@@ -59,8 +57,8 @@ def article_data(article, settings) -> list[dict]:
     posting = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": _plain(article.title),
-        "description": _plain(article.summary),
+        "headline": plain_text(article.title),
+        "description": plain_text(article.summary),
         "datePublished": published,
         "dateModified": getattr(article, "modified", article.date).isoformat(),
         "author": [_person_or_team(str(a), settings) for a in article.authors],
@@ -74,7 +72,7 @@ def article_data(article, settings) -> list[dict]:
     crumbs = [
         ("Home", _url(settings, "")),
         (str(article.category), _url(settings, article.category.url)),
-        (_plain(article.title), url),
+        (plain_text(article.title), url),
     ]
     breadcrumbs = {
         "@context": "https://schema.org",
@@ -97,7 +95,7 @@ def medical_web_page(article, review, url: str) -> dict:
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
-        "name": _plain(article.title),
+        "name": plain_text(article.title),
         "lastReviewed": review.date.isoformat(),
         "reviewedBy": {
             "@type": "Person",
@@ -145,7 +143,7 @@ class SeoGenerator(Generator):
                 {
                     "@context": "https://schema.org",
                     "@type": "WebPage",
-                    "name": _plain(page.title),
+                    "name": plain_text(page.title),
                     "url": _url(self.settings, page.url),
                 }
             ]

@@ -12,14 +12,19 @@ from markupsafe import Markup, escape
 from pelican import signals
 
 
-def plain(value: object) -> Markup:
-    """Return `value` as escaped plain text, for `<title>`, meta tags and attributes.
+def plain_text(value: object) -> str:
+    """Return HTML `value` as the text a reader sees, unescaped.
 
     Tags are removed, entities decoded (Typogrify's `&nbsp;` included, as a plain
-    space) and whitespace collapsed, then the text is escaped again.
+    space) and whitespace collapsed. Other plugins call this for JSON-LD and
+    headings, so every place turns Typogrify's HTML into text the same way.
     """
-    text = Markup(str(value or "")).striptags().replace("\u00a0", " ")
-    return escape(text)
+    return Markup(str(value or "")).striptags().replace("\u00a0", " ")
+
+
+def plain(value: object) -> Markup:
+    """Return `value` as escaped plain text, for `<title>`, meta tags and attributes."""
+    return escape(plain_text(value))
 
 
 def scheduled(item: object) -> bool:
