@@ -101,8 +101,18 @@ MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 
 # "404" renders theme/templates/404.html to /404.html, which hosts serve for
-# missing paths.
-DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+# missing paths; "search" is the search page (plugins/search builds its index).
+DIRECT_TEMPLATES = [
+    "index",
+    "tags",
+    "categories",
+    "authors",
+    "archives",
+    "404",
+    "search",
+]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 
 # --- Pagination ---------------------------------------------------------------
 DEFAULT_PAGINATION = 10
@@ -153,6 +163,13 @@ CONTENT_SECURITY_POLICY = (
     "script-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
+# The search page alone runs a script, Pagefind's, which compiles WebAssembly.
+# `_headers` sends this policy for every path (hosts merge rather than replace
+# per-path policies); each page's meta tag narrows it back to the one above.
+SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+)
+HEADERS_CONTENT_SECURITY_POLICY = SEARCH_CONTENT_SECURITY_POLICY
 # Search engines should not index a local or preview build; publishconf flips it.
 SITE_NOINDEX = True
 
@@ -165,10 +182,14 @@ PLUGINS = [
     "content_schema",  # first: it checks all content before anything is read
     "testimonials",
     "health",
+    # After testimonials and health have put their markup into the text; before
+    # seo, which reads the share image it picks for every article.
+    "images",
     "seo",  # after health, whose review data its JSON-LD uses
     "pelican.plugins.sitemap",
     "assets",
     "navigation",
+    "search",  # last: Pagefind reads the finished pages
 ]
 
 # Content schema (plugins/content_schema): the categories, tags and authors that
@@ -209,6 +230,15 @@ OFF_LABEL_NOTES = (
         ),
     },
 )
+
+# Images (plugins/images). Content images get copies this wide (never wider
+# than the original), in WebP and in their own format.
+IMAGES_WIDTHS = (480, 960, 1440)
+# How wide the text column shows them, for the browser's choice of copy: 65ch of
+# the 1.125rem body text (components/article.css), measured in Chromium as 46.5rem
+# with DejaVu Sans, the widest common system font; below 48.5rem the column is
+# the window less 1rem of padding on each side (base.css, .site-main).
+IMAGES_SIZES = "(min-width: 48.5rem) 46.5rem, calc(100vw - 2rem)"
 
 # Sitemap (pelican-sitemap): the pages search engines should know about.
 SITEMAP = {

@@ -26,6 +26,7 @@ TEMPLATE_PAGES = {
     "archives": "archives/",
     "testimonials": "testimonials/",
     "404": "404.html",
+    "search": "search/",
 }
 
 

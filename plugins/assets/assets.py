@@ -9,7 +9,8 @@ The bundle is built from ASSETS_CSS_ENTRY (theme-relative): its `@import` lines
 are inlined in order (an import with a media query is wrapped in `@media`),
 then the whole is minified with rcssmin. `_headers` (read by Netlify,
 Cloudflare Pages and similar hosts) marks the bundle immutable, gives HTML a
-short cache life and repeats the Content-Security-Policy.
+short cache life and sends HEADERS_CONTENT_SECURITY_POLICY (default: the
+CONTENT_SECURITY_POLICY of the pages' meta tags) for every path.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ class AssetsGenerator(Generator):
         target = Path(self.output_path) / self.css_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.css, encoding="utf-8")
-        policy = self.settings["CONTENT_SECURITY_POLICY"]
+        policy = self.settings.get(
+            "HEADERS_CONTENT_SECURITY_POLICY", self.settings["CONTENT_SECURITY_POLICY"]
+        )
         html_max_age = self.settings["ASSETS_HTML_MAX_AGE"]
         headers = (
             f"/{self.css_path}\n"

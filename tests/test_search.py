@@ -1,0 +1,250 @@
+"""Search: what Pagefind indexes, the search page, the header field, a real search."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+import re
+import sys
+
+from bs4 import BeautifulSoup
+import pytest
+import search as search_plugin
+
+from tests.browser import axe_violations, open_page
+from tests.support import (
+    FIXTURE_CONTENT,
+    PelicanComplained,
+    build,
+    serve,
+    text,
+)
+
+# Published articles and pages of the fixture site. Left out on purpose: the
+# draft (drafts/), the post dated 2099 (scheduled), and every list page.
+INDEXED = {
+    "/first-visit/": "What to Expect at a First Visit",
+    "/older-notes/": "Older Notes",
+    "/quotes-and-ampersands/": "“Ketamine” & PTSD: Questions Answered",
+    "/asking-for-a-second-opinion/": "Asking for a Second Opinion",
+    "/about/": "About This Fixture",
+}
+
+
+def indexed_pages(output: Path) -> dict[str, dict]:
+    """Read Pagefind's page fragments: {url: fragment} for every indexed page."""
+    pages = {}
+    for fragment_file in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment_file.read_bytes())
+        # Each fragment is a short signature followed by the page's JSON.
+        fragment = json.loads(raw[raw.index(b"{") :])
+        pages[fragment["url"]] = fragment
+    return pages
+
+
+def parse(html_file: Path) -> BeautifulSoup:
+    """Parse one built HTML file."""
+    return BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_index_holds_published_articles_and_pages_with_plain_titles(fixture_site):
+    pages = indexed_pages(fixture_site.output)
+    assert {url: page["meta"]["title"] for url, page in pages.items()} == INDEXED
+
+
+def test_index_leaves_out_the_chrome_around_an_article(fixture_site):
+    content = indexed_pages(fixture_site.output)["/first-visit/"]["content"]
+    assert content.startswith("What to Expect at a First Visit. A fixture article")
+    assert "↩" not in content, "reference back-links are not words"
+    # Body text is in; the crisis block, byline, reading time, table of
+    # contents, disclaimer, tags, navigation and call to action are not.
+    for chrome in ("988", "min read", "On this page", "not medical advice", "Tags"):
+        assert chrome not in content, chrome
+    site_nav = fixture_site.soup("first-visit/").select_one(".site-header").get_text()
+    assert "Testimonials" in site_nav and "Testimonials" not in content
+
+
+def test_search_page_works_without_javascript_only_as_a_notice(fixture_site):
+    soup = fixture_site.soup("search/")
+    form = soup.select_one("main form.search__form")
+    assert form.has_attr("hidden"), "the form appears only when the script runs"
+    notice = soup.select_one("main noscript .search__notice")
+    assert "Search needs JavaScript" in text(notice)
+    assert [a["href"] for a in notice.select("a")] == ["/archives/", "/categories/"]
+    container = soup.select_one("main search[data-search]")
+    assert container["data-site-root"] == "/"
+    assert container["data-index-dir"] == "pagefind/"
+
+
+def test_only_the_search_page_runs_a_script_and_may_compile_webassembly(fixture_site):
+    for page in fixture_site.html_files():
+        soup = parse(page)
+        policy = soup.select_one('meta[http-equiv="Content-Security-Policy"]')
+        scripts = [
+            s.get("src")
+            for s in soup.select("script:not([type='application/ld+json'])")
+        ]
+        if page == fixture_site.path("search/"):
+            assert scripts == ["/theme/js/search.js"]
+            assert "script-src 'self' 'wasm-unsafe-eval';" in policy["content"]
+        else:
+            assert scripts == [], page
+            assert "script-src 'self';" in policy["content"], page
+    assert (fixture_site.output / "theme" / "js" / "search.js").is_file()
+    # Hosts that read _headers get the policy the search page needs; each
+    # page's meta tag narrows it again.
+    headers = (fixture_site.output / "_headers").read_text(encoding="utf-8")
+    assert "script-src 'self' 'wasm-unsafe-eval'" in headers
+
+
+def test_every_page_but_search_has_the_header_search_field(fixture_site):
+    for page in fixture_site.html_files():
+        soup = parse(page)
+        field = soup.select_one("header.site-header search form")
+        if page == fixture_site.path("search/"):
+            assert field is None, "the search page has its own field"
+            continue
+        assert field is not None, page
+        assert field["action"] == "/search/" and field["method"] == "get"
+        query = field.select_one("input[type=search][name=q]")
+        label = field.select_one(f"label[for={query['id']}]")
+        assert text(label) == "Search the articles"
+
+
+def test_search_index_can_be_switched_off(tmp_path):
+    build(FIXTURE_CONTENT, tmp_path / "output", SEARCH_INDEX=False)
+    assert not (tmp_path / "output" / "pagefind").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("import sys; sys.exit(3)", "Search index: Pagefind failed (exit 3)"),
+        ("pass", "Search index: Pagefind wrote no index into"),
+    ],
+    ids=["pagefind fails", "pagefind writes nothing"],
+)
+def test_a_failed_index_fails_the_build(tmp_path, monkeypatch, command, message):
+    monkeypatch.setattr(
+        search_plugin.search,
+        "pagefind_command",
+        lambda _site, _index_dir: [sys.executable, "-c", command],
+    )
+    with pytest.raises(PelicanComplained, match=re.escape(message)):
+        build(FIXTURE_CONTENT, tmp_path / "output")
+
+
+# --- In Chromium -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_site_url(real_site):
+    with serve(real_site.output) as url:
+        yield url
+
+
+def wait_for_results(page) -> list[dict]:
+    """Wait for the search page to report; return the results a reader sees."""
+    # A selector, not a script: the page's CSP forbids evaluating strings.
+    page.wait_for_selector(".search__status:not(:empty)")
+    return page.eval_on_selector_all(
+        ".search__result",
+        """items => items.map(item => ({
+            title: item.querySelector('a').textContent,
+            href: item.querySelector('a').getAttribute('href'),
+            excerpt: item.querySelector('.search__result-excerpt').innerHTML,
+        }))""",
+    )
+
+
+SEED_TITLE = "Ketamine as Treatment for Post-Traumatic Stress Disorder (PTSD)"
+
+
+@pytest.mark.browser
+def test_typing_words_from_the_seed_article_finds_it(browser, real_site_url):
+    page, report = open_page(browser, f"{real_site_url}/search/", real_site_url)
+    try:
+        field = page.get_by_label("Words to look for")
+        field.fill("flashbacks")
+        results = wait_for_results(page)
+        assert results[0]["title"] == SEED_TITLE
+        assert results[0]["href"] == "/ketamine-for-ptsd/"
+        assert "<mark>flashbacks" in results[0]["excerpt"]
+        assert page.text_content(".search__status") == "1 article matches “flashbacks”."
+        assert page.url.endswith("/search/?q=flashbacks")
+        page.click(".search__result a")
+        page.wait_for_url("**/ketamine-for-ptsd/")
+        assert page.text_content("h1").strip().startswith("Ketamine as Treatment")
+        assert report.problems() == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_the_header_field_leads_to_results(browser, real_site_url):
+    page, report = open_page(browser, f"{real_site_url}/", real_site_url)
+    try:
+        page.fill("#site-search-query", "post-traumatic stress")
+        page.press("#site-search-query", "Enter")
+        page.wait_for_url("**/search/?q=post-traumatic+stress")
+        assert page.input_value("#search-query") == "post-traumatic stress"
+        assert [r["title"] for r in wait_for_results(page)] == [SEED_TITLE]
+        assert report.problems() == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_no_match_says_so(browser, real_site_url):
+    page, _ = open_page(browser, f"{real_site_url}/search/?q=zzyzx", real_site_url)
+    try:
+        assert wait_for_results(page) == []
+        assert "No articles match “zzyzx”" in page.text_content(".search__status")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_the_page_says_search_needs_it(browser, real_site_url):
+    page, _ = open_page(
+        browser, f"{real_site_url}/search/", real_site_url, java_script_enabled=False
+    )
+    try:
+        notice = page.locator(".search__notice")
+        assert notice.is_visible()
+        assert notice.inner_text().startswith("Search needs JavaScript")
+        assert not page.is_visible("#search-query")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_a_missing_index_is_reported_to_the_reader(browser, tmp_path):
+    output = build(FIXTURE_CONTENT, tmp_path / "output", SEARCH_INDEX=False)
+    with serve(output) as url:
+        page, _ = open_page(browser, f"{url}/search/?q=visit", url)
+        try:
+            page.wait_for_selector(".search__status:not(:empty)")
+            assert "Search is not available right now" in page.text_content(
+                ".search__status"
+            )
+        finally:
+            page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_results_pass_axe(browser, real_site_url, scheme):
+    page, _ = open_page(
+        browser,
+        f"{real_site_url}/search/?q=ketamine",
+        real_site_url,
+        color_scheme=scheme,
+        bypass_csp=True,
+    )
+    try:
+        assert wait_for_results(page)
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()

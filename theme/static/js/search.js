@@ -1,0 +1,118 @@
+// The search page's script, and the site's only one. It shows the form, loads
+// the Pagefind index that plugins/search wrote, and lists matching articles as
+// the reader types. The words live in the address (?q=) so that the header
+// field, the back button and shared links all work.
+
+const RESULT_LIMIT = 20;
+const TYPING_PAUSE_MS = 250;
+
+const container = document.querySelector("[data-search]");
+const form = container.querySelector(".search__form");
+const input = container.querySelector(".search__input");
+const status = container.querySelector(".search__status");
+const list = container.querySelector(".search__results");
+
+// The site may live in a sub-folder (SITEURL https://host/blog): results and
+// the index are addressed from the site's root path, not the host's.
+const siteRoot = new URL(container.dataset.siteRoot, window.location.href);
+const indexUrl = new URL(container.dataset.indexDir + "pagefind.js", siteRoot);
+
+let pagefind = null;
+
+async function loadIndex() {
+  if (!pagefind) {
+    pagefind = await import(indexUrl.href);
+    await pagefind.options({ baseUrl: siteRoot.pathname });
+  }
+  return pagefind;
+}
+
+// Pagefind's excerpt is escaped text with <mark> around the matched words.
+// Rebuild it from text nodes and <mark> elements only, so nothing else from
+// the index can reach the page as markup.
+function excerptNodes(excerpt) {
+  const parsed = new DOMParser().parseFromString(excerpt, "text/html").body;
+  return Array.from(parsed.childNodes, (node) => {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      return mark;
+    }
+    return document.createTextNode(node.textContent);
+  });
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  item.className = "search__result";
+  const heading = document.createElement("h2");
+  heading.className = "search__result-title";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  const excerpt = document.createElement("p");
+  excerpt.className = "search__result-excerpt";
+  excerpt.append(...excerptNodes(data.excerpt));
+  item.append(heading, excerpt);
+  return item;
+}
+
+function describeCount(count, words) {
+  if (count === 0) {
+    return `No articles match “${words}”. Try fewer or different words.`;
+  }
+  const noun = count === 1 ? "article matches" : "articles match";
+  const shown = count > RESULT_LIMIT ? ` The first ${RESULT_LIMIT} are listed.` : "";
+  return `${count} ${noun} “${words}”.${shown}`;
+}
+
+async function search(words, { debounce }) {
+  const url = new URL(window.location.href);
+  if (words) {
+    url.searchParams.set("q", words);
+  } else {
+    url.searchParams.delete("q");
+  }
+  window.history.replaceState(null, "", url);
+  if (!words) {
+    status.textContent = "";
+    list.replaceChildren();
+    return;
+  }
+  const index = await loadIndex();
+  const response = debounce
+    ? await index.debouncedSearch(words, {}, TYPING_PAUSE_MS)
+    : await index.search(words);
+  if (response === null) {
+    return; // a later keystroke replaced this search
+  }
+  const shown = response.results.slice(0, RESULT_LIMIT);
+  const results = await Promise.all(shown.map((result) => result.data()));
+  list.replaceChildren(...results.map(resultItem));
+  status.textContent = describeCount(response.results.length, words);
+}
+
+function reportFailure(error) {
+  status.textContent =
+    "Search is not available right now. Every article is listed in the archives.";
+  console.warn("Search could not load its index:", error);
+}
+
+form.hidden = false;
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  search(input.value.trim(), { debounce: false }).catch(reportFailure);
+});
+input.addEventListener("input", () => {
+  search(input.value.trim(), { debounce: true }).catch(reportFailure);
+});
+
+const initialWords = new URLSearchParams(window.location.search).get("q") || "";
+input.value = initialWords;
+if (initialWords.trim()) {
+  search(initialWords.trim(), { debounce: false }).catch(reportFailure);
+} else {
+  // Start fetching the index while the reader types.
+  loadIndex().catch(reportFailure);
+}
