@@ -123,7 +123,11 @@ def test_social_and_canonical_tags(fixture_publish_site):
     assert meta["og:title"] == "“Ketamine” & PTSD: Questions Answered"
     assert meta["og:url"] == url
     assert meta["og:site_name"] == "Nushama Blog"
-    assert meta["twitter:card"] == "summary"
+    # No `Image:`: the images plugin's card stands in, so previews are large.
+    assert (
+        meta["og:image"] == f"{PUBLISH_SITEURL}/images/social/quotes-and-ampersands.png"
+    )
+    assert meta["twitter:card"] == "summary_large_image"
     assert meta["description"] == meta["og:description"] == meta["twitter:description"]
     assert soup.find("link", rel="canonical")["href"] == url
     home = fixture_publish_site.soup("")

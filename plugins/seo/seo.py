@@ -1,10 +1,12 @@
 """SEO: schema.org JSON-LD for every page, and robots.txt.
 
 theme_filters must come before this plugin in PLUGINS: it is imported here.
+images must come before it too: it sets the `share_image` read here.
 
 Contract for templates:
 - `site_structured_data` (global): the Organization, for every page.
-- `article.share_image_url`: absolute address of its `Image:`, or "".
+- `article.share_image_url`: absolute address of `article.share_image` (images
+  plugin): its `Image:`, or the social card drawn for it; "" without either.
 - `item.structured_data`: a list of JSON-LD objects for an article (BlogPosting,
   BreadcrumbList, and MedicalWebPage once medically reviewed) or a page.
 Templates print them with `|tojson`, never by pasting strings. No Review or
@@ -45,9 +47,9 @@ def _person_or_team(name: str, settings) -> dict:
 
 
 def share_image_url(item, settings) -> str:
-    """Return the absolute address of the item's `Image:`, or "" when it has none."""
-    image = getattr(item, "image", None)
-    return _url(settings, image.split("}", 1)[-1].lstrip("/")) if image else ""
+    """Return the absolute address of the item's share image, or "" without one."""
+    image = getattr(item, "share_image", None)
+    return _url(settings, str(image.path)) if image else ""
 
 
 def article_data(article, settings) -> list[dict]:

@@ -1,0 +1,5 @@
+"""Images plugin: responsive content images and social cards."""
+
+from .images import register
+
+__all__ = ["register"]

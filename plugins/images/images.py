@@ -1,0 +1,283 @@
+"""Images: responsive content images, and a social card for every article.
+
+theme_filters and content_schema must come before this plugin in PLUGINS (it
+imports them), and seo after it (seo reads `share_image`).
+
+Contract:
+- Content images: every `<img>` of an article's or page's text whose `src` is
+  `{static}…` and names a JPEG or PNG becomes a `<picture>` (theme template
+  `partials/picture.html`): a WebP `<source>` and the original format's
+  `srcset`, both with IMAGES_SIZES, and the image's real `width` and `height`.
+  Copies are IMAGES_WIDTHS narrower than the original, next to it in the
+  output (`images/photo-480w.webp`); see responsive.py. Every content image but
+  the first of a page gets `loading="lazy"` and `decoding="async"`, the first
+  neither, so the likely largest paint is not delayed. Other images (external,
+  GIF, SVG, or already in a `<picture>` or with a `srcset`) keep their markup.
+- `article.share_image`: a ShareImage, the article's `Image:` or else its
+  generated card (IMAGES_CARD_SAVE_AS, 1200×630 PNG, see cards.py).
+- A content image Pillow cannot read stops the build with a ContentError naming
+  the file (missing files are content_schema's to report, before the build).
+
+Copies' addresses are SITEURL-based, like Pelican's own links with
+RELATIVE_URLS off; the originals keep their `{static}` links for Pelican.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import logging
+from pathlib import Path, PurePosixPath
+import re
+from urllib.parse import unquote
+
+from content_schema import ContentError, Problem
+from pelican import signals
+from pelican.generators import Generator
+from theme_filters import plain_text
+
+from .cards import CARD_SIZE, Fonts, draw_card, palette_from_tokens, save_card
+from .responsive import (
+    FORMATS,
+    ContentImage,
+    ImageFileError,
+    ImgTag,
+    find_img_tags,
+    image_size,
+    read_image,
+    splice,
+    write_variants,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "IMAGES_WIDTHS": (480, 960, 1440),
+    # HTML's own default: the full window. The site sets its column instead.
+    "IMAGES_SIZES": "100vw",
+    "IMAGES_QUALITY": 80,  # WebP and JPEG copies
+    "IMAGES_CARD_SAVE_AS": "images/social/{slug}.png",
+    "IMAGES_CARD_TOKENS": "static/css/tokens.css",  # theme-relative
+    # File names Pillow finds in the system's font folders, by preference.
+    "IMAGES_CARD_FONTS": {
+        "bold": ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf"),
+        "regular": ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf"),
+    },
+}
+PICTURE_TEMPLATE = "partials/picture.html"
+STATIC_LINK = re.compile(r"\{static\}(?P<path>[^?#]+)")
+# Formats whose size a declared share image can be measured in.
+MEASURABLE = frozenset({*FORMATS, ".webp", ".gif"})
+
+
+class ImagesSettingsError(ValueError):
+    """An IMAGES_* setting has a value the plugin cannot use."""
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The image an article is shared with (Open Graph, JSON-LD)."""
+
+    path: PurePosixPath  # in the output, relative to SITEURL
+    width: int | None  # pixels; None when Pillow cannot measure it (SVG)
+    height: int | None
+
+
+def set_defaults(pelican) -> None:
+    """Fill in the plugin's settings the site did not set, and check them."""
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    widths = settings["IMAGES_WIDTHS"]
+    if not widths or not all(isinstance(w, int) and w > 0 for w in widths):
+        raise ImagesSettingsError(
+            f"IMAGES_WIDTHS must list positive pixel widths, not {widths!r}"
+        )
+    quality = settings["IMAGES_QUALITY"]
+    if not isinstance(quality, int) or not 1 <= quality <= 100:
+        raise ImagesSettingsError(
+            f"IMAGES_QUALITY must be a whole number from 1 to 100, not {quality!r}"
+        )
+
+
+class ImagesGenerator(Generator):
+    """Rewrites content images and picks share images, then writes the files.
+
+    `generate_context` measures every image (so a bad one stops the build
+    before any page is written, all bad ones named at once) and rewrites the
+    text; `generate_output` encodes the copies and draws the cards. All state
+    lives on the instance: Pelican makes a new generator for every run.
+    """
+
+    def generate_context(self) -> None:
+        """Rewrite every text's images; give every article its share image."""
+        self.content_root = Path(self.settings["PATH"]).resolve()
+        self.images: dict[Path, ContentImage] = {}
+        self.problems: dict[Path, Problem] = {}
+        self.cards: dict[PurePosixPath, str] = {}  # card path -> title
+        self.palette = palette_from_tokens(
+            Path(self.theme) / self.settings["IMAGES_CARD_TOKENS"]
+        )
+        for item in self.context["generated_content"].values():
+            self._rewrite(item)
+        for article in (
+            *self.context.get("articles", ()),
+            *self.context.get("drafts", ()),
+            *self.context.get("hidden_articles", ()),
+        ):
+            article.share_image = self._share_image(article)
+        if self.problems:
+            raise ContentError(sorted(self.problems.values(), key=str))
+
+    def generate_output(self, writer) -> None:
+        """Write the copies of every content image and every card."""
+        output = Path(self.output_path)
+        for image in self.images.values():
+            write_variants(image, output, self.settings["IMAGES_QUALITY"])
+        fonts = Fonts(**self.settings["IMAGES_CARD_FONTS"])
+        for path, title in self.cards.items():
+            card = draw_card(
+                title, plain_text(self.settings["SITENAME"]), self.palette, fonts
+            )
+            save_card(card, output / Path(*path.parts))
+        logger.debug(
+            "images: %d content images, %d copies, %d social cards",
+            len(self.images),
+            sum(len(i.variants) for i in self.images.values()),
+            len(self.cards),
+        )
+
+    # --- content images -----------------------------------------------------------
+
+    def _rewrite(self, item) -> None:
+        html = item._content or ""
+        tags = find_img_tags(html)
+        if not tags:
+            return
+        template = self.env.get_template(PICTURE_TEMPLATE)
+        replacements = []
+        for index, tag in enumerate(tags):
+            image = None
+            if not tag.in_picture and tag.get("srcset") is None:
+                image = self._content_image(item, tag.get("src") or "")
+            replacements.append((tag, self._markup(template, tag, image, index == 0)))
+        # Content is rendered by Pelican only when written, so pages and feeds
+        # alike get the new markup; `{static}` in `src` is still resolved then.
+        item._content = splice(html, replacements)
+
+    def _markup(self, template, tag: ImgTag, image, first: bool) -> str:
+        attributes = dict(tag.attributes)
+        source = None
+        if image is not None:
+            siteurl, sizes = self.settings["SITEURL"], self.settings["IMAGES_SIZES"]
+            attributes |= {
+                "width": str(image.width),
+                "height": str(image.height),
+                "srcset": image.srcset(siteurl, image.format),
+                "sizes": sizes,
+            }
+            source = {
+                "type": "image/webp",
+                "srcset": image.srcset(siteurl, "WEBP"),
+                "sizes": sizes,
+            }
+        if not first:
+            attributes.setdefault("loading", "lazy")
+            attributes.setdefault("decoding", "async")
+        return template.render(
+            attributes=list(attributes.items()), source=source
+        ).strip()
+
+    def _content_image(self, item, src: str) -> ContentImage | None:
+        match = STATIC_LINK.match(src)
+        if not match:
+            return None
+        source = self._resolve(item, unquote(match["path"]))
+        if source is None or source.suffix.lower() not in FORMATS:
+            return None
+        if source in self.images or source in self.problems:
+            return self.images.get(source)
+        if not source.is_file():
+            return None  # content_schema reports it before the build
+        path = PurePosixPath(source.relative_to(self.content_root).as_posix())
+        try:
+            image = read_image(source, path, self.settings["IMAGES_WIDTHS"])
+        except ImageFileError as error:
+            self._problem(source, f"{error} (used by {self._display(item)})")
+            return None
+        for variant in image.variants:
+            taken = self.content_root / Path(*variant.path.parts)
+            if taken.exists():
+                self._problem(
+                    taken,
+                    f"has the name of a generated copy of {self._display(source)}; "
+                    "rename it",
+                )
+                return None
+        self.images[source] = image
+        return image
+
+    # --- share images -------------------------------------------------------------
+
+    def _share_image(self, article) -> ShareImage:
+        declared = getattr(article, "image", None)
+        if declared:
+            written = (
+                declared.split("}", 1)[1] if declared.startswith("{") else declared
+            )
+            source = self._resolve(article, unquote(written))
+            if source is None:
+                return ShareImage(PurePosixPath(written.lstrip("/")), None, None)
+            path = PurePosixPath(source.relative_to(self.content_root).as_posix())
+            return ShareImage(path, *(self._measure(source, article) or (None, None)))
+        path = PurePosixPath(
+            self.settings["IMAGES_CARD_SAVE_AS"].format(slug=article.slug)
+        )
+        if article.save_as:  # publish builds write no drafts: no card for them
+            self.cards[path] = plain_text(article.title)
+        return ShareImage(path, *CARD_SIZE)
+
+    def _measure(self, source: Path, article) -> tuple[int, int] | None:
+        if source.suffix.lower() not in MEASURABLE or not source.is_file():
+            return None
+        try:
+            return image_size(source)
+        except ImageFileError as error:
+            self._problem(source, f"{error} (the `Image:` of {self._display(article)})")
+            return None
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _resolve(self, item, link: str) -> Path | None:
+        """Return the content/ file a link names (as Pelican resolves it), or None."""
+        base = (
+            self.content_root if link.startswith("/") else Path(item.source_path).parent
+        )
+        target = (base / link.lstrip("/")).resolve()
+        return target if target.is_relative_to(self.content_root) else None
+
+    def _display(self, path_or_item) -> str:
+        # As content_schema names files: relative to the folder holding content/.
+        path = Path(getattr(path_or_item, "source_path", path_or_item)).resolve()
+        try:
+            return path.relative_to(self.content_root.parent).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _problem(self, source: Path, message: str) -> None:
+        self.problems.setdefault(
+            source, Problem(self._display(source), None, "", message)
+        )
+
+
+def get_generators(_pelican) -> type[ImagesGenerator]:
+    """Hand Pelican our generator class."""
+    return ImagesGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.initialized.connect(set_defaults)
+    # Plugin generators run after articles and pages are read and before any
+    # page is written: the text can still change, and seo's generator, next in
+    # PLUGINS, finds every article's share image in place.
+    signals.get_generators.connect(get_generators)
