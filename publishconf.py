@@ -29,3 +29,15 @@ DELETE_OUTPUT_DIRECTORY = True
 
 # Refuse to publish a testimonial without valid recorded consent.
 TESTIMONIALS_REQUIRE_CONSENT = True
+
+# Smaller files for readers. pelican-minify minifies the HTML only: its CSS
+# and JS options feed those files to an HTML minifier, which corrupts them
+# (the assets plugin minifies the stylesheet; Pagefind's scripts ship
+# minified). pelican-precompress then writes .br and .gz copies of every text
+# file for hosts that serve them; it runs last, on its own "compress" signal.
+PLUGINS = [*PLUGINS, "pelican.plugins.minify", "pelican.plugins.precompress"]
+HTML_MIN = True
+CSS_MIN = False
+JS_MIN = False
+INLINE_CSS_MIN = False
+INLINE_JS_MIN = False

@@ -21,7 +21,9 @@ import socket
 import subprocess
 import sys
 import threading
+import weakref
 
+import blinker
 from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -47,6 +49,21 @@ class _Recorder(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+
+
+def disconnect_plugins() -> None:
+    """Disconnect the plugins' receivers from every signal; keep the tests' own.
+
+    Pelican connects the listed plugins on each run and never disconnects
+    them: in one test process, a publish build's plugins (minify, precompress)
+    would otherwise also run in every later development build.
+    """
+    for signal in list(blinker.default_namespace.values()):
+        for receiver in list(signal.receivers.values()):
+            live = receiver() if isinstance(receiver, weakref.ref) else receiver
+            module = getattr(live, "__module__", "") or ""
+            if live is not None and not module.startswith("tests."):
+                signal.disconnect(live)
 
 
 def build(
@@ -76,6 +93,7 @@ def build(
             **overrides,
         },
     )
+    disconnect_plugins()
     recorder = _Recorder()
     root_logger = logging.getLogger()
     root_logger.addHandler(recorder)

@@ -1,13 +1,19 @@
-"""One minified, content-hashed stylesheet, and the hosts' _headers file."""
+"""Assets: the stylesheet bundle, _headers, and the publish build's extras.
+
+One minified, content-hashed stylesheet and the hosts' _headers file in every
+build; minified HTML and precompressed copies in the publish build.
+"""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 from assets.assets import AssetError, bundle_css
+import brotli
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, text
 
 THEME_CSS = ROOT / "theme" / "static" / "css"
 
@@ -69,3 +75,62 @@ def test_headers_file_caches_the_bundle_forever_and_html_briefly(fixture_publish
         "meta", attrs={"http-equiv": "Content-Security-Policy"}
     )
     assert f"  Content-Security-Policy: {meta['content']}\n" in headers
+
+
+# --- Publish build: minified HTML, precompressed copies -------------------------
+
+TEXT_SUFFIXES = {".html", ".css", ".js", ".xml", ".json", ".txt"}
+
+
+def test_publish_html_is_minified_and_reads_the_same(
+    fixture_site, fixture_publish_site
+):
+    development = fixture_site.path("first-visit/").read_text(encoding="utf-8")
+    published = fixture_publish_site.path("first-visit/").read_text(encoding="utf-8")
+    assert "\n  " in development and "\n  " not in published
+    # Smaller even though its links are absolute (https://example.org/...).
+    assert len(published) < len(development)
+
+    # The article's words, in the same order. (Whitespace between block
+    # elements goes, so each element's text is taken separately.)
+    def words(site):
+        return text(site.soup("first-visit/").select_one(".article").get_text(" "))
+
+    assert words(fixture_publish_site) == words(fixture_site)
+
+
+def test_publish_build_leaves_scripts_and_stylesheets_byte_for_byte(
+    fixture_site, fixture_publish_site
+):
+    # pelican-minify's CSS and JS options would run these through an HTML
+    # minifier ("a < b" becomes "a &lt; b"); they must stay off.
+    for relative in (
+        "theme/js/search.js",
+        "pagefind/pagefind.js",
+        fixture_site.soup("").select_one("link[rel=stylesheet]")["href"].lstrip("/"),
+    ):
+        assert (fixture_publish_site.output / relative).read_bytes() == (
+            fixture_site.output / relative
+        ).read_bytes(), relative
+
+
+def test_publish_build_writes_brotli_and_gzip_copies(fixture_publish_site):
+    output = fixture_publish_site.output
+    text_files = [p for p in output.rglob("*") if p.suffix in TEXT_SUFFIXES]
+    assert len(text_files) > 30
+    for path in text_files:
+        original = path.read_bytes()
+        for suffix, decompress in (
+            (".br", brotli.decompress),
+            (".gz", gzip.decompress),
+        ):
+            copy = path.with_name(path.name + suffix)
+            # A copy is written only where it is smaller than the original.
+            if len(original) >= 1024 or copy.exists():
+                assert decompress(copy.read_bytes()) == original, copy
+                assert copy.stat().st_size < len(original), copy
+
+
+def test_development_build_is_neither_minified_nor_precompressed(fixture_site):
+    assert list(fixture_site.output.rglob("*.br")) == []
+    assert list(fixture_site.output.rglob("*.gz")) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 import re
 
+from bs4 import BeautifulSoup
 import pytest
 
 from tests.linkcheck import check_links
@@ -37,9 +38,10 @@ def test_fixture_publish_build_has_no_broken_links(fixture_publish_site):
 
 def test_subpath_publish_build_has_no_broken_links(subpath_site):
     assert [str(b) for b in check_links(subpath_site, SUBPATH_SITEURL)] == []
-    home = (subpath_site / "index.html").read_text()
-    assert re.search(
-        rf'href="{SUBPATH_SITEURL}/theme/css/site\.[0-9a-f]{{10}}\.css"', home
+    home = BeautifulSoup((subpath_site / "index.html").read_text(), "html.parser")
+    stylesheet = home.select_one("link[rel=stylesheet]")["href"]
+    assert re.fullmatch(
+        rf"{SUBPATH_SITEURL}/theme/css/site\.[0-9a-f]{{10}}\.css", stylesheet
     )
 
 

@@ -248,3 +248,10 @@ def test_results_pass_axe(browser, real_site_url, scheme):
         assert axe_violations(page) == []
     finally:
         page.context.close()
+
+
+def test_only_the_files_our_search_page_uses_are_shipped(fixture_site):
+    index = fixture_site.output / "pagefind"
+    shipped = {path.name for path in index.iterdir() if path.is_file()}
+    assert "pagefind.js" in shipped and "pagefind-entry.json" in shipped
+    assert [name for name in shipped if "ui" in name or "highlight" in name] == []

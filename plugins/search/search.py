@@ -1,13 +1,15 @@
-"""Search: index the finished site with Pagefind, as the last step of every build.
+"""Search: index the finished site with Pagefind, once every page is written.
 
 Contract:
 - Templates choose what is searchable: Pagefind indexes only elements marked
   `data-pagefind-body` (article.html and page.html mark published articles
   and pages; drafts, scheduled posts, lists and tag pages carry no mark), skips
-  elements marked `data-pagefind-ignore`, and titles each result with the
-  element marked `data-pagefind-meta="title"`.
+  elements marked `data-pagefind-ignore`, and titles each result with
+  `data-pagefind-meta="title:…"` (the plain title, without Typogrify's markup).
 - The index is written to OUTPUT_PATH/SEARCH_INDEX_DIR (default `pagefind/`),
   which the search page's script loads.
+- Pagefind's ready-made interfaces (`pagefind-*ui*`, `pagefind-highlight.js`)
+  are deleted: the search page draws its own results with `pagefind.js`.
 - SEARCH_INDEX = False leaves the index out (the page then says search is
   unavailable).
 - When Pagefind fails, or finds nothing to index, the build logs an error,
@@ -24,6 +26,9 @@ import sys
 from pelican import signals
 
 log = logging.getLogger(__name__)
+
+# Bundles Pagefind writes for sites that use its own interface; ours does not.
+UNUSED_BUNDLES = ("pagefind-*ui.*", "pagefind-highlight.js")
 
 DEFAULTS = {
     "SEARCH_INDEX": True,
@@ -70,12 +75,17 @@ def build_index(pelican) -> None:
         log.error(
             "Search index: Pagefind failed (exit %s): %s", result.returncode, report
         )
-    elif not (site / index_dir / "pagefind-entry.json").is_file():
+        return
+    if not (site / index_dir / "pagefind-entry.json").is_file():
         log.error(
             "Search index: Pagefind wrote no index into %s: %s",
             site / index_dir,
             report,
         )
+        return
+    for pattern in UNUSED_BUNDLES:
+        for unused in (site / index_dir).glob(pattern):
+            unused.unlink()
 
 
 def register() -> None:
