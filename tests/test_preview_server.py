@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 
+from playwright.sync_api import expect
 import pytest
 
 from tasks import PreviewSite
@@ -97,14 +98,21 @@ def test_live_reload_shows_errors_then_the_fixed_site(project_copy, browser):
             testimonial.write_text(
                 original.replace("condition: PTSD", "conditon: PTSD")
             )
-            errors = page.wait_for_selector("#build-errors", timeout=20000)
-            assert (
+            # expect() retries across reloads: one save can trigger two builds.
+            expect(page.locator("#build-errors")).to_contain_text(
                 "content/testimonials/ana-fixture.yaml:4: conditon: unknown field; did "
-                "you mean 'condition'?" in errors.inner_text()
+                "you mean 'condition'?",
+                timeout=20000,
             )
             testimonial.write_text(original)
-            page.wait_for_selector("h1.article__title", timeout=20000)
-            assert "Fixture words from Ana" in page.inner_text("main")
+            expect(page.locator("main")).to_contain_text(
+                "Fixture words from Ana", timeout=20000
+            )
+            # The preview serves the search index and its WebAssembly too.
+            page.goto(f"http://127.0.0.1:{port}/search/?q=second+opinion")
+            expect(page.locator(".search__result a")).to_have_text(
+                "Asking for a Second Opinion", timeout=10000
+            )
             page.close()
         finally:
             server.terminate()
