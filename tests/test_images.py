@@ -36,6 +36,7 @@ from tests.support import (
     Site,
     build,
     invoke,
+    serve,
 )
 
 ARTICLE = "first-visit/"
@@ -389,3 +390,57 @@ def test_a_card_is_drawn_even_without_the_preferred_fonts():
     assert isinstance(fonts.get("bold", 40), ImageFont.FreeTypeFont)
     card = draw_card("A title", "A site", palette_from_tokens(TOKENS), fonts)
     assert card.size == CARD_SIZE
+
+
+# --- in Chromium -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def article_url(fixture_site):
+    with serve(fixture_site.output) as url:
+        yield f"{url}/{ARTICLE}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("width", "scale", "chosen"),
+    [
+        (390, 1, "window-light-480w.webp"),  # 358 px column
+        (390, 2, "window-light-960w.webp"),
+        (1280, 1, "window-light-960w.webp"),  # 744 px column
+        (1280, 2, "window-light-1600w.webp"),
+    ],
+)
+def test_browser_downloads_the_copy_the_column_needs(
+    browser, article_url, width, scale, chosen
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, device_scale_factor=scale
+    )
+    try:
+        page = context.new_page()
+        page.goto(article_url, wait_until="load")
+        current = page.eval_on_selector(".article__body img", "img => img.currentSrc")
+        assert current.rsplit("/", 1)[-1] == chosen
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_space_is_kept_for_images_before_they_arrive(browser, article_url):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        # Image requests never answer: the layout can only use width and height.
+        page.route(re.compile(r"\.(webp|jpg|png)$"), lambda route: None)
+        page.goto(article_url, wait_until="domcontentloaded")
+        boxes = page.eval_on_selector_all(
+            ".article__body img",
+            "imgs => imgs.map(i => [i.complete, i.getBoundingClientRect().width,"
+            " i.getBoundingClientRect().height])",
+        )
+        assert [complete for complete, _w, _h in boxes] == [False, False]
+        # The 358 px column, at each file's own 16:10 ratio.
+        assert [(round(w), round(h)) for _c, w, h in boxes] == [(358, 224)] * 2
+    finally:
+        context.close()
