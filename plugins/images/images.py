@@ -24,6 +24,7 @@ RELATIVE_URLS off; the originals keep their `{static}` links for Pelican.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 import logging
 from pathlib import Path, PurePosixPath
@@ -45,7 +46,7 @@ from .responsive import (
     image_size,
     read_image,
     splice,
-    write_variants,
+    write_variant,
 )
 
 logger = logging.getLogger(__name__)
@@ -131,8 +132,16 @@ class ImagesGenerator(Generator):
     def generate_output(self, writer) -> None:
         """Write the copies of every content image and every card."""
         output = Path(self.output_path)
-        for image in self.images.values():
-            write_variants(image, output, self.settings["IMAGES_QUALITY"])
+        quality = self.settings["IMAGES_QUALITY"]
+        # Threads, one copy each: Pillow's decoders and encoders release the GIL.
+        with ThreadPoolExecutor() as pool:
+            copies = [
+                pool.submit(write_variant, image, variant, output, quality)
+                for image in self.images.values()
+                for variant in image.variants
+            ]
+        for copy in copies:
+            copy.result()  # raise what a thread raised
         fonts = Fonts(**self.settings["IMAGES_CARD_FONTS"])
         for path, title in self.cards.items():
             card = draw_card(

@@ -3,7 +3,7 @@
 A JPEG or PNG of content/ is measured once (`read_image`), which plans its
 copies: one per width of IMAGES_WIDTHS narrower than the image, in its own
 format, and a WebP version of each of those widths plus the full one.
-`write_variants` encodes them. Names carry the width: `photo.jpg` (1600 px
+`write_variant` encodes each. Names carry the width: `photo.jpg` (1600 px
 wide) gets `photo-480w.jpg` and `photo-480w.webp` … `photo-1600w.webp`.
 
 `find_img_tags` locates every `<img>` start tag of an HTML fragment with the
@@ -155,40 +155,37 @@ def _for_format(image: Image.Image, image_format: str) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def write_variants(image: ContentImage, output: Path, quality: int) -> None:
-    """Encode every copy of `image` into `output`: upright, without metadata.
+def write_variant(
+    image: ContentImage, variant: Variant, output: Path, quality: int
+) -> None:
+    """Encode one copy of `image` into `output`: upright, without metadata.
 
     EXIF, XMP and comments are left out (they can hold a camera's location);
     the colour profile stays, since colours depend on it. Same input, same
-    bytes: nothing time-dependent is written.
+    bytes: nothing time-dependent is written. Each call decodes the original
+    itself, so copies can be made in parallel threads (Pillow releases the GIL
+    while it decodes, resizes and encodes).
     """
     with Image.open(image.source) as opened:
-        upright = ImageOps.exif_transpose(opened)
         profile = opened.info.get("icc_profile")
-        converted: dict[str, Image.Image] = {}
-        for variant in image.variants:
-            if variant.format not in converted:
-                converted[variant.format] = _for_format(upright, variant.format)
-            source = converted[variant.format]
-            resized = (
-                source
-                if variant.width == image.width
-                else source.resize(
-                    (variant.width, variant.height),
-                    RESAMPLE,
-                    reducing_gap=REDUCING_GAP,
-                )
-            )
-            target = output / Path(*variant.path.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            options: dict = {"icc_profile": profile} if profile else {}
-            if variant.format == "WEBP":
-                options |= {"quality": quality, "method": 4}
-            elif variant.format == "JPEG":
-                options |= {"quality": quality, "optimize": True, "progressive": True}
-            else:
-                options |= {"optimize": True}
-            resized.save(target, variant.format, **options)
+        upright = _for_format(ImageOps.exif_transpose(opened), variant.format)
+    resized = (
+        upright
+        if variant.width == image.width
+        else upright.resize(
+            (variant.width, variant.height), RESAMPLE, reducing_gap=REDUCING_GAP
+        )
+    )
+    options: dict = {"icc_profile": profile} if profile else {}
+    if variant.format == "WEBP":
+        options |= {"quality": quality, "method": 4}
+    elif variant.format == "JPEG":
+        options |= {"quality": quality, "optimize": True, "progressive": True}
+    else:
+        options |= {"optimize": True}
+    target = output / Path(*variant.path.parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    resized.save(target, variant.format, **options)
 
 
 @dataclass(frozen=True)
