@@ -278,6 +278,24 @@ def test_corrupt_image_stops_invoke_build_with_a_plain_message(project_copy):
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_corrupt_share_image_fails_the_build_too(scratch_content, tmp_path):
+    (scratch_content / "images" / "pixel.png").write_bytes(b"GIF89a? no")
+    article = scratch_content / "articles" / "older-notes.md"
+    article.write_text(
+        article.read_text().replace(
+            "Category: Mental health\n",
+            "Category: Mental health\nImage: {static}/images/pixel.png\n"
+            "Image_alt: A teal pixel\n",
+        )
+    )
+    with pytest.raises(ContentError) as raised:
+        build(scratch_content, tmp_path / "out")
+    assert [str(p) for p in raised.value.problems] == [
+        "content/images/pixel.png: cannot be read as an image (not a format Pillow "
+        "knows); export it again (the `Image:` of content/articles/older-notes.md)"
+    ]
+
+
 def test_a_content_file_cannot_take_a_copys_name(scratch_content, tmp_path):
     images = scratch_content / "images"
     (images / "window-light-480w.webp").write_bytes(b"")
