@@ -147,3 +147,33 @@ def luminance_of_background(page: Page) -> float:
 
     red, green, blue = (linear(c) for c in channels)
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+LAYOUT_SHIFT_OBSERVER = """
+window.__layoutShift = 0;
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) {
+    if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def cumulative_layout_shift(browser: Browser, url: str, width: int) -> float:
+    """Load `url` at `width` CSS pixels, scroll through it, return its CLS.
+
+    Scrolling to the end loads the lazy images too: an image without its
+    size would shift the text below it as it arrives.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        context.add_init_script(LAYOUT_SHIFT_OBSERVER)
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.mouse.wheel(0, 100_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)  # layout shifts are reported after a frame
+        return page.evaluate("window.__layoutShift")
+    finally:
+        context.close()
+

@@ -7,6 +7,7 @@ import pytest
 from tests.browser import (
     AXE_SCRIPT,
     axe_violations,
+    cumulative_layout_shift,
     focus_state,
     horizontal_overflow,
     luminance_of_background,
@@ -115,6 +116,30 @@ def test_dark_mode_is_applied(browser, site_url):
         page.context.close()
     assert luminance["light"] > 0.8
     assert luminance["dark"] < 0.05
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize(
+    "path", ["", "first-visit/", "testimonials/", "404.html", "search/?q=visit"]
+)
+def test_nothing_shifts_while_a_page_loads(browser, site_url, path, width):
+    # The fixture article has two content images, one loaded lazily.
+    assert cumulative_layout_shift(browser, f"{site_url}/{path}", width) == 0
+
+
+SHIFTING_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Shifts on purpose</title></head><body>
+<p>Text that moves when the banner arrives.</p>
+<script>setTimeout(() => document.body.insertAdjacentHTML(
+  "afterbegin", '<div style="height: 300px">Late banner</div>'), 200)</script>
+</body></html>
+"""
+
+
+def test_layout_shift_is_measured(browser, tmp_path):
+    (tmp_path / "index.html").write_text(SHIFTING_PAGE)
+    with serve(tmp_path) as url:
+        assert cumulative_layout_shift(browser, f"{url}/", 390) > 0.1
 
 
 BROKEN_PAGE = """<!DOCTYPE html>

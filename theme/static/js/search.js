@@ -99,7 +99,6 @@ function reportFailure(error) {
   console.warn("Search could not load its index:", error);
 }
 
-form.hidden = false;
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   search(input.value.trim(), { debounce: false }).catch(reportFailure);
