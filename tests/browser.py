@@ -176,4 +176,3 @@ def cumulative_layout_shift(browser: Browser, url: str, width: int) -> float:
         return page.evaluate("window.__layoutShift")
     finally:
         context.close()
-
