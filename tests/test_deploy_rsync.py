@@ -1,0 +1,99 @@
+"""Deploys with rsync to a local folder standing in for any SSH host."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deploy.gh_pages import DeployError
+from deploy.rsync import live_release, publish, releases, rollback
+
+
+def site(folder: Path, files: dict[str, str]) -> Path:
+    """Write a small site, {relative path: text}, into `folder`; return it."""
+    for name, body in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body)
+    return folder
+
+
+def served(destination: Path) -> dict[str, str]:
+    """Return what a web server rooted at `current` serves: {path: text}."""
+    root = destination / "current"
+    return {
+        path.relative_to(root).as_posix(): path.read_text()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_deploy_becomes_live_only_through_current(tmp_path):
+    host = tmp_path / "host"
+    publish(
+        site(tmp_path / "v1", {"index.html": "v1", "a/index.html": "a"}),
+        str(host),
+        stamp="20261129T060000Z",
+    )
+    assert (host / "current").is_symlink()
+    assert served(host) == {"index.html": "v1", "a/index.html": "a"}
+    assert live_release(str(host)) == "20261129T060000Z"
+
+
+def test_a_new_release_drops_removed_pages_and_links_unchanged_files(tmp_path):
+    host = tmp_path / "host"
+    publish(
+        site(tmp_path / "v1", {"index.html": "v1", "old.html": "old", "same.css": "x"}),
+        str(host),
+        stamp="20261129T060000Z",
+    )
+    publish(
+        site(tmp_path / "v2", {"index.html": "v2", "same.css": "x"}),
+        str(host),
+        stamp="20261129T070000Z",
+    )
+    assert served(host) == {"index.html": "v2", "same.css": "x"}
+    first = host / "releases" / "20261129T060000Z" / "same.css"
+    second = host / "releases" / "20261129T070000Z" / "same.css"
+    assert first.stat().st_ino == second.stat().st_ino, "unchanged: a hard link"
+
+
+def test_rollback_points_current_at_the_previous_release(tmp_path):
+    host = tmp_path / "host"
+    publish(
+        site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp="20261129T060000Z"
+    )
+    publish(
+        site(tmp_path / "v2", {"index.html": "v2"}), str(host), stamp="20261129T070000Z"
+    )
+    assert rollback(str(host)).stamp == "20261129T060000Z"
+    assert served(host) == {"index.html": "v1"}
+    assert rollback(str(host), to="20261129T070000Z").stamp == "20261129T070000Z"
+    assert served(host) == {"index.html": "v2"}
+    with pytest.raises(DeployError, match="no release '2020"):
+        rollback(str(host), to="20200101T000000Z")
+
+
+def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
+    host = tmp_path / "host"
+    for hour in range(6, 10):
+        publish(
+            site(tmp_path / f"v{hour}", {"index.html": f"v{hour}"}),
+            str(host),
+            keep=2,
+            stamp=f"20261129T{hour:02d}0000Z",
+        )
+    assert releases(str(host)) == ["20261129T080000Z", "20261129T090000Z"]
+    assert served(host) == {"index.html": "v9"}
+
+
+def test_nothing_to_roll_back_to_and_nothing_built_are_errors(tmp_path):
+    host = tmp_path / "host"
+    with pytest.raises(DeployError, match="no built site"):
+        publish(tmp_path / "empty", str(host))
+    publish(
+        site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp="20261129T060000Z"
+    )
+    with pytest.raises(DeployError, match="no release before 20261129T060000Z"):
+        rollback(str(host))
