@@ -49,6 +49,9 @@ DEFAULT_SETTINGS = {
     "HEALTH_CATEGORIES": ("Mental health",),
     "TESTIMONIALS_PATH": "testimonials",
     "TESTIMONIALS_REQUIRE_CONSENT": True,
+    # Pelican's own defaults, for callers that pass plain settings.
+    "ARTICLE_URL": "{slug}.html",
+    "PAGE_URL": "pages/{slug}.html",
 }
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # First path segments the site's own pages use; an article or page slug there
@@ -149,6 +152,19 @@ CLAIM_STEMS = (
 )
 
 
+@dataclass(frozen=True)
+class ContentItem:
+    """Where an article or page will be published, for reports such as previews."""
+
+    source: str  # e.g. content/articles/first-visit.md
+    kind: str  # "article" or "page"
+    title: str  # as written in the front matter
+    url: str  # relative to SITEURL, e.g. first-visit/
+    status: str  # "published", "draft" or "hidden"
+    testimonials: tuple[str, ...]  # the testimonial ids it lists
+    date: dt.date | dt.datetime | None  # articles only; in the future: scheduled
+
+
 @dataclass
 class CheckResult:
     """Everything `check_content` found; `problems` empty means the content is fine."""
@@ -160,6 +176,7 @@ class CheckResult:
     articles: int = 0
     pages: int = 0
     testimonials: tuple[Testimonial, ...] = ()
+    items: list[ContentItem] = field(default_factory=list)  # valid front matter only
 
 
 @dataclass(frozen=True)
@@ -304,6 +321,18 @@ class _Checker:
                 "slug" if item.meta.slug else "title"
             )
             name = "slug" if item.meta.slug else "title"
+            url_pattern = self.settings[f"{item.kind.upper()}_URL"]
+            self.result.items.append(
+                ContentItem(
+                    item.source,
+                    item.kind,
+                    item.meta.title,
+                    url_pattern.format(slug=slug),
+                    item.meta.status or "published",
+                    tuple(item.meta.testimonials),
+                    getattr(item.meta, "date", None),
+                )
+            )
             if slug in RESERVED_SLUGS:
                 self.add(
                     item.source,

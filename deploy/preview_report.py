@@ -1,0 +1,172 @@
+"""The pull-request comment that goes with a preview: its address and what changed.
+
+Contract: `preview_report(changes, result, preview_url)` returns Markdown for
+a reviewer: the preview's address, the pages the pull request adds, edits or
+removes (with their preview links), the testimonials it touches and where
+they show, and the content warnings of `make check`. `changed_files(repository,
+base)` lists the pull request's changes from git. The first line is a marker
+the workflow uses to update its one comment rather than add another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+import datetime as dt
+from pathlib import Path
+import subprocess
+
+from deploy.gh_pages import DeployError
+
+MARKER = "<!-- clinic-blog-preview -->"
+CONTENT = "content/"
+TESTIMONIALS = "content/testimonials/"
+SITE_WIDE = ("theme/", "plugins/", "pelicanconf.py", "publishconf.py")
+VERBS = {"A": "new", "M": "edited", "R": "renamed", "C": "copied", "T": "edited"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed file: git's status letter (A, M, D, R…) and its path."""
+
+    status: str
+    path: str
+    old_path: str = ""
+
+
+def changed_files(repository: Path, base: str) -> list[Change]:
+    """List what HEAD changes since it left `base` (git diff base...HEAD)."""
+    result = subprocess.run(
+        ["git", "diff", "--name-status", "--find-renames", f"{base}...HEAD"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DeployError(f"git diff {base}...HEAD failed: {result.stderr.strip()}")
+    changes = []
+    for line in result.stdout.splitlines():
+        status, *paths = line.split("\t")
+        if status[0] in "RC":
+            changes.append(Change(status[0], paths[1], paths[0]))
+        else:
+            changes.append(Change(status[0], paths[0]))
+    return changes
+
+
+def _markdown_text(text: str) -> str:
+    # Titles come from writers: keep them from turning into links or markup.
+    for character in "\\[]*_`<>":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def _link(item, preview_url: str) -> str:
+    return f"[{_markdown_text(item.title)}]({preview_url}/{item.url})"
+
+
+def _page_lines(changes: list[Change], result, preview_url: str, today) -> list[str]:
+    items = {item.source: item for item in result.items}
+    lines = []
+    for change in changes:
+        if not change.path.startswith(CONTENT) or change.path.startswith(TESTIMONIALS):
+            continue
+        item = items.get(change.path)
+        if change.status == "D":
+            lines.append(f"- `{change.path}`: removed; its address will say not found")
+        elif item is None:
+            lines.append(f"- `{change.path}`: {VERBS.get(change.status, 'changed')}")
+        elif item.status == "draft":
+            lines.append(f"- `{change.path}`: a draft, not in the published site")
+        elif item.date is not None and _as_date(item.date) > today:
+            lines.append(
+                f"- {_link(item, preview_url)}: scheduled for "
+                f"{_as_date(item.date).isoformat()}, so not in this preview yet"
+            )
+        else:
+            verb = VERBS.get(change.status, "changed")
+            hidden = " (hidden: left out of lists)" if item.status == "hidden" else ""
+            lines.append(f"- {_link(item, preview_url)}: {verb}{hidden}")
+    return lines
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[str]:
+    by_source = {t.source: t for t in result.testimonials}
+    lines = []
+    for change in changes:
+        if not change.path.startswith(TESTIMONIALS) or not change.path.endswith(
+            (".yaml", ".yml")
+        ):
+            continue
+        testimonial = by_source.get(change.path)
+        if change.status == "D" or testimonial is None:
+            lines.append(f"- `{change.path}`: removed")
+            continue
+        shown_on = [
+            _link(item, preview_url)
+            for item in result.items
+            if testimonial.id in item.testimonials
+        ]
+        places = ", ".join([*shown_on, f"[Testimonials]({preview_url}/testimonials/)"])
+        consent = testimonial.consent.status
+        lines.append(
+            f"- `{testimonial.id}` (`{change.path}`, consent {consent}): "
+            f"{VERBS.get(change.status, 'changed')}; shown on {places}"
+        )
+    return lines
+
+
+def _section(title: str, lines: Iterable[str], empty: str) -> list[str]:
+    lines = list(lines)
+    return [f"#### {title}", "", *(lines or [empty]), ""]
+
+
+def preview_report(
+    changes: list[Change],
+    result,
+    preview_url: str,
+    today: dt.date | None = None,
+) -> str:
+    """Return the Markdown comment for a preview at `preview_url` (no trailing /).
+
+    `result` is content_schema's CheckResult for the pull request's content.
+    """
+    today = today or dt.date.today()
+    preview_url = preview_url.rstrip("/")
+    site_wide = sorted(
+        {c.path.split("/", 1)[0] for c in changes if c.path.startswith(SITE_WIDE)}
+    )
+    pages = _page_lines(changes, result, preview_url, today)
+    if site_wide:
+        pages.append(
+            f"- The {', '.join(site_wide)} changed too: every page may look "
+            "different, so look at a few."
+        )
+    warnings = [f"- {_markdown_text(str(warning))}" for warning in result.warnings]
+    problems = [f"- {_markdown_text(str(problem))}" for problem in result.problems]
+    lines = [
+        MARKER,
+        "### Preview",
+        "",
+        (
+            f"**{preview_url}/**: built with the publish settings, so it is what "
+            "the site will show once this is merged. Search engines are asked "
+            "not to index it."
+        ),
+        "",
+        *_section("Pages changed", pages, "No article or page changed."),
+        *_section(
+            "Testimonials touched",
+            _testimonial_lines(changes, result, preview_url),
+            "None.",
+        ),
+    ]
+    if problems:
+        lines += _section("Problems that block publishing", problems, "")
+    lines += _section("Content warnings (`make check`: advisory)", warnings, "None.")
+    return "\n".join(lines).rstrip() + "\n"
