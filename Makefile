@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ format: $(STAMP) ## Reformat Python code
 
 bench-check: $(STAMP) ## Benchmark make check on 100 and 1,000 articles (docs/performance.md)
 	$(INVOKE) bench-check
+
+bench-web: $(STAMP) ## Weigh and score pages against stock Pelican; RUNS=1 is quicker (docs/performance.md)
+	$(INVOKE) bench-web $(if $(RUNS),--runs $(RUNS))
 
 lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml
 	$(INVOKE) lock

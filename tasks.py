@@ -192,6 +192,18 @@ def bench_check(c, sizes="100,1000"):
     sys.stdout.write(section)
 
 
+@task(help={"runs": "Lighthouse runs per page and site (default 3; 1 is quicker)"})
+def bench_web(c, runs=3):
+    """Measure pages against stock Pelican (bytes, Lighthouse); docs/performance.md."""
+    from bench import bench_web as benchmark  # noqa: PLC0415 - only this task needs it
+
+    _ensure_chromium(c)
+    _ensure_node_tools(c)
+    section = benchmark.main(int(runs))
+    _write_performance_section("make bench-web", section)
+    sys.stdout.write(section)
+
+
 def _write_performance_section(name: str, section: str) -> None:
     """Replace the section `name` of docs/performance.md, keeping the others."""
     path = ROOT / "docs" / "performance.md"
