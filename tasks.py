@@ -9,6 +9,7 @@ build, with content problems printed as a plain list.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 import datetime as dt
 import difflib
@@ -19,7 +20,6 @@ import logging
 import mimetypes
 import os
 from pathlib import Path
-import shlex
 import shutil
 import subprocess
 import sys
@@ -48,6 +48,7 @@ CONFIG = {
     # What the live-reload server watches: every input of the build.
     "watched": ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py"),
     "ghp_branch": "gh-pages",
+    "ghp_remote": os.environ.get("PAGES_REMOTE", "origin"),
     "lock": ROOT / "requirements.lock",
     "chromium": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
 }
@@ -353,10 +354,50 @@ def rebuild(c):
     build(c)
 
 
-@task
-def publish(c):
-    """Build the production site into output/ (publishconf.py)."""
-    _build_or_exit(CONFIG["publish_settings"])
+@task(
+    help={
+        "target": "Also deploy: rsync or s3 (default: only build into output/)",
+        "destination": "rsync target, e.g. me@host:/srv/blog (or $RSYNC_DESTINATION)",
+        "bucket": "S3 bucket (or $S3_BUCKET)",
+        "prefix": "Key prefix inside the bucket (or $S3_PREFIX), default none",
+    }
+)
+def publish(c, target="", destination="", bucket="", prefix=""):
+    """Build the production site into output/ (publishconf.py); deploy it with --target.
+
+    With a target, publishing refuses a working tree with uncommitted changes,
+    a failing test suite and a failed build, and then deploys nothing.
+    """
+    if not target:
+        _build_or_exit(CONFIG["publish_settings"])
+        return
+    if target not in DEPLOY_TARGETS:
+        raise Exit(f"--target must be one of {', '.join(DEPLOY_TARGETS)}", code=2)
+    destination = destination or os.environ.get("RSYNC_DESTINATION", "")
+    bucket = bucket or os.environ.get("S3_BUCKET", "")
+    if target == "rsync" and not destination:
+        raise Exit("rsync needs --destination or $RSYNC_DESTINATION", code=2)
+    if target == "s3" and not bucket:
+        raise Exit("s3 needs --bucket or $S3_BUCKET", code=2)
+    _checked_publish_build(c)
+    with _deploy_errors():
+        if target == "rsync":
+            from deploy import rsync  # noqa: PLC0415 - only deploys need it
+
+            release = rsync.publish(CONFIG["output"], destination)
+            _say(
+                f"Published release {release.stamp} to {destination}; undo with "
+                f"`invoke rollback --target rsync --destination {destination}`."
+            )
+        else:
+            from deploy import s3  # noqa: PLC0415 - only deploys need it
+
+            report = s3.sync(
+                CONFIG["output"],
+                bucket,
+                prefix=prefix or os.environ.get("S3_PREFIX", ""),
+            )
+            _say(f"Published to s3://{bucket}: {report}")
 
 
 @task
@@ -504,14 +545,206 @@ def regenerate(c):
         time.sleep(0.5)
 
 
+# --- Publishing ---------------------------------------------------------------
+DEPLOY_TARGETS = ("rsync", "s3")
+
+
+def _say(message: str) -> None:
+    sys.stdout.write(message + "\n")
+
+
+def _require_clean_tree() -> None:
+    """Refuse to publish what is not committed: the site must match a commit."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if status.returncode != 0:
+        raise Exit(f"Not a git working tree: {status.stderr.strip()}", code=1)
+    if status.stdout.strip():
+        raise Exit(
+            "Nothing was published: the working tree has uncommitted changes:\n"
+            f"{status.stdout.rstrip()}\nCommit or stash them, then publish again.",
+            code=1,
+        )
+
+
+def _run_tests_before_publishing(c) -> None:
+    # The README's test command by default; CI sets PUBLISH_TEST_COMMAND when
+    # an earlier step of the same job already ran it on the same commit.
+    command = os.environ.get("PUBLISH_TEST_COMMAND", "make test")
+    if c.run(command, warn=True, pty=False).failed:
+        raise Exit(f"Nothing was published: the tests failed ({command}).", code=1)
+
+
+def _checked_publish_build(c) -> None:
+    """Stop, publishing nothing, unless the tree is clean, tests pass and it builds."""
+    _require_clean_tree()
+    _run_tests_before_publishing(c)
+    _build_or_exit(CONFIG["publish_settings"])
+
+
+@contextmanager
+def _deploy_errors():
+    """Turn a DeployError into a clean exit with its message."""
+    from deploy.gh_pages import DeployError  # noqa: PLC0415 - only deploys need it
+
+    try:
+        yield
+    except DeployError as error:
+        raise Exit(f"Deploy failed, nothing changed: {error}", code=1) from error
+
+
+def _pages_branch():
+    from deploy.gh_pages import Branch  # noqa: PLC0415 - only deploys need it
+
+    return Branch(ROOT, CONFIG["ghp_remote"], CONFIG["ghp_branch"])
+
+
+def _head_commit() -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 @task
 def gh_pages(c):
-    """Publish, then commit output/ to the gh-pages branch and push it to origin."""
-    publish(c)
-    # -n writes .nojekyll so GitHub Pages serves folders that start with "_".
-    ghp_import = shlex.quote(str(BIN / "ghp-import"))
-    output = shlex.quote(str(CONFIG["output"]))
-    c.run(f"{ghp_import} -n -p -f -b {CONFIG['ghp_branch']} -m 'Publish site' {output}")
+    """Publish to the gh-pages branch: tested, built, committed with ghp-import, pushed.
+
+    Open previews (previews/pr-N/) and the CNAME on the branch are kept; the
+    previous deploy stays in the branch history (`invoke rollback`).
+    """
+    from deploy.gh_pages import publish_site  # noqa: PLC0415 - only deploys need it
+
+    _checked_publish_build(c)
+    with _deploy_errors():
+        publish_site(
+            _pages_branch(), CONFIG["output"], f"Publish site from {_head_commit()}"
+        )
+    _say(
+        f"Published to {CONFIG['ghp_remote']}/{CONFIG['ghp_branch']}. "
+        "Undo with `invoke rollback`."
+    )
+
+
+@task(
+    help={
+        "pr": "Pull request number: the preview goes to previews/pr-N/",
+        "base_url": "Address of the gh-pages site (or $PAGES_URL), e.g. https://owner.github.io/repo",
+        "base": "Branch the pull request targets, for the report (default origin/main)",
+        "report": "Write the pull-request comment (Markdown) to this file",
+        "deploy": "Push the preview to gh-pages (--no-deploy: build only)",
+    }
+)
+def preview(c, pr, base_url="", base="origin/main", report="", deploy=True):
+    """Build a pull request's preview with the publish settings; deploy it to gh-pages.
+
+    The preview is what will be published, at BASE_URL/previews/pr-N/, and asks
+    search engines not to index it. The report lists the pages and
+    testimonials the pull request changes and the content warnings.
+    """
+    pr = int(pr)
+    base_url = (base_url or os.environ.get("PAGES_URL", "")).rstrip("/")
+    if not base_url:
+        raise Exit(
+            "preview needs --base-url or $PAGES_URL (the gh-pages site's address)",
+            code=2,
+        )
+    from deploy.gh_pages import preview_path  # noqa: PLC0415 - only deploys need it
+
+    preview_url = f"{base_url}/{preview_path(pr)}"
+    os.environ["SITEURL"] = preview_url
+    os.environ["SITE_NOINDEX"] = "1"
+    if report:
+        _write_preview_report(Path(report), base, preview_url)
+    result = build_site(CONFIG["publish_settings"])
+    if not result.ok:
+        if report:
+            with Path(report).open("a", encoding="utf-8") as comment:
+                comment.write(
+                    "\n**The preview could not be built**, so it was not updated. "
+                    "The problems:\n\n```\n" + result.messages + "\n```\n"
+                )
+        raise Exit("Preview build failed: nothing was deployed.", code=1)
+    if deploy:
+        preview_deploy(c, pr)
+    _say(f"Preview: {preview_url}/")
+
+
+def _write_preview_report(path: Path, base: str, preview_url: str) -> None:
+    _plugins_on_path()
+    from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
+
+    from deploy.preview_report import changed_files, preview_report  # noqa: PLC0415
+
+    with _deploy_errors():
+        changes = changed_files(ROOT, base)
+    settings = read_settings(str(CONFIG["publish_settings"]))
+    path.write_text(
+        preview_report(changes, check_content(settings), preview_url), encoding="utf-8"
+    )
+
+
+@task(
+    help={"pr": "Pull request number", "site": "Built preview folder (default output/)"}
+)
+def preview_deploy(c, pr, site=""):
+    """Push an already built preview to gh-pages under previews/pr-N/."""
+    from deploy.gh_pages import publish_preview  # noqa: PLC0415 - only deploys need it
+
+    with _deploy_errors():
+        publish_preview(
+            _pages_branch(), Path(site) if site else CONFIG["output"], int(pr)
+        )
+
+
+@task(help={"pr": "Pull request number"})
+def preview_remove(c, pr):
+    """Delete a closed pull request's preview from gh-pages (and nothing else)."""
+    from deploy.gh_pages import remove_preview  # noqa: PLC0415 - only deploys need it
+
+    with _deploy_errors():
+        removed = remove_preview(_pages_branch(), int(pr))
+    _say(f"Preview pr-{pr} {'removed' if removed else 'was not on the branch'}.")
+
+
+@task(
+    help={
+        "target": "gh-pages (default) or rsync",
+        "to": "The deploy to restore: a gh-pages commit or an rsync release name "
+        "(default: the one before the live one)",
+        "destination": "rsync target (or $RSYNC_DESTINATION)",
+    }
+)
+def rollback(c, target="gh-pages", to="", destination=""):
+    """Make the previous deploy live again (previews stay as they are)."""
+    with _deploy_errors():
+        if target == "gh-pages":
+            from deploy.gh_pages import rollback as restore  # noqa: PLC0415
+
+            restored = restore(_pages_branch(), to)
+            _say(f"gh-pages now serves the site of deploy {restored[:12]}.")
+        elif target == "rsync":
+            from deploy import rsync  # noqa: PLC0415 - only deploys need it
+
+            destination = destination or os.environ.get("RSYNC_DESTINATION", "")
+            if not destination:
+                raise Exit("rsync needs --destination or $RSYNC_DESTINATION", code=2)
+            release = rsync.rollback(destination, to)
+            _say(f"{destination}/current now serves release {release.stamp}.")
+        else:
+            raise Exit(
+                "S3 keeps no releases: check out the deployed commit to restore and "
+                "run `invoke publish --target s3` from it (see README, Publishing).",
+                code=2,
+            )
 
 
 @task

@@ -193,7 +193,7 @@ def copy_project(destination: Path) -> Path:
     destination.mkdir(parents=True)
     for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
         shutil.copy(ROOT / name, destination)
-    for name in ("theme", "plugins", "bench"):
+    for name in ("theme", "plugins", "bench", "deploy"):
         skip = shutil.ignore_patterns("__pycache__")
         shutil.copytree(ROOT / name, destination / name, ignore=skip)
     shutil.copytree(FIXTURE_CONTENT, destination / "content")

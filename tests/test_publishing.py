@@ -1,0 +1,199 @@
+"""Publishing as maintainers and CI do it: the invoke tasks, real git and rsync.
+
+A copy of the project is a git repository whose `origin` is a local bare
+repository standing in for GitHub. PUBLISH_TEST_COMMAND stands in for the test
+suite (`make test`, run by the publishing tasks), so these tests can make it
+pass or fail in a moment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+import subprocess
+
+from bs4 import BeautifulSoup
+import pytest
+
+from tests.support import invoke, text
+
+PAGES_URL = "https://clinic.github.io/blog"
+
+
+def git(repository: Path, *arguments: str) -> str:
+    return subprocess.run(
+        ["git", *arguments], cwd=repository, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def project(project_copy, tmp_path, monkeypatch) -> Path:
+    """Return the project copy as a committed git repository with a bare `origin`."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("PUBLISH_TEST_COMMAND", "true")
+    for variable in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "SITEURL"):
+        monkeypatch.delenv(variable, raising=False)
+    (project_copy / ".gitignore").write_text("output/\n__pycache__/\n.*-staging/\n")
+    git(project_copy, "init", "--quiet", "-b", "main")
+    git(project_copy, "config", "user.name", "Clinic Deploys")
+    git(project_copy, "config", "user.email", "deploys@clinic.example")
+    git(project_copy, "add", "-A")
+    git(project_copy, "commit", "--quiet", "-m", "The site")
+    remote = tmp_path / "github.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    git(project_copy, "remote", "add", "origin", str(remote))
+    return project_copy
+
+
+def pages(project: Path) -> dict[str, str]:
+    """Return the remote gh-pages branch's files: {path: text} (text files only)."""
+    remote = project.parent / "github.git"
+    names = git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    return {
+        name: git(remote, "show", f"gh-pages:{name}")
+        for name in names
+        if name.endswith((".html", ".txt", "CNAME", ".nojekyll", ".xml"))
+    }
+
+
+def words(html: str) -> str:
+    """Return the text a reader sees in an HTML page."""
+    return text(BeautifulSoup(html, "html.parser"))
+
+
+def pages_tip(project: Path) -> str:
+    remote = project.parent / "github.git"
+    result = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "gh-pages"],
+        cwd=remote,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip()
+
+
+def deploy(project: Path) -> subprocess.CompletedProcess[str]:
+    result = invoke(project, "gh-pages")
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_gh_pages_publishes_the_built_site_with_nojekyll_and_an_identity(project):
+    deploy(project)
+    files = pages(project)
+    assert ".nojekyll" in files and "index.html" in files
+    assert "first-visit/index.html" in files
+    remote = project.parent / "github.git"
+    head = git(project, "rev-parse", "--short=12", "HEAD").strip()
+    assert git(remote, "log", "-1", "--format=%cn <%ce>|%s", "gh-pages") == (
+        f"Clinic Deploys <deploys@clinic.example>|Publish site from {head}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        ("dirty", "the working tree has uncommitted changes"),
+        ("failing tests", "the tests failed"),
+        ("failing build", "Build failed: nothing was published"),
+    ],
+)
+def test_publishing_refuses_and_leaves_gh_pages_untouched(
+    project, monkeypatch, breakage, message
+):
+    deploy(project)
+    before = pages_tip(project)
+    article = project / "content" / "articles" / "older-notes.md"
+    if breakage == "dirty":
+        article.write_text(article.read_text() + "\nAn edit not yet committed.\n")
+    elif breakage == "failing tests":
+        monkeypatch.setenv("PUBLISH_TEST_COMMAND", "false")
+    else:
+        testimonial = project / "content" / "testimonials" / "ben-fixture.yaml"
+        testimonial.write_text(
+            testimonial.read_text().replace("status: obtained", "status: pending")
+        )
+        git(project, "commit", "--quiet", "-am", "Consent not yet recorded")
+    result = invoke(project, "gh-pages")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert pages_tip(project) == before
+
+
+def test_preview_lives_beside_the_site_until_its_pull_request_closes(project):
+    deploy(project)
+    git(project, "checkout", "--quiet", "-b", "new-article")
+    article = project / "content" / "articles" / "older-notes.md"
+    article.write_text(article.read_text() + "\nA new paragraph for review.\n")
+    git(project, "commit", "--quiet", "-am", "Edit older notes")
+    report = project.parent / "comment.md"
+    result = invoke(
+        project,
+        "preview",
+        "--pr",
+        "4",
+        "--base-url",
+        PAGES_URL,
+        "--base",
+        "main",
+        "--report",
+        str(report),
+    )
+    assert result.returncode == 0, result.stderr
+    preview_page = BeautifulSoup(
+        pages(project)["previews/pr-4/older-notes/index.html"], "html.parser"
+    )
+    assert "A new paragraph for review." in text(preview_page)
+    canonical = preview_page.find("link", rel="canonical")["href"]
+    assert canonical == f"{PAGES_URL}/previews/pr-4/older-notes/"
+    robots = preview_page.find("meta", attrs={"name": "robots"})["content"]
+    assert robots == "noindex, nofollow"
+    comment = report.read_text()
+    assert f"[Older Notes]({PAGES_URL}/previews/pr-4/older-notes/): edited" in comment
+
+    # Merging and deploying main keeps the open preview.
+    git(project, "checkout", "--quiet", "main")
+    deploy(project)
+    assert "previews/pr-4/older-notes/index.html" in pages(project)
+
+    result = invoke(project, "preview-remove", "--pr", "4")
+    assert result.returncode == 0, result.stderr
+    assert not any(name.startswith("previews/") for name in pages(project))
+    assert "index.html" in pages(project)
+
+
+def test_rollback_restores_the_previous_deploy(project):
+    deploy(project)
+    first = pages(project)["older-notes/index.html"]
+    article = project / "content" / "articles" / "older-notes.md"
+    article.write_text(article.read_text() + "\nA paragraph published by mistake.\n")
+    git(project, "commit", "--quiet", "-am", "A mistake")
+    deploy(project)
+    assert "published by mistake" in words(pages(project)["older-notes/index.html"])
+    result = invoke(project, "rollback")
+    assert result.returncode == 0, result.stderr
+    assert pages(project)["older-notes/index.html"] == first
+
+
+def test_publish_to_an_rsync_host_and_roll_back(project, tmp_path):
+    host = tmp_path / "host"
+    result = invoke(project, "publish", "--target", "rsync", "--destination", str(host))
+    assert result.returncode == 0, result.stderr
+    live = host / "current"
+    assert (live / "first-visit" / "index.html").is_file()
+    assert (live / "first-visit" / "index.html.gz").is_file()
+    first_release = live.resolve()
+    article = project / "content" / "articles" / "older-notes.md"
+    article.write_text(article.read_text() + "\nA second release.\n")
+    git(project, "commit", "--quiet", "-am", "Second release")
+    result = invoke(project, "publish", "--target", "rsync", "--destination", str(host))
+    assert result.returncode == 0, result.stderr
+    assert "A second release." in words(
+        (live / "older-notes" / "index.html").read_text()
+    )
+    result = invoke(
+        project, "rollback", "--target", "rsync", "--destination", str(host)
+    )
+    assert result.returncode == 0, result.stderr
+    assert live.resolve() == first_release
