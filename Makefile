@@ -57,7 +57,7 @@ test: $(STAMP) ## Run the whole test suite (installs Chromium and the npm tools 
 test-fast: $(STAMP) ## Run the tests without browser or Node tools (for writers, < 1 min)
 	$(INVOKE) test-fast
 
-lighthouse: $(STAMP) ## Print Lighthouse scores of home, article, testimonials and 404
+lighthouse: $(STAMP) ## Print Lighthouse scores of home, article, testimonials, search, 404
 	$(INVOKE) lighthouse
 
 lint: $(STAMP) ## Check Python style
