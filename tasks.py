@@ -834,7 +834,7 @@ def test_fast(c, pytest_args=""):
 
 @task
 def lighthouse(c):
-    """Print Lighthouse's four scores for home, article, testimonials, search and 404."""
+    """Print Lighthouse's four scores for home, article, testimonials, search, 404."""
     setup_checks(c)
     c.run(f"{BIN / 'python'} -m pytest -q -s tests/test_lighthouse.py")
 
