@@ -807,12 +807,28 @@ def _ensure_node_tools(c) -> None:
     c.run("npm ci --no-audit --no-fund --ignore-scripts", pty=False)
 
 
+def _ensure_deploy_tools(c) -> None:
+    """Install rsync and nginx when absent: the deploy tests run the real programs."""
+    missing = [
+        package
+        for package, program in (("rsync", "rsync"), ("nginx", "nginx"))
+        if not shutil.which(program) and not Path("/usr/sbin", program).is_file()
+    ]
+    if missing:
+        _install_from_debian(
+            c,
+            " ".join(missing),
+            f"{' and '.join(missing)} missing for the deploy tests.",
+        )
+
+
 @task
 def setup_checks(c):
-    """Install what the browser and output checks need: Chromium, Java, npm tools."""
+    """Install what the checks need: Chromium, Java, npm tools, rsync and nginx."""
     _ensure_chromium(c)
     _ensure_java(c)
     _ensure_node_tools(c)
+    _ensure_deploy_tools(c)
 
 
 @task(help={"pytest_args": "Extra arguments for pytest, e.g. '-k testimonials'"})
@@ -826,6 +842,7 @@ def test(c, pytest_args=""):
 @task(help={"pytest_args": "Extra arguments for pytest"})
 def test_fast(c, pytest_args=""):
     """Run the tests that need no browser or Node tools (under a minute)."""
+    _ensure_deploy_tools(c)
     lint(c)
     c.run(
         f"{BIN / 'python'} -m pytest -m 'not browser and not node_tools' {pytest_args}"
