@@ -65,8 +65,10 @@ PAGE_PATHS = ["pages"]
 # Content folders carry a README.md for writers; it is guidance, not a page.
 IGNORE_FILES = [".#*", "README.md"]
 STATIC_PATHS = ["images", "extra"]
-# robots.txt is written by the seo plugin from theme/templates/robots.txt.
-EXTRA_PATH_METADATA: dict[str, dict[str, str]] = {}
+# robots.txt is written by the seo plugin from theme/templates/robots.txt. A
+# custom domain for GitHub Pages goes in content/extra/CNAME (one line, the
+# domain); deploys keep the CNAME already on gh-pages when there is none.
+EXTRA_PATH_METADATA = {"extra/CNAME": {"path": "CNAME"}}
 
 # --- URLs -------------------------------------------------------------------
 # Clean, directory-style URLs. Every *_URL ends in "/" and its *_SAVE_AS in
