@@ -360,9 +360,21 @@ def rebuild(c):
         "destination": "rsync target, e.g. me@host:/srv/blog (or $RSYNC_DESTINATION)",
         "bucket": "S3 bucket (or $S3_BUCKET)",
         "prefix": "Key prefix inside the bucket (or $S3_PREFIX), default none",
+        "endpoint_url": "An S3-compatible host other than AWS (or $S3_ENDPOINT_URL)",
+        "dry_run": "s3: only report what would be uploaded and deleted",
+        "force": "s3: upload unchanged files too (after a header rule changed)",
     }
 )
-def publish(c, target="", destination="", bucket="", prefix=""):
+def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invoke needs
+    c,
+    target="",
+    destination="",
+    bucket="",
+    prefix="",
+    endpoint_url="",
+    dry_run=False,
+    force=False,
+):
     """Build the production site into output/ (publishconf.py); deploy it with --target.
 
     With a target, publishing refuses a working tree with uncommitted changes,
@@ -392,10 +404,17 @@ def publish(c, target="", destination="", bucket="", prefix=""):
         else:
             from deploy import s3  # noqa: PLC0415 - only deploys need it
 
+            settings = read_settings(str(CONFIG["publish_settings"]))
             report = s3.sync(
                 CONFIG["output"],
                 bucket,
                 prefix=prefix or os.environ.get("S3_PREFIX", ""),
+                endpoint_url=endpoint_url or None,
+                html_max_age=settings.get(
+                    "ASSETS_HTML_MAX_AGE", s3.DEFAULT_HTML_MAX_AGE
+                ),
+                dry_run=dry_run,
+                force=force,
             )
             _say(f"Published to s3://{bucket}: {report}")
 
@@ -595,7 +614,9 @@ def _deploy_errors():
     try:
         yield
     except DeployError as error:
-        raise Exit(f"Deploy failed, nothing changed: {error}", code=1) from error
+        # gh-pages and rsync change nothing until their last step; an S3 sync
+        # may have uploaded some files, but deletes only once all are up.
+        raise Exit(f"Deploy stopped: {error}", code=1) from error
 
 
 def _pages_branch():

@@ -8,10 +8,13 @@ pass or fail in a moment.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 import subprocess
 
+import boto3
 from bs4 import BeautifulSoup
+from moto.server import ThreadedMotoServer
 import pytest
 
 from tests.support import invoke, text
@@ -197,3 +200,32 @@ def test_publish_to_an_rsync_host_and_roll_back(project, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert live.resolve() == first_release
+
+
+def test_publish_to_s3_through_the_task(project, tmp_path, monkeypatch):
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        for variable, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_CONFIG_FILE": str(tmp_path / "no-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-aws-credentials"),
+            "S3_ENDPOINT_URL": endpoint,
+        }.items():
+            monkeypatch.setenv(variable, value)
+        client = boto3.client("s3", endpoint_url=endpoint)
+        client.create_bucket(Bucket="clinic-blog")
+        result = invoke(project, "publish", "--target", "s3", "--bucket", "clinic-blog")
+        assert result.returncode == 0, result.stderr
+        page = client.get_object(Bucket="clinic-blog", Key="first-visit/index.html")
+        assert page["ContentType"] == "text/html; charset=utf-8"
+        assert page["CacheControl"] == "public, max-age=300"
+        assert page["ContentEncoding"] == "gzip"
+        built = (project / "output" / "first-visit" / "index.html").read_bytes()
+        assert gzip.decompress(page["Body"].read()) == built
+    finally:
+        server.stop()
