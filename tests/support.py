@@ -113,6 +113,15 @@ def copy_fixture_site(destination: Path) -> Path:
     return destination
 
 
+def write_site(folder: Path, files: dict[str, str]) -> Path:
+    """Write a small hand-made site, {relative path: text}, into `folder`; return it."""
+    for name, body in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body)
+    return folder
+
+
 def text(node) -> str:
     """Text of a parsed element as a reader sees it: whitespace folded.
 

@@ -15,6 +15,7 @@ from deploy.gh_pages import (
     remove_preview,
     rollback,
 )
+from tests.support import write_site
 
 IDENTITY = {"user.name": "Deploy Bot", "user.email": "deploy@example.org"}
 
@@ -47,15 +48,6 @@ def branch(tmp_path) -> Branch:
     return Branch(work)
 
 
-def site(folder: Path, files: dict[str, str]) -> Path:
-    """Write a small site, {relative path: text}, into `folder`; return it."""
-    for name, body in files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(body)
-    return folder
-
-
 def published(branch: Branch) -> dict[str, str]:
     """Return the files on the remote's gh-pages branch: {path: text}."""
     remote = branch.repository.parent / "remote.git"
@@ -69,7 +61,7 @@ def remote_tip(branch: Branch) -> str:
 
 
 def test_site_deploy_writes_nojekyll_and_a_real_identity(branch, tmp_path):
-    publish_site(branch, site(tmp_path / "out", {"index.html": "home v1"}))
+    publish_site(branch, write_site(tmp_path / "out", {"index.html": "home v1"}))
     assert published(branch) == {".nojekyll": "", "index.html": "home v1"}
     remote = branch.repository.parent / "remote.git"
     author = git(remote, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "gh-pages")
@@ -80,12 +72,14 @@ def test_site_deploy_writes_nojekyll_and_a_real_identity(branch, tmp_path):
 def test_site_deploy_keeps_previews_and_cname(branch, tmp_path):
     publish_site(
         branch,
-        site(tmp_path / "v1", {"index.html": "v1", "CNAME": "blog.clinic.example\n"}),
+        write_site(
+            tmp_path / "v1", {"index.html": "v1", "CNAME": "blog.clinic.example\n"}
+        ),
     )
-    publish_preview(branch, site(tmp_path / "pr", {"index.html": "preview 7"}), 7)
+    publish_preview(branch, write_site(tmp_path / "pr", {"index.html": "preview 7"}), 7)
     publish_site(
         branch,
-        site(tmp_path / "v2", {"index.html": "v2", "new/index.html": "new page"}),
+        write_site(tmp_path / "v2", {"index.html": "v2", "new/index.html": "new page"}),
     )
     assert published(branch) == {
         ".nojekyll": "",
@@ -98,19 +92,23 @@ def test_site_deploy_keeps_previews_and_cname(branch, tmp_path):
 
 def test_a_site_that_brings_its_own_cname_replaces_the_old_one(branch, tmp_path):
     publish_site(
-        branch, site(tmp_path / "v1", {"index.html": "v1", "CNAME": "old.example\n"})
+        branch,
+        write_site(tmp_path / "v1", {"index.html": "v1", "CNAME": "old.example\n"}),
     )
     publish_site(
-        branch, site(tmp_path / "v2", {"index.html": "v2", "CNAME": "new.example\n"})
+        branch,
+        write_site(tmp_path / "v2", {"index.html": "v2", "CNAME": "new.example\n"}),
     )
     assert published(branch)["CNAME"] == "new.example\n"
 
 
 def test_closing_a_pull_request_removes_only_its_own_preview(branch, tmp_path):
-    publish_site(branch, site(tmp_path / "site", {"index.html": "live"}))
-    publish_preview(branch, site(tmp_path / "pr7", {"index.html": "seven"}), 7)
-    publish_preview(branch, site(tmp_path / "pr8", {"index.html": "eight"}), 8)
-    publish_preview(branch, site(tmp_path / "pr7b", {"index.html": "seven again"}), 7)
+    publish_site(branch, write_site(tmp_path / "site", {"index.html": "live"}))
+    publish_preview(branch, write_site(tmp_path / "pr7", {"index.html": "seven"}), 7)
+    publish_preview(branch, write_site(tmp_path / "pr8", {"index.html": "eight"}), 8)
+    publish_preview(
+        branch, write_site(tmp_path / "pr7b", {"index.html": "seven again"}), 7
+    )
     assert remove_preview(branch, 7) is True
     assert published(branch) == {
         ".nojekyll": "",
@@ -122,10 +120,11 @@ def test_closing_a_pull_request_removes_only_its_own_preview(branch, tmp_path):
 
 def test_every_deploy_stays_in_the_history_and_rollback_restores_one(branch, tmp_path):
     publish_site(
-        branch, site(tmp_path / "v1", {"index.html": "v1", "old/index.html": "old"})
+        branch,
+        write_site(tmp_path / "v1", {"index.html": "v1", "old/index.html": "old"}),
     )
-    publish_site(branch, site(tmp_path / "v2", {"index.html": "v2"}))
-    publish_preview(branch, site(tmp_path / "pr", {"index.html": "preview"}), 3)
+    publish_site(branch, write_site(tmp_path / "v2", {"index.html": "v2"}))
+    publish_preview(branch, write_site(tmp_path / "pr", {"index.html": "preview"}), 3)
     restored = rollback(branch)
     assert published(branch) == {
         ".nojekyll": "",
@@ -144,22 +143,22 @@ def test_every_deploy_stays_in_the_history_and_rollback_restores_one(branch, tmp
 
 
 def test_rollback_needs_an_earlier_deploy(branch, tmp_path):
-    publish_site(branch, site(tmp_path / "v1", {"index.html": "v1"}))
+    publish_site(branch, write_site(tmp_path / "v1", {"index.html": "v1"}))
     with pytest.raises(DeployError, match="no earlier site deploy"):
         rollback(branch)
 
 
 def test_without_an_identity_nothing_is_pushed(branch, tmp_path):
-    publish_site(branch, site(tmp_path / "v1", {"index.html": "v1"}))
+    publish_site(branch, write_site(tmp_path / "v1", {"index.html": "v1"}))
     before = remote_tip(branch)
     git(branch.repository, "config", "--unset", "user.name")
     with pytest.raises(DeployError, match=r"git has no user\.name"):
-        publish_site(branch, site(tmp_path / "v2", {"index.html": "v2"}))
+        publish_site(branch, write_site(tmp_path / "v2", {"index.html": "v2"}))
     assert remote_tip(branch) == before
 
 
 def test_a_deploy_builds_on_the_remote_not_on_a_stale_local_branch(branch, tmp_path):
-    publish_site(branch, site(tmp_path / "v1", {"index.html": "v1"}))
+    publish_site(branch, write_site(tmp_path / "v1", {"index.html": "v1"}))
     # Someone else deploys a preview from another clone.
     other = tmp_path / "other"
     subprocess.run(
@@ -168,6 +167,8 @@ def test_a_deploy_builds_on_the_remote_not_on_a_stale_local_branch(branch, tmp_p
     )
     for key, value in IDENTITY.items():
         git(other, "config", key, value)
-    publish_preview(Branch(other), site(tmp_path / "pr", {"index.html": "theirs"}), 5)
-    publish_site(branch, site(tmp_path / "v2", {"index.html": "v2"}))
+    publish_preview(
+        Branch(other), write_site(tmp_path / "pr", {"index.html": "theirs"}), 5
+    )
+    publish_site(branch, write_site(tmp_path / "v2", {"index.html": "v2"}))
     assert published(branch)["previews/pr-5/index.html"] == "theirs"

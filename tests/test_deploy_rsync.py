@@ -8,15 +8,7 @@ import pytest
 
 from deploy.gh_pages import DeployError
 from deploy.rsync import live_release, publish, releases, rollback
-
-
-def site(folder: Path, files: dict[str, str]) -> Path:
-    """Write a small site, {relative path: text}, into `folder`; return it."""
-    for name, body in files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(body)
-    return folder
+from tests.support import write_site
 
 
 def served(destination: Path) -> dict[str, str]:
@@ -32,7 +24,7 @@ def served(destination: Path) -> dict[str, str]:
 def test_a_deploy_becomes_live_only_through_current(tmp_path):
     host = tmp_path / "host"
     publish(
-        site(tmp_path / "v1", {"index.html": "v1", "a/index.html": "a"}),
+        write_site(tmp_path / "v1", {"index.html": "v1", "a/index.html": "a"}),
         str(host),
         stamp="20261129T060000Z",
     )
@@ -44,12 +36,14 @@ def test_a_deploy_becomes_live_only_through_current(tmp_path):
 def test_a_new_release_drops_removed_pages_and_links_unchanged_files(tmp_path):
     host = tmp_path / "host"
     publish(
-        site(tmp_path / "v1", {"index.html": "v1", "old.html": "old", "same.css": "x"}),
+        write_site(
+            tmp_path / "v1", {"index.html": "v1", "old.html": "old", "same.css": "x"}
+        ),
         str(host),
         stamp="20261129T060000Z",
     )
     publish(
-        site(tmp_path / "v2", {"index.html": "v2", "same.css": "x"}),
+        write_site(tmp_path / "v2", {"index.html": "v2", "same.css": "x"}),
         str(host),
         stamp="20261129T070000Z",
     )
@@ -62,10 +56,14 @@ def test_a_new_release_drops_removed_pages_and_links_unchanged_files(tmp_path):
 def test_rollback_points_current_at_the_previous_release(tmp_path):
     host = tmp_path / "host"
     publish(
-        site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp="20261129T060000Z"
+        write_site(tmp_path / "v1", {"index.html": "v1"}),
+        str(host),
+        stamp="20261129T060000Z",
     )
     publish(
-        site(tmp_path / "v2", {"index.html": "v2"}), str(host), stamp="20261129T070000Z"
+        write_site(tmp_path / "v2", {"index.html": "v2"}),
+        str(host),
+        stamp="20261129T070000Z",
     )
     assert rollback(str(host)).stamp == "20261129T060000Z"
     assert served(host) == {"index.html": "v1"}
@@ -79,7 +77,7 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
     host = tmp_path / "host"
     for hour in range(6, 10):
         publish(
-            site(tmp_path / f"v{hour}", {"index.html": f"v{hour}"}),
+            write_site(tmp_path / f"v{hour}", {"index.html": f"v{hour}"}),
             str(host),
             keep=2,
             stamp=f"20261129T{hour:02d}0000Z",
@@ -93,7 +91,9 @@ def test_nothing_to_roll_back_to_and_nothing_built_are_errors(tmp_path):
     with pytest.raises(DeployError, match="no built site"):
         publish(tmp_path / "empty", str(host))
     publish(
-        site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp="20261129T060000Z"
+        write_site(tmp_path / "v1", {"index.html": "v1"}),
+        str(host),
+        stamp="20261129T060000Z",
     )
     with pytest.raises(DeployError, match="no release before 20261129T060000Z"):
         rollback(str(host))
