@@ -182,6 +182,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "theme_filters",
     "content_schema",  # first: it checks all content before anything is read
+    "build_cache",  # before images, which keeps its copies and cards in its cache
     "testimonials",
     "health",
     # After testimonials and health have put their markup into the text; before

@@ -26,6 +26,7 @@ import weakref
 import blinker
 from bs4 import BeautifulSoup
 from pelican import Pelican
+from pelican.plugins.sitemap import sitemap
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,10 @@ def disconnect_plugins() -> None:
             module = getattr(live, "__module__", "") or ""
             if live is not None and not module.startswith("tests."):
                 signal.disconnect(live)
+    # pelican-sitemap keeps the build it serves in a module-level object that
+    # a build failing midway never resets; later builds in the same process
+    # would then write no sitemap. A fresh object per build, as in a new process.
+    sitemap.generator = sitemap.SitemapGenerator()
 
 
 def build(
@@ -88,8 +93,9 @@ def build(
         override={
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
-            "CACHE_CONTENT": False,
-            "LOAD_CONTENT_CACHE": False,
+            # Each output folder has its own build cache, next to it: builds
+            # never share one unless a test builds into the same folder again.
+            "CACHE_PATH": str(output.with_name(output.name + ".cache")),
             **overrides,
         },
     )

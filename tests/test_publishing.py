@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+import shutil
 import subprocess
 
 import boto3
@@ -17,7 +18,7 @@ from bs4 import BeautifulSoup
 from moto.server import ThreadedMotoServer
 import pytest
 
-from tests.support import invoke, text
+from tests.support import ROOT, invoke, text
 
 PAGES_URL = "https://clinic.github.io/blog"
 
@@ -36,7 +37,7 @@ def project(project_copy, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PUBLISH_TEST_COMMAND", "true")
     for variable in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "SITEURL"):
         monkeypatch.delenv(variable, raising=False)
-    (project_copy / ".gitignore").write_text("output/\n__pycache__/\n.*-staging/\n")
+    shutil.copy(ROOT / ".gitignore", project_copy)
     git(project_copy, "init", "--quiet", "-b", "main")
     git(project_copy, "config", "user.name", "Clinic Deploys")
     git(project_copy, "config", "user.email", "deploys@clinic.example")

@@ -1,7 +1,7 @@
 """Images: responsive content images, and a social card for every article.
 
-theme_filters and content_schema must come before this plugin in PLUGINS (it
-imports them), and seo after it (seo reads `share_image`).
+theme_filters, content_schema and build_cache must come before this plugin in
+PLUGINS (it imports them), and seo after it (seo reads `share_image`).
 
 Contract:
 - Content images: every `<img>` of an article's or page's text whose `src` is
@@ -24,13 +24,18 @@ RELATIVE_URLS off; the originals keep their `{static}` links for Pelican.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+import hashlib
 import logging
 from pathlib import Path, PurePosixPath
 import re
+import shutil
 from urllib.parse import unquote
 
+from build_cache import cache_folder
 from content_schema import ContentError, Problem
 from pelican import signals
 from pelican.generators import Generator
@@ -130,24 +135,40 @@ class ImagesGenerator(Generator):
             raise ContentError(sorted(self.problems.values(), key=str))
 
     def generate_output(self, writer) -> None:
-        """Write the copies of every content image and every card."""
+        """Write the copies of every content image and every card.
+
+        Each file is made once per source and options, then taken from the
+        build cache (build_cache: a folder per fingerprint of settings, theme
+        and code), so a rebuild copies rather than re-encodes.
+        """
         output = Path(self.output_path)
         quality = self.settings["IMAGES_QUALITY"]
+        copies_cache = cache_folder(self.settings, "images")
         # Threads, one copy each: Pillow's decoders and encoders release the GIL.
         with ThreadPoolExecutor() as pool:
-            copies = [
-                pool.submit(write_variant, image, variant, output, quality)
-                for image in self.images.values()
-                for variant in image.variants
-            ]
+            copies = []
+            for image in self.images.values():
+                source_digest = hashlib.sha256(image.source.read_bytes()).hexdigest()
+                for variant in image.variants:
+                    key = f"{source_digest}-{variant.width}-{quality}.{variant.format}"
+                    target = output / Path(*variant.path.parts)
+                    make = partial(write_variant, image, variant, output, quality)
+                    copies.append(
+                        pool.submit(_cached, copies_cache / key, target, make)
+                    )
         for copy in copies:
             copy.result()  # raise what a thread raised
         fonts = Fonts(**self.settings["IMAGES_CARD_FONTS"])
+        site_name = plain_text(self.settings["SITENAME"])
+        cards_cache = cache_folder(self.settings, "cards")
         for path, title in self.cards.items():
-            card = draw_card(
-                title, plain_text(self.settings["SITENAME"]), self.palette, fonts
-            )
-            save_card(card, output / Path(*path.parts))
+            key = hashlib.sha256(f"{title}\0{site_name}".encode()).hexdigest()
+
+            def draw(title=title, path=path) -> None:
+                card = draw_card(title, site_name, self.palette, fonts)
+                save_card(card, output / Path(*path.parts))
+
+            _cached(cards_cache / f"{key}.png", output / Path(*path.parts), draw)
         logger.debug(
             "images: %d content images, %d copies, %d social cards",
             len(self.images),
@@ -159,6 +180,8 @@ class ImagesGenerator(Generator):
 
     def _rewrite(self, item) -> None:
         html = item._content or ""
+        if "<img" not in html:
+            return  # most texts: skip parsing them
         tags = find_img_tags(html)
         if not tags:
             return
@@ -276,6 +299,18 @@ class ImagesGenerator(Generator):
         self.problems.setdefault(
             source, Problem(self._display(source), None, "", message)
         )
+
+
+def _cached(cached: Path, target: Path, make: Callable[[], None]) -> None:
+    """Copy `cached` to `target`; on a miss, `make()` writes `target`, then keep it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if cached.is_file():
+        shutil.copyfile(cached, target)
+        return
+    make()
+    partial_file = cached.with_name(cached.name + ".partial")
+    shutil.copyfile(target, partial_file)
+    partial_file.replace(cached)  # whole files only, even if the build is stopped
 
 
 def get_generators(_pelican) -> type[ImagesGenerator]:

@@ -1,0 +1,209 @@
+"""Build cache: reuse the expensive work of earlier builds, never their stale output.
+
+Contract:
+- When Pelican asks for generators (`get_generators`: after every plugin's
+  `initialized` has filled in its defaults, before any generator opens its
+  cache) the build's fingerprint is taken: every setting but the
+  output and cache folders, every file of the theme and of the plugin folders,
+  and the versions of the packages that shape the output. CACHE_PATH becomes
+  `CACHE_PATH/<fingerprint>`, so a change to any of those inputs starts an
+  empty cache: an entry written under other settings, templates or code can
+  never be read. The newest BUILD_CACHE_KEEP fingerprint folders are kept.
+- Pelican's reader cache is switched on there (Markdown is parsed once per
+  source file; Pelican checks each file's modification time).
+- Typography: Pelican applies Typogrify after its reader cache, to every text
+  on every build. Typogrify's results are kept in `typography.pickle`, keyed by
+  the text and Typogrify's options, and returned unchanged: the output is
+  Typogrify's own, byte for byte.
+- `cache_folder(settings, name)` is a folder other plugins may keep files in
+  (images keeps its copies and social cards there), valid for this fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+import json
+import logging
+from pathlib import Path
+import pickle
+import shutil
+import types
+
+from pelican import signals
+import smartypants
+import typogrify.filters
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {"BUILD_CACHE_KEEP": 3}
+# Settings that say where files go, not what they contain.
+UNFINGERPRINTED = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE"}
+)
+# Packages whose version changes the HTML, the images or the search index.
+PACKAGES = (
+    "pelican",
+    "markdown",
+    "typogrify",
+    "smartypants",
+    "jinja2",
+    "pillow",
+    "pygments",
+    "pagefind",
+)
+TYPOGRAPHY_FILE = "typography.pickle"
+FINGERPRINT_LENGTH = 16
+
+
+def _stable(value: object) -> str:
+    """Describe a setting value the same way in every process."""
+    if isinstance(value, types.ModuleType):
+        return value.__name__
+    if callable(value):
+        return (
+            f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+        )
+    return repr(value)
+
+
+def _tree_digest(digest, folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+
+
+def fingerprint(settings: dict) -> str:
+    """Return a digest of everything, but the folders, that decides a build's output."""
+    digest = hashlib.sha256()
+    fingerprinted = {
+        key: value for key, value in settings.items() if key not in UNFINGERPRINTED
+    }
+    digest.update(json.dumps(fingerprinted, sort_keys=True, default=_stable).encode())
+    _tree_digest(digest, Path(settings["THEME"]))
+    for folder in settings.get("PLUGIN_PATHS", ()):
+        _tree_digest(digest, Path(folder))
+    for package in PACKAGES:
+        try:
+            digest.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package} absent".encode())
+    return digest.hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def cache_folder(settings: dict, name: str) -> Path:
+    """Return (creating it) a folder of this build's cache for one kind of file."""
+    folder = Path(settings["CACHE_PATH"]) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _prune(base: Path, keep: int) -> None:
+    folders = sorted(
+        (path for path in base.iterdir() if path.is_dir()),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in folders[keep:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+class TypographyMemo:
+    """Typogrify's results, remembered per text and options, kept between builds."""
+
+    def __init__(self) -> None:
+        """Start empty and inactive: `load` begins a build."""
+        self.path: Path | None = None
+        self.known: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def load(self, path: Path) -> None:
+        """Start a build whose results live in `path`."""
+        self.path, self.used = path, set()
+        try:
+            with path.open("rb") as stored:
+                # Our own file, in the build's cache folder: trusted as the build is.
+                self.known = pickle.load(stored)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            self.known = {}
+
+    def save(self) -> None:
+        """Keep what this build used, and only that, so the file cannot grow forever."""
+        if self.path is None:
+            return
+        kept = {key: self.known[key] for key in self.used}
+        partial = self.path.with_suffix(".partial")
+        with partial.open("wb") as stored:
+            pickle.dump(kept, stored, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(self.path)
+        self.path = None
+
+    def apply(self, original, text, *arguments, **options):
+        """Return `original(text, …)`, computed once per text and options."""
+        if self.path is None or not isinstance(text, str):
+            return original(text, *arguments, **options)
+        key = hashlib.sha256(
+            "\0".join(
+                (
+                    text,
+                    repr(arguments),
+                    repr(sorted(options.items())),
+                    str(int(smartypants.Attr.default)),
+                )
+            ).encode()
+        ).hexdigest()
+        self.used.add(key)
+        if key not in self.known:
+            self.known[key] = original(text, *arguments, **options)
+        return self.known[key]
+
+
+MEMO = TypographyMemo()
+
+
+def _install_memo() -> None:
+    # Pelican imports `typogrify` from typogrify.filters inside every call of
+    # Readers.read_file, so replacing the module attribute reaches it.
+    original = typogrify.filters.typogrify
+    if getattr(original, "memoised", False):
+        return
+
+    def memoised_typogrify(text, *arguments, **options):
+        return MEMO.apply(original, text, *arguments, **options)
+
+    memoised_typogrify.memoised = True
+    typogrify.filters.typogrify = memoised_typogrify
+
+
+def start(pelican) -> None:
+    """Point the build at its fingerprint's cache and switch the caches on.
+
+    Connected to `get_generators` and returns no generator.
+    """
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    base = Path(settings["CACHE_PATH"])
+    settings["CACHE_PATH"] = str(base / fingerprint(settings))
+    Path(settings["CACHE_PATH"]).mkdir(parents=True, exist_ok=True)
+    # Touch: pruning keeps the folders used most recently.
+    Path(settings["CACHE_PATH"]).touch()
+    _prune(base, settings["BUILD_CACHE_KEEP"])
+    settings["CACHE_CONTENT"] = True
+    settings["LOAD_CONTENT_CACHE"] = True
+    settings["CONTENT_CACHING_LAYER"] = "reader"
+    settings["GZIP_CACHE"] = False  # faster to read; disk is cheap
+    _install_memo()
+    MEMO.load(Path(settings["CACHE_PATH"]) / TYPOGRAPHY_FILE)
+
+
+def finish(_pelican) -> None:
+    """Store this build's typography for the next one."""
+    MEMO.save()
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    signals.get_generators.connect(start)
+    signals.finalized.connect(finish)
