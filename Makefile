@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ bench-check: $(STAMP) ## Benchmark make check on 100 and 1,000 articles (docs/pe
 
 bench-web: $(STAMP) ## Weigh and score pages against stock Pelican; RUNS=1 is quicker (docs/performance.md)
 	$(INVOKE) bench-web $(if $(RUNS),--runs $(RUNS))
+
+bench-build: $(STAMP) ## Time builds against stock Pelican at 100, 1,000, 5,000 articles; SIZES=100,1000 is quicker (docs/performance.md)
+	$(INVOKE) bench-build $(if $(SIZES),--sizes $(SIZES))
 
 lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml
 	$(INVOKE) lock

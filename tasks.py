@@ -205,6 +205,16 @@ def bench_web(c, runs=3):
     sys.stdout.write(section)
 
 
+@task(help={"sizes": "Comma-separated article counts (default 100,1000,5000)"})
+def bench_build(c, sizes="100,1000,5000"):
+    """Time builds, check and memory against stock Pelican; docs/performance.md."""
+    from bench import bench_build as benchmark  # noqa: PLC0415 - only this task needs it
+
+    section = benchmark.main([int(size) for size in sizes.split(",")])
+    _write_performance_section("make bench-build", section)
+    sys.stdout.write(section)
+
+
 def _write_performance_section(name: str, section: str) -> None:
     """Replace the section `name` of docs/performance.md, keeping the others."""
     path = ROOT / "docs" / "performance.md"

@@ -35,6 +35,23 @@ TAGS = (
 )
 AUTHORS = ("Editorial team", "Clinical staff")
 TESTIMONIALS = 20
+# Article dates cycle through this many days from 2020-01-01.
+DAYS = 2000
+
+
+def article_slug(number: int) -> str:
+    """Return the slug (and file stem) of article `number`."""
+    return f"generated-{number}"
+
+
+def newest_article(articles: int) -> int:
+    """Return the number of the most recent article of a corpus of `articles`."""
+    return min(articles, DAYS) - 1
+
+
+def testimonial_id(number: int) -> str:
+    """Return the id (and file stem) of testimonial `number`."""
+    return f"patient-{number}"
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -49,7 +66,7 @@ def _paragraph(rng: random.Random) -> str:
 
 
 def _article(rng: random.Random, number: int, total: int) -> str:
-    date = dt.date(2020, 1, 1) + dt.timedelta(days=number % 2000)
+    date = dt.date(2020, 1, 1) + dt.timedelta(days=number % DAYS)
     tags = ", ".join(sorted(rng.sample(TAGS, rng.randint(1, 3))))
     lines = [
         f"Title: Generated article {number}: {_sentence(rng, 4)[:-1]}",
@@ -58,12 +75,12 @@ def _article(rng: random.Random, number: int, total: int) -> str:
         f"Author: {rng.choice(AUTHORS)}",
         f"Category: {rng.choice(CATEGORIES)}",
         f"Tags: {tags}",
-        f"Slug: generated-{number}",
+        f"Slug: {article_slug(number)}",
     ]
     with_testimonials = number % 5 == 0
     if with_testimonials:
         ids = sorted(rng.sample(range(TESTIMONIALS), 2))
-        lines.append("Testimonials: " + ", ".join(f"patient-{i}" for i in ids))
+        lines.append("Testimonials: " + ", ".join(testimonial_id(i) for i in ids))
     body = [_paragraph(rng)]
     for section in range(rng.randint(3, 6)):
         body.append(f"## Section {section + 1}: {_sentence(rng, 3)[:-1]}")
@@ -74,7 +91,7 @@ def _article(rng: random.Random, number: int, total: int) -> str:
             body.append("> " + _sentence(rng, 14))
             other = rng.randrange(total)
             body.append(
-                f"See also [article {other}]({{filename}}generated-{other}.md)."
+                f"See also [article {other}]({{filename}}{article_slug(other)}.md)."
             )
         if section == 2 and with_testimonials:
             body.append("[testimonials]")
@@ -84,7 +101,7 @@ def _article(rng: random.Random, number: int, total: int) -> str:
 
 def _testimonial(number: int) -> str:
     return (
-        f"id: patient-{number}\n"
+        f"id: {testimonial_id(number)}\n"
         f"name: Patient {number}\n"
         "place: Generated Town, CA\n"
         "condition: PTSD\n"
@@ -105,14 +122,14 @@ def write_corpus(folder: Path, articles: int, seed: int = 20261129) -> Path:
         (content / sub).mkdir(parents=True, exist_ok=True)
     for number in range(articles):
         text = _article(rng, number, articles)
-        (content / "articles" / f"generated-{number}.md").write_text(text)
+        (content / "articles" / f"{article_slug(number)}.md").write_text(text)
     for number in range(3):
         (content / "pages" / f"page-{number}.md").write_text(
             f"Title: Generated page {number}\n"
             f"Summary: {_sentence(rng, 12)[:150]}\n\n{_paragraph(rng)}\n"
         )
     for number in range(TESTIMONIALS):
-        (content / "testimonials" / f"patient-{number}.yaml").write_text(
+        (content / "testimonials" / f"{testimonial_id(number)}.yaml").write_text(
             _testimonial(number)
         )
     (content / "taxonomy.yaml").write_text(
