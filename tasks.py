@@ -3,8 +3,8 @@
 Every build runs Pelican with fatal warnings, in a child process, into a
 staging folder, and only then replaces the output folder: a failed build leaves
 the last good site in place (the preview keeps working while a writer fixes an
-error). Run as a script, `python tasks.py SETTINGS OUTPUT` is that child: one
-build, with content problems printed as a plain list.
+error). Run as a script, `python tasks.py SETTINGS OUTPUT [--no-search]` is
+that child: one build, with content problems printed as a plain list.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from urllib.parse import unquote
 
@@ -53,6 +54,9 @@ CONFIG = {
     "chromium": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
 }
 BIN = Path(sys.executable).parent
+# The child build's option that leaves the search index out (see build_site).
+NO_SEARCH = "--no-search"
+SEARCH_INDEX_DIR = "pagefind"  # plugins/search's default
 
 
 def _plugins_on_path() -> None:
@@ -61,13 +65,22 @@ def _plugins_on_path() -> None:
         sys.path.insert(0, str(ROOT / "plugins"))
 
 
-def _pelican_command(settings: Path, output: Path) -> list[str]:
+def _pelican_command(settings: Path, output: Path, search: bool = True) -> list[str]:
     # A child process per build: edited plugin code is loaded afresh every time.
-    return [sys.executable, str(Path(__file__).resolve()), str(settings), str(output)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        str(settings),
+        str(output),
+    ]
+    return command if search else [*command, NO_SEARCH]
 
 
-def run_pelican(settings_file: str, output: str) -> int:
+def run_pelican(settings_file: str, output: str, *options: str) -> int:
     """Build once in this process like `pelican --fatal warnings`; return the exit code.
+
+    With the option NO_SEARCH the search index is left out (the development
+    server indexes after the browser has reloaded).
 
     Content problems collected by our plugins (ContentError) are printed as a
     plain list, one `path:line: field: message` per line and no traceback,
@@ -77,8 +90,11 @@ def run_pelican(settings_file: str, output: str) -> int:
     from content_schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
 
     init_logging(level=logging.WARNING, fatal="warnings")
+    override = {"OUTPUT_PATH": output}
+    if NO_SEARCH in options:
+        override["SEARCH_INDEX"] = False
     try:
-        settings = read_settings(settings_file, override={"OUTPUT_PATH": output})
+        settings = read_settings(settings_file, override=override)
         Pelican(settings).run()
     except ContentError as error:
         sys.stderr.write(f"{error}\n")
@@ -100,23 +116,33 @@ class BuildResult:
     messages: str
 
 
-def build_site(settings: Path, output: Path | None = None) -> BuildResult:
+def build_site(
+    settings: Path, output: Path | None = None, search_later: bool = False
+) -> BuildResult:
     """Build into a staging folder, then swap it into `output`.
 
     What the build prints is passed on to this process's output too. On
-    failure `output` is left exactly as it was.
+    failure `output` is left exactly as it was. With `search_later` the build
+    skips the search index and carries the previous one over, for the caller
+    to renew with `index_search` once the pages are live.
     """
     output = output or CONFIG["output"]
     staging = output.with_name(f".{output.name}-staging")
     shutil.rmtree(staging, ignore_errors=True)
     result = subprocess.run(
-        _pelican_command(settings, staging), capture_output=True, text=True, check=False
+        _pelican_command(settings, staging, search=not search_later),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         return BuildResult(ok=False, messages=(result.stderr or result.stdout).strip())
+    index = output / SEARCH_INDEX_DIR
+    if search_later and index.is_dir():
+        shutil.copytree(index, staging / SEARCH_INDEX_DIR, dirs_exist_ok=True)
     previous = output.with_name(f".{output.name}-previous")
     shutil.rmtree(previous, ignore_errors=True)
     if output.exists():
@@ -124,6 +150,16 @@ def build_site(settings: Path, output: Path | None = None) -> BuildResult:
     staging.rename(output)
     shutil.rmtree(previous, ignore_errors=True)
     return BuildResult(ok=True, messages="")
+
+
+def index_search(output: Path | None = None) -> None:
+    """Renew the search index of a built site in place (see build_site)."""
+    _plugins_on_path()
+    from search import index_site  # noqa: PLC0415 - needs plugins/ on sys.path
+
+    problem = index_site(output or CONFIG["output"], SEARCH_INDEX_DIR)
+    if problem:
+        sys.stderr.write(f"Search index not renewed: {problem}\n")
 
 
 def _build_or_exit(settings: Path) -> None:
@@ -531,16 +567,20 @@ def livereload(c, port=CONFIG["port"]):
     """Build, serve at http://127.0.0.1:8000/ and rebuild and reload on every save."""
     site = PreviewSite(CONFIG["output"])
 
-    def rebuild() -> None:
-        result = build_site(CONFIG["dev_settings"])
+    def rebuild(search_later: bool = True) -> None:
+        result = build_site(CONFIG["dev_settings"], search_later=search_later)
         site.errors = None if result.ok else result.messages
         sys.stderr.write(
             "Rebuilt; the browser reloads.\n"
             if result.ok
             else "Build failed; the browser shows the problems until they are fixed.\n"
         )
+        if result.ok and search_later:
+            # Pagefind reads every page (seconds for a large site): the browser
+            # reloads first, meanwhile search answers from the previous index.
+            threading.Thread(target=index_search, daemon=True).start()
 
-    rebuild()
+    rebuild(search_later=False)
     # livereload skips a reload within 3 s of the last one; a writer who fixes
     # a typo quickly would be left looking at the error page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
@@ -898,4 +938,4 @@ def lock(c):
 
 
 if __name__ == "__main__":
-    sys.exit(run_pelican(*sys.argv[1:3]))
+    sys.exit(run_pelican(*sys.argv[1:]))

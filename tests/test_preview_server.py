@@ -13,6 +13,7 @@ import pytest
 
 from tasks import PreviewSite
 from tests.support import free_port
+from tests.test_search import indexed_pages
 
 
 def request(app: PreviewSite, path: str) -> tuple[str, dict, bytes]:
@@ -117,3 +118,41 @@ def test_live_reload_shows_errors_then_the_fixed_site(project_copy, browser):
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_the_preview_reloads_before_search_is_reindexed(project_copy):
+    """The dev server's rebuild keeps the last search index and renews it after."""
+    script = """
+import sys
+from pathlib import Path
+import tasks
+later = sys.argv[1] == "later"
+result = tasks.build_site(tasks.CONFIG["dev_settings"], search_later=later)
+assert result.ok, result.messages
+"""
+    renew = "import tasks; tasks.index_search()"
+
+    def run(*arguments: str) -> None:
+        subprocess.run(
+            [sys.executable, "-c", *arguments],
+            cwd=project_copy,
+            check=True,
+            timeout=120,
+        )
+
+    run(script, "now")
+    output = project_copy / "output"
+    assert "/first-visit/" in indexed_pages(output)
+    article = project_copy / "content" / "articles" / "older-notes.md"
+    article.write_text(
+        article.read_text().replace("Title: Older Notes", "Title: Newer Notes")
+    )
+    run(script, "later")
+    # Live at once, still answering from the previous index...
+    assert (output / "newer-notes" / "index.html").is_file()
+    assert "/older-notes/" in indexed_pages(output)
+    # ...until the index is renewed, in the background, by the server.
+    run(renew)
+    pages = indexed_pages(output)
+    assert "/older-notes/" not in pages
+    assert pages["/newer-notes/"]["meta"]["title"] == "Newer Notes"

@@ -1,5 +1,5 @@
 """Search plugin: a Pagefind index of the published articles and pages."""
 
-from .search import register
+from .search import index_site, register
 
-__all__ = ["register"]
+__all__ = ["index_site", "register"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+import shutil
 import subprocess
 import sys
 
@@ -58,34 +59,45 @@ def set_defaults(pelican) -> None:
         pelican.settings.setdefault(key, value)
 
 
-def build_index(pelican) -> None:
-    """Run Pagefind over the written site; log an error when it fails."""
-    if not pelican.settings["SEARCH_INDEX"]:
-        return
-    site = Path(pelican.settings["OUTPUT_PATH"])
-    index_dir = pelican.settings["SEARCH_INDEX_DIR"]
+def index_site(site: Path, index_dir: str = DEFAULTS["SEARCH_INDEX_DIR"]) -> str:
+    """Index the finished site in `site`; return "" or what went wrong.
+
+    The index is written beside the current one and then takes its place, so
+    a site being served keeps answering searches meanwhile: the development
+    server indexes after the browser has reloaded (tasks.py livereload).
+    """
+    fresh, current = site / f"{index_dir}.new", site / index_dir
+    shutil.rmtree(fresh, ignore_errors=True)
     result = subprocess.run(
-        pagefind_command(site, index_dir),
+        pagefind_command(site, fresh.name),
         capture_output=True,
         text=True,
         check=False,
     )
     report = (result.stderr + result.stdout).strip()
     if result.returncode != 0:
-        log.error(
-            "Search index: Pagefind failed (exit %s): %s", result.returncode, report
-        )
-        return
-    if not (site / index_dir / "pagefind-entry.json").is_file():
-        log.error(
-            "Search index: Pagefind wrote no index into %s: %s",
-            site / index_dir,
-            report,
-        )
-        return
+        shutil.rmtree(fresh, ignore_errors=True)
+        return f"Pagefind failed (exit {result.returncode}): {report}"
+    if not (fresh / "pagefind-entry.json").is_file():
+        shutil.rmtree(fresh, ignore_errors=True)
+        return f"Pagefind wrote no index into {current}: {report}"
     for pattern in UNUSED_BUNDLES:
-        for unused in (site / index_dir).glob(pattern):
+        for unused in fresh.glob(pattern):
             unused.unlink()
+    shutil.rmtree(current, ignore_errors=True)
+    fresh.rename(current)
+    return ""
+
+
+def build_index(pelican) -> None:
+    """Run Pagefind over the written site; log an error when it fails."""
+    if not pelican.settings["SEARCH_INDEX"]:
+        return
+    problem = index_site(
+        Path(pelican.settings["OUTPUT_PATH"]), pelican.settings["SEARCH_INDEX_DIR"]
+    )
+    if problem:
+        log.error("Search index: %s", problem)
 
 
 def register() -> None:
