@@ -53,6 +53,9 @@ def related_articles(articles, count: int, per_tag: int) -> dict:
         if len(by_category[article.category]) < per_tag:
             by_category[article.category].append(article)
     order = {id(article): position for position, article in enumerate(articles)}
+    # Category names compared as text: Pelican's Category equality slugifies
+    # both sides on every comparison, the slowest part of this loop.
+    category = {id(article): str(article.category) for article in articles}
     related = {}
     for article in articles:
         shared = defaultdict(int)
@@ -66,7 +69,7 @@ def related_articles(articles, count: int, per_tag: int) -> dict:
         candidates.pop(id(article), None)
 
         def rank(other, article=article, shared=shared):
-            same_category = other.category == article.category
+            same_category = category[id(other)] == category[id(article)]
             return (-shared[id(other)], not same_category, order[id(other)])
 
         related[id(article)] = tuple(sorted(candidates.values(), key=rank)[:count])
