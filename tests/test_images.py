@@ -452,6 +452,14 @@ def test_space_is_kept_for_images_before_they_arrive(browser, article_url):
         # Image requests never answer: the layout can only use width and height.
         page.route(re.compile(r"\.(webp|jpg|png)$"), lambda route: None)
         page.goto(article_url, wait_until="domcontentloaded")
+        # DOMContentLoaded does not wait for stylesheets; the layout needs ours.
+        page.evaluate(
+            """async () => {
+                const loaded = () => [...document.styleSheets].some(
+                    (sheet) => sheet.href && sheet.href.includes("/theme/css/site."));
+                while (!loaded()) await new Promise((done) => setTimeout(done, 20));
+            }"""
+        )
         boxes = page.eval_on_selector_all(
             ".article__body img",
             "imgs => imgs.map(i => [i.complete, i.getBoundingClientRect().width,"
