@@ -105,6 +105,7 @@ LIBRARY_AREAS = (
     ("Pillow", ("/PIL/",)),
     ("YAML", ("/yaml/",)),
 )
+PLUGIN_AREA_PREFIX = "Plugin "
 # Areas every other one runs inside: their inclusive time says nothing.
 FRAME_AREAS = frozenset({PELICAN_AREA, TASKS_AREA, OTHER_AREA})
 # What some of our plugins spend their time on, for the profile table.
@@ -538,7 +539,7 @@ def area_of(function: Function) -> str | None:
     if plugin and "/site-packages/" not in path:
         name = plugin.group(1)
         note = PLUGIN_NOTES.get(name)
-        return f"Plugin `{name}`" + (f" ({note})" if note else "")
+        return f"{PLUGIN_AREA_PREFIX}`{name}`" + (f" ({note})" if note else "")
     for area, fragments in LIBRARY_AREAS:
         if any(fragment in path for fragment in fragments):
             return area
@@ -857,6 +858,8 @@ class Report:
     python: str
     pelican: str
     cores: int
+    load: tuple[float, float]
+    """The 1-minute load average when the run started and when it ended."""
     commit: str
     seconds: float
 
@@ -967,10 +970,12 @@ def _profile_row(area: ProfileArea, total: float) -> list[str]:
 def _profile_lines(profile: Profile | None) -> list[str]:
     if profile is None:
         return [f"Not measured: {DETAIL_SIZE:,} articles was not among the sizes."]
+    # Our plugins are always listed: the team wants each one's figure.
     shown = [
         area
         for area in profile.areas
-        if max(area.inclusive or 0, area.own) >= PROFILE_CUTOFF * profile.total
+        if area.name.startswith(PLUGIN_AREA_PREFIX)
+        or max(area.inclusive or 0, area.own) >= PROFILE_CUTOFF * profile.total
     ]
     return [
         (
@@ -999,7 +1004,8 @@ def _profile_lines(profile: Profile | None) -> list[str]:
         "",
         (
             f"Left out: {_count(len(profile.areas) - len(shown), 'area')} under "
-            f"{PROFILE_CUTOFF:.1%} of the total in both columns."
+            f"{PROFILE_CUTOFF:.1%} of the total in both columns (not our plugins, "
+            "which are all listed)."
         ),
     ]
 
@@ -1053,7 +1059,10 @@ def render(report: Report) -> str:
             f"Measured by `make bench-build` on {report.date} at {report.commit}: "
             f"{report.python}, Pelican {report.pelican}, {report.cores} cores. "
             f"Medians of {runs}. The whole run took "
-            f"{_duration(report.seconds)}."
+            f"{_duration(report.seconds)}; the load average was "
+            f"{report.load[0]:.1f} when it started and {report.load[1]:.1f} when "
+            "it ended (other work on the machine makes builds slower and the "
+            "figures noisier: compare runs made on an idle machine)."
         ),
         "",
         (
@@ -1084,8 +1093,9 @@ def render(report: Report) -> str:
             "**Steps**, alternating ours and stock step by step within each run: "
             "*cold*, with no output and no cache folder; *warm, 1 article edited*, "
             "after appending a paragraph to the newest article, keeping the cache "
-            "of the build before, into a fresh output folder (ours; stock over its "
-            "output); *warm, 1 testimonial edited*, after changing one "
+            "of the build before (into a fresh output folder for ours, as "
+            "`build_site` does; over its previous output for stock); *warm, 1 "
+            "testimonial edited*, after changing one "
             "testimonial's quote. Each warm build is checked to show the edit. "
             "`make check` is `invoke check --content CORPUS`, the whole command "
             "(as `make bench-check` measures it). *Peak memory* is the highest "
@@ -1171,7 +1181,7 @@ def _commit() -> str:
 
 def measure(sizes: Sequence[int]) -> Report:
     """Measure every size, then the publish build, profile and server at 1,000."""
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()[0]
 
     def say(message: str) -> None:
         minutes, seconds = divmod(round(time.perf_counter() - started), 60)
@@ -1205,6 +1215,7 @@ def measure(sizes: Sequence[int]) -> Report:
         python=f"{platform.python_implementation()} {platform.python_version()}",
         pelican=pelican.__version__,
         cores=os.cpu_count() or 0,
+        load=(load, os.getloadavg()[0]),
         commit=_commit(),
         seconds=time.perf_counter() - started,
     )
