@@ -100,7 +100,6 @@ LIBRARY_AREAS = (
     ("Typography (typogrify, smartypants)", ("/typogrify/", "/smartypants.py")),
     ("Jinja rendering", ("/jinja2/", "/markupsafe/", ".html", "<template>")),
     ("Writing files (pelican/writers.py)", ("/pelican/writers.py",)),
-    ("pelican-sitemap", ("/pelican/plugins/sitemap/",)),
     (PELICAN_AREA, ("/pelican/",)),
     ("Pillow", ("/PIL/",)),
     ("YAML", ("/yaml/",)),
@@ -540,6 +539,10 @@ def area_of(function: Function) -> str | None:
         name = plugin.group(1)
         note = PLUGIN_NOTES.get(name)
         return f"{PLUGIN_AREA_PREFIX}`{name}`" + (f" ({note})" if note else "")
+    installed = re.search(r"/pelican/plugins/(\w+)/", path)
+    if installed:
+        # Plugins installed from PyPI (sitemap; minify, precompress when publishing).
+        return f"pelican-{installed.group(1).replace('_', '-')}"
     for area, fragments in LIBRARY_AREAS:
         if any(fragment in path for fragment in fragments):
             return area

@@ -404,6 +404,14 @@ STATS = {
         (FILTER, "Plugin `theme_filters`"),
         (IMAGES, "Plugin `images` (image copies, social cards)"),
         (SITEMAP, "pelican-sitemap"),  # a pelican.plugins package, not ours
+        (
+            (f"{SITE}/pelican/plugins/precompress/__init__.py", 1, "x"),
+            "pelican-precompress",
+        ),
+        (
+            (f"{SITE}/pelican/plugins/granular_signals/__init__.py", 1, "w"),
+            "pelican-granular-signals",
+        ),
         (REGEX, None),
         (WAIT, None),
         (("<frozen posixpath>", 71, "join"), None),
