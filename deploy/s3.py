@@ -17,7 +17,7 @@ Contract:
   `_headers`) for everything else.
 - Precompressed copies: S3 sends every client the same bytes; it cannot pick a
   `.br` or `.gz` file by Accept-Encoding. Where the build wrote a `.gz` copy of
-  a file (pelican-precompress, zopfli), that copy is uploaded under the file's
+  a file (pelican-precompress, gzip -9), that copy is uploaded under the file's
   own key with `Content-Encoding: gzip`: every browser and crawler accepts
   gzip, and HTTP lets a server use an encoding when the request names none.
   The `.gz` and `.br` copies themselves are never uploaded (brotli would leave

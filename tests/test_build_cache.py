@@ -144,6 +144,8 @@ def test_the_fingerprint_covers_settings_theme_and_plugin_code(tmp_path):
     )
     original = build_fingerprint(settings)
     assert build_fingerprint({**settings, "OUTPUT_PATH": "/elsewhere"}) == original
+    # make serve indexes search after the reload: its rebuilds share the cache.
+    assert build_fingerprint({**settings, "SEARCH_INDEX": False}) == original
     assert build_fingerprint({**settings, "TYPOGRIFY": False}) != original
     (theme / "templates" / "base.html").write_text("changed")
     changed_theme = build_fingerprint(settings)

@@ -163,7 +163,7 @@ def test_a_page_comes_gzipped_from_its_gzip_copy(nginx, fixture_publish_site):
     assert status == 200
     assert headers["Content-Encoding"] == "gzip"
     assert headers["Vary"] == "Accept-Encoding"
-    assert body == page.with_name("index.html.gz").read_bytes()  # the zopfli copy
+    assert body == page.with_name("index.html.gz").read_bytes()  # the build's gzip copy
     assert gzip.decompress(body) == page.read_bytes()
 
 

@@ -37,9 +37,11 @@ import typogrify.filters
 log = logging.getLogger(__name__)
 
 DEFAULTS = {"BUILD_CACHE_KEEP": 3}
-# Settings that say where files go, not what they contain.
+# Settings that say where files go, or whether the search index is made now,
+# not what the cached files contain. (The development server builds without
+# the index and makes it after the reload: the same cache must serve both.)
 UNFINGERPRINTED = frozenset(
-    {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE"}
+    {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "SEARCH_INDEX"}
 )
 # Packages whose version changes the HTML, the images or the search index.
 PACKAGES = (
