@@ -179,8 +179,7 @@ class ImagesGenerator(Generator):
                 key = hashlib.sha256(f"{title}\0{site_name}".encode()).hexdigest()
                 cached = cards_cache / f"{key}.png"
                 target = output / Path(*path.parts)
-                if cached.is_file():
-                    _cached(cached, target, _never)
+                if _from_cache(cached, target):
                     continue
                 card = draw_card(title, site_name, self.palette, fonts)
                 make = partial(save_card, card, target)
@@ -313,16 +312,20 @@ class ImagesGenerator(Generator):
         )
 
 
-def _never() -> None:
-    raise AssertionError("only called on a cache miss")
+def _from_cache(cached: Path, target: Path) -> bool:
+    """Copy `cached` to `target` if the cache has it; say whether it did."""
+    if not cached.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
+    return True
 
 
 def _cached(cached: Path, target: Path, make: Callable[[], None]) -> None:
     """Copy `cached` to `target`; on a miss, `make()` writes `target`, then keep it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if cached.is_file():
-        shutil.copyfile(cached, target)
+    if _from_cache(cached, target):
         return
+    target.parent.mkdir(parents=True, exist_ok=True)
     make()
     partial_file = cached.with_name(cached.name + ".partial")
     shutil.copyfile(target, partial_file)
