@@ -56,7 +56,6 @@ CONFIG = {
 BIN = Path(sys.executable).parent
 # The child build's option that leaves the search index out (see build_site).
 NO_SEARCH = "--no-search"
-SEARCH_INDEX_DIR = "pagefind"  # plugins/search's default
 
 
 def _plugins_on_path() -> None:
@@ -140,9 +139,9 @@ def build_site(
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         return BuildResult(ok=False, messages=(result.stderr or result.stdout).strip())
-    index = output / SEARCH_INDEX_DIR
-    if search_later and index.is_dir():
-        shutil.copytree(index, staging / SEARCH_INDEX_DIR, dirs_exist_ok=True)
+    index_dir = _search_index_dir()
+    if search_later and (output / index_dir).is_dir():
+        shutil.copytree(output / index_dir, staging / index_dir, dirs_exist_ok=True)
     previous = output.with_name(f".{output.name}-previous")
     shutil.rmtree(previous, ignore_errors=True)
     if output.exists():
@@ -152,12 +151,20 @@ def build_site(
     return BuildResult(ok=True, messages="")
 
 
+def _search_index_dir() -> str:
+    """Return the folder plugins/search writes its index into."""
+    _plugins_on_path()
+    from search.search import DEFAULTS  # noqa: PLC0415 - needs plugins/ on sys.path
+
+    return DEFAULTS["SEARCH_INDEX_DIR"]
+
+
 def index_search(output: Path | None = None) -> None:
     """Renew the search index of a built site in place (see build_site)."""
     _plugins_on_path()
     from search import index_site  # noqa: PLC0415 - needs plugins/ on sys.path
 
-    problem = index_site(output or CONFIG["output"], SEARCH_INDEX_DIR)
+    problem = index_site(output or CONFIG["output"], _search_index_dir())
     if problem:
         sys.stderr.write(f"Search index not renewed: {problem}\n")
 
