@@ -65,3 +65,12 @@ def browser():
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def isolated_git(monkeypatch, tmp_path) -> None:
+    """Ignore the machine's git configuration and identity: tests set their own."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for variable in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(variable, raising=False)

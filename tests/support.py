@@ -119,6 +119,13 @@ def copy_fixture_site(destination: Path) -> Path:
     return destination
 
 
+def git(repository: Path, *arguments: str) -> str:
+    """Run git in `repository`; return its output (a failure fails the test)."""
+    return subprocess.run(
+        ["git", *arguments], cwd=repository, capture_output=True, text=True, check=True
+    ).stdout
+
+
 def write_site(folder: Path, files: dict[str, str]) -> Path:
     """Write a small hand-made site, {relative path: text}, into `folder`; return it."""
     for name, body in files.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import subprocess
 
 import pytest
@@ -15,24 +14,14 @@ from deploy.gh_pages import (
     remove_preview,
     rollback,
 )
-from tests.support import write_site
+from tests.support import git, write_site
 
 IDENTITY = {"user.name": "Deploy Bot", "user.email": "deploy@example.org"}
 
 
-def git(repository: Path, *arguments: str) -> str:
-    return subprocess.run(
-        ["git", *arguments], cwd=repository, capture_output=True, text=True, check=True
-    ).stdout
-
-
 @pytest.fixture(autouse=True)
-def no_global_git_identity(monkeypatch, tmp_path):
-    """Ignore the machine's git configuration: each test sets its own identity."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for variable in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.delenv(variable, raising=False)
+def _isolated(isolated_git) -> None:
+    """Every test here sets its own git identity."""
 
 
 @pytest.fixture

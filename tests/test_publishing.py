@@ -18,25 +18,16 @@ from bs4 import BeautifulSoup
 from moto.server import ThreadedMotoServer
 import pytest
 
-from tests.support import ROOT, invoke, text
+from tests.support import ROOT, git, invoke, text
 
 PAGES_URL = "https://clinic.github.io/blog"
 
 
-def git(repository: Path, *arguments: str) -> str:
-    return subprocess.run(
-        ["git", *arguments], cwd=repository, capture_output=True, text=True, check=True
-    ).stdout
-
-
 @pytest.fixture
-def project(project_copy, tmp_path, monkeypatch) -> Path:
+def project(project_copy, tmp_path, monkeypatch, isolated_git) -> Path:
     """Return the project copy as a committed git repository with a bare `origin`."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("PUBLISH_TEST_COMMAND", "true")
-    for variable in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "SITEURL"):
-        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("SITEURL", raising=False)
     shutil.copy(ROOT / ".gitignore", project_copy)
     git(project_copy, "init", "--quiet", "-b", "main")
     git(project_copy, "config", "user.name", "Clinic Deploys")
