@@ -2,6 +2,10 @@
 # needed, then calls the task of the same name in tasks.py.
 PY ?= python3
 VENV := .venv
+# Writers' targets need only what builds and previews the site
+# (requirements-serve.lock); the tests, benchmarks and deploys need the rest
+# (requirements.lock, a superset with the same pins).
+SERVE_STAMP := $(VENV)/.installed-serve
 STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
@@ -11,41 +15,45 @@ INVOKE := $(VENV)/bin/invoke
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-# Rebuilt whenever the lock changes, so `git pull` followed by any target is enough.
-$(STAMP): requirements.lock
-	$(PY) -m venv $(VENV)
+# Reinstalled whenever a lock changes, so `git pull` followed by any target is enough.
+$(SERVE_STAMP): requirements-serve.lock
+	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-serve.lock
+	touch $(SERVE_STAMP)
+
+$(STAMP): requirements.lock $(SERVE_STAMP)
 	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create the virtual environment from requirements.lock
 
-check: $(STAMP) ## Check all content without building (make check-publish: publish rules too)
-	$(INVOKE) check
+check: $(SERVE_STAMP) ## Check all content without building; ONLY="file …" shows those files' findings
+	$(INVOKE) check $(foreach file,$(ONLY),--only "$(file)")
 
-check-publish: $(STAMP) ## Check content with the publish build's rules (consent)
-	$(INVOKE) check --publish
+check-publish: $(SERVE_STAMP) ## Check content with the publish build's rules (consent)
+	$(INVOKE) check --publish $(foreach file,$(ONLY),--only "$(file)")
 
-new-article: $(STAMP) ## Start a draft article: make new-article TITLE="Its title"
+new-article: $(SERVE_STAMP) ## Start a draft article: make new-article TITLE="Its title"
 	$(INVOKE) new-article "$(TITLE)"
 
-new-testimonial: $(STAMP) ## Start a testimonial: make new-testimonial ID=jane-pasadena
+new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=jane-pasadena
 	$(INVOKE) new-testimonial --id "$(ID)"
 
-html: $(STAMP) ## Build the local preview into output/
+html: $(SERVE_STAMP) ## Build the local preview into output/
 	$(INVOKE) build
 
-clean: $(STAMP) ## Remove output/ and caches
+clean: $(SERVE_STAMP) ## Remove output/ and caches
 	$(INVOKE) clean
 
-regenerate: $(STAMP) ## Rebuild output/ on every save
+regenerate: $(SERVE_STAMP) ## Rebuild output/ on every save
 	$(INVOKE) regenerate
 
-serve: $(STAMP) ## Build, serve http://127.0.0.1:8000/ and reload on every save
+serve: $(SERVE_STAMP) ## Build, serve http://127.0.0.1:8000/ and reload on every save
 	$(INVOKE) livereload
 
 devserver: serve ## Same as serve
 
-publish: $(STAMP) ## Build the production site into output/
+publish: $(SERVE_STAMP) ## Build the production site into output/
 	$(INVOKE) publish
 
 github: $(STAMP) ## Publish and push output/ to the gh-pages branch
@@ -54,7 +62,7 @@ github: $(STAMP) ## Publish and push output/ to the gh-pages branch
 test: $(STAMP) ## Run the whole test suite (installs Chromium and the npm tools if absent)
 	$(INVOKE) test
 
-test-fast: $(STAMP) ## Run the tests without browser or Node tools (for writers, < 1 min)
+test-fast: $(STAMP) ## Run the tests without browser or Node tools (for writers)
 	$(INVOKE) test-fast
 
 lighthouse: $(STAMP) ## Print Lighthouse scores of home, article, testimonials, search, 404
@@ -75,5 +83,5 @@ bench-web: $(STAMP) ## Weigh and score pages against stock Pelican; RUNS=1 is qu
 bench-build: $(STAMP) ## Time builds against stock Pelican at 100, 1,000, 5,000 articles; SIZES=100,1000 is quicker (docs/performance.md)
 	$(INVOKE) bench-build $(if $(SIZES),--sizes $(SIZES))
 
-lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml
+lock: $(STAMP) ## Re-resolve requirements.lock and requirements-serve.lock from pyproject.toml
 	$(INVOKE) lock

@@ -260,10 +260,14 @@ TESTIMONIALS_DISCLOSURE = (
     "survey of patients. It is not a clinical study and does not predict how "
     "treatment will work for you."
 )
-# False here so writers can preview a testimonial whose consent is still being
-# collected (it shows a "consent not recorded" badge). publishconf.py sets True:
-# the publish build refuses any testimonial without valid recorded consent.
-TESTIMONIALS_REQUIRE_CONSENT = False
+# What becomes of a testimonial whose consent does not allow web publication
+# (pending, no website scope, expired, revoked):
+#   "preview":  shown with a "not publishable" badge (local previews: here);
+#   "withhold": left out of every page, feed, search index and JSON-LD, and
+#               named with its reason as a warning (publishconf.py);
+#   "refuse":   the build stops and names it (a clinic that prefers the site
+#               not to change while a testimonial's paperwork is open).
+TESTIMONIALS_WITHOUT_CONSENT = "preview"
 
 # --- Build ------------------------------------------------------------------
 # Local builds start clean too, so a renamed article leaves no stale page behind.

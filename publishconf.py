@@ -27,8 +27,10 @@ WITH_FUTURE_DATES = False
 
 DELETE_OUTPUT_DIRECTORY = True
 
-# Refuse to publish a testimonial without valid recorded consent.
-TESTIMONIALS_REQUIRE_CONSENT = True
+# A testimonial without valid recorded consent is left out of the site and
+# named as a warning; the rest publishes (a correction to medical content never
+# waits on a testimonial's paperwork). "refuse" stops the build instead.
+TESTIMONIALS_WITHOUT_CONSENT = "withhold"
 
 # Smaller files for readers. pelican-minify minifies the HTML only: its CSS
 # and JS options feed those files to an HTML minifier, which corrupts them

@@ -49,8 +49,11 @@ CONFIG = {
     # What the live-reload server watches: every input of the build.
     "watched": ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py"),
     "ghp_branch": "gh-pages",
+    # The branch the live site is published from; --branch names another.
+    "publish_branch": "main",
     "ghp_remote": os.environ.get("PAGES_REMOTE", "origin"),
     "lock": ROOT / "requirements.lock",
+    "serve_lock": ROOT / "requirements-serve.lock",
     "chromium": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
 }
 BIN = Path(sys.executable).parent
@@ -89,6 +92,7 @@ def run_pelican(settings_file: str, output: str, *options: str) -> int:
     from content_schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
 
     init_logging(level=logging.WARNING, fatal="warnings")
+    _print_content_notices()
     override = {"OUTPUT_PATH": output}
     if NO_SEARCH in options:
         override["SEARCH_INDEX"] = False
@@ -105,6 +109,22 @@ def run_pelican(settings_file: str, output: str, *options: str) -> int:
         sys.stderr.write("The build stopped at the warning above.\n")
         return 1
     return 0
+
+
+def _print_content_notices() -> None:
+    """Print content_schema's notices (withheld, to fill in) as `warning:` lines.
+
+    They are logged below WARNING so that `--fatal warnings` does not stop the
+    build for them; this handler still shows them to the writer.
+    """
+    from content_schema import NOTICES_LOGGER  # noqa: PLC0415 - needs plugins/ on path
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    notices = logging.getLogger(NOTICES_LOGGER)
+    notices.handlers[:] = [handler]
+    notices.setLevel(logging.INFO)
+    notices.propagate = False
 
 
 @dataclass(frozen=True)
@@ -178,8 +198,20 @@ def _build_or_exit(settings: Path) -> None:
         )
 
 
-def run_check(settings_file: Path, content: str = "") -> int:
-    """Check all content as the build would and print the findings; return exit code."""
+def run_check(
+    settings_file: Path,
+    content: str = "",
+    only: tuple[str, ...] = (),
+    summary: Path | None = None,
+) -> int:
+    """Check all content as the build would and print the findings; return exit code.
+
+    The problems to fix come first, each `error: path:line: field: message`,
+    with their count; then the placeholders still to fill in, the
+    testimonials the published site leaves out, and the advisory editorial
+    report, each under its own heading. With `only`, findings are shown for
+    those files alone, and the problems elsewhere are counted.
+    """
     _plugins_on_path()
     from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
 
@@ -187,26 +219,70 @@ def run_check(settings_file: Path, content: str = "") -> int:
     override = {"PATH": str(Path(content).resolve())} if content else {}
     result = check_content(read_settings(str(settings_file), override=override))
     elapsed = time.perf_counter() - started
-    for note in result.notes:
-        sys.stderr.write(f"note: {note}\n")
-    if result.warnings:
-        sys.stderr.write("Editorial report (advisory, does not block publishing):\n")
-    for warning in result.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    for problem in result.problems:
-        sys.stderr.write(f"{problem}\n")
+    if summary:
+        from deploy.preview_report import check_summary  # noqa: PLC0415 - CI only
+
+        with summary.open("a", encoding="utf-8") as markdown:
+            markdown.write(check_summary(result) + "\n")
+    shown = _only_these_files(only)
+    problems = [p for p in result.problems if shown(p.source)]
+    elsewhere = len(result.problems) - len(problems)
+    if problems:
+        _write_err(f"{_count(len(problems), 'problem')} to fix:")
+        for problem in problems:
+            _write_err(f"error: {problem}")
+    sections = (
+        ("To fill in before publishing", "todo", result.todos),
+        (
+            (
+                "Shown in previews only, with a badge; the published site leaves "
+                "these out until consent allows (the rest publishes)"
+                if result.consent_policy == "preview"
+                else "Left out of the published site until consent allows (the "
+                "rest publishes)"
+            ),
+            "withheld",
+            result.withheld,
+        ),
+        (
+            "Editorial report (advisory, does not block publishing)",
+            "warning",
+            result.warnings,
+        ),
+    )
+    for heading, prefix, found in sections:
+        findings = [f for f in found if shown(f.source)]
+        if findings:
+            _write_err(f"\n{heading}, {len(findings)}:")
+            for finding in findings:
+                _write_err(f"{prefix}: {finding}")
     summary = (
         f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
         f"{_count(len(result.testimonials), 'testimonial')} checked in {elapsed:.2f} s"
     )
-    if result.problems:
-        count = len(result.problems)
-        sys.stderr.write(
-            f"{count} problem{'s' if count != 1 else ''} to fix ({summary}).\n"
+    if elsewhere:
+        _write_err(
+            f"\nand {_count(elsewhere, 'problem')} in other files: run `make check` "
+            "without ONLY to see them."
         )
+    if result.problems:
+        _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({summary}).")
         return 1
-    sys.stderr.write(f"Content OK: {summary}.\n")
+    _write_err(f"\nContent OK: {summary}.")
     return 0
+
+
+def _only_these_files(only: tuple[str, ...]):
+    """Return a test of whether a finding's file is among `only` (all when empty)."""
+    if not only:
+        return lambda _source: True
+    wanted = {Path(name).resolve() for name in only}
+    given = {Path(name).as_posix() for name in only}
+    return lambda source: source in given or (ROOT / source).resolve() in wanted
+
+
+def _write_err(line: str) -> None:
+    sys.stderr.write(line + "\n")
 
 
 def _count(number: int, noun: str) -> str:
@@ -217,12 +293,19 @@ def _count(number: int, noun: str) -> str:
     help={
         "publish": "Apply the publish build's rules too (testimonial consent)",
         "content": "Check another content folder (default: content/)",
-    }
+        "only": "Show findings for this file only (repeat for several files)",
+        "summary": "Also append the findings as Markdown to this file "
+        "(CI passes $GITHUB_STEP_SUMMARY)",
+    },
+    iterable=["only"],
 )
-def check(c, publish=False, content=""):
+def check(c, publish=False, content="", only=None, summary=""):
     """Check all content without building it: every problem, with file and line."""
     settings = CONFIG["publish_settings"] if publish else CONFIG["dev_settings"]
-    if run_check(settings, content) != 0:
+    code = run_check(
+        settings, content, tuple(only or ()), Path(summary) if summary else None
+    )
+    if code != 0:
         raise Exit(code=1)
 
 
@@ -311,10 +394,9 @@ def _choose(value: str, allowed: tuple[str, ...], kind: str) -> str:
 def new_article(c, title, category="", author=""):
     """Write content/articles/<slug>.md: a draft with valid front matter, today."""
     _plugins_on_path()
-    from content_schema.schema import (  # noqa: PLC0415 - needs plugins/ on sys.path
-        SUMMARY_PLACEHOLDER,
-        load_taxonomy_file,
-    )
+    from content_schema.schema import load_taxonomy_file  # noqa: PLC0415 - plugins/
+
+    from tools import scaffold  # noqa: PLC0415 - needs plugins/ on sys.path
 
     settings = read_settings(str(CONFIG["dev_settings"]))
     taxonomy_path = CONFIG["content"] / settings["CONTENT_TAXONOMY_FILE"]
@@ -322,22 +404,19 @@ def new_article(c, title, category="", author=""):
     if taxonomy is None:
         raise Exit("\n".join(str(p) for p in problems), code=1)
     slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
-    front_matter = {
-        "Title": title,
-        "Date": dt.date.today().isoformat(),
-        "Summary": SUMMARY_PLACEHOLDER,
-        "Author": _choose(author, taxonomy.authors, "author"),
-        "Category": _choose(category, taxonomy.categories, "category"),
-        "Slug": slug,
-        # A draft until the writer removes this line: never published by accident.
-        "Status": "draft",
-    }
-    header = "".join(f"{key}: {value}\n" for key, value in front_matter.items())
-    body = (
-        "\nWrite the first paragraph here. Remove `Status: draft` above when the "
-        "article is ready to publish.\n\n## A section heading\n\nMore text.\n"
+    text = scaffold.article(
+        title,
+        slug,
+        _choose(author, taxonomy.authors, "author"),
+        _choose(category, taxonomy.categories, "category"),
+        dt.date.today(),
     )
-    _new_file(CONFIG["content"] / "articles" / f"{slug}.md", header + body)
+    _new_file(CONFIG["content"] / "articles" / f"{slug}.md", text)
+    _say(
+        f"Preview it with `make serve` at http://{CONFIG['host']}:{CONFIG['port']}"
+        f"/drafts/{slug}/ while it is a draft, and at /{slug}/ once you remove "
+        "`Status: draft`."
+    )
 
 
 @task(help={"id": "The testimonial's id, e.g. jane-pasadena (also its file name)"})
@@ -346,30 +425,21 @@ def new_testimonial(c, id):
     _plugins_on_path()
     from content_schema.schema import ID_PATTERN  # noqa: PLC0415 - needs plugins/
 
+    from tools import scaffold  # noqa: PLC0415 - needs plugins/ on sys.path
+
     if not ID_PATTERN.fullmatch(id):
         raise Exit(
             f"{id!r} is not a valid id: use lowercase letters, digits and hyphens, "
             "e.g. jane-pasadena",
             code=1,
         )
-    text = f"""\
-id: {id}
-name: TO FILL IN  # first name, initials or pseudonym, as the consent allows
-place: TO FILL IN  # e.g. Pasadena, CA
-condition: TO FILL IN  # e.g. PTSD
-quote: >-
-  TO FILL IN: the patient's words, exactly as given, without quote marks.
-consent:
-  # Until the signed authorization is on file, keep `status: pending`: previews
-  # show the testimonial with a badge and the publish build refuses it. Then set
-  # status: obtained and fill in record, date and scope (uncomment them).
-  status: pending
-  # record: CONSENT-2026-001  # id of the signed form, kept outside git
-  # date: 2026-01-31          # date it was signed
-  # scope: [website]          # where it may appear: website, social, email
-  # expires: 2027-01-31       # optional
-"""
-    _new_file(CONFIG["content"] / "testimonials" / f"{id}.yaml", text)
+    _new_file(
+        CONFIG["content"] / "testimonials" / f"{id}.yaml", scaffold.testimonial(id)
+    )
+    _say(
+        "Fill in every TO FILL IN; `make check` lists what is left. List the id in "
+        "an article's `Testimonials:` line to show it there."
+    )
 
 
 DOCUMENTS_WITH_FIELD_TABLES = ("docs/writing.md", "content/testimonials/README.md")
@@ -416,6 +486,7 @@ def rebuild(c):
         "endpoint_url": "An S3-compatible host other than AWS (or $S3_ENDPOINT_URL)",
         "dry_run": "s3: only report what would be uploaded and deleted",
         "force": "s3: upload unchanged files too (after a header rule changed)",
+        "branch": "The branch allowed to go live (default main)",
     }
 )
 def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invoke needs
@@ -427,11 +498,13 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
     endpoint_url="",
     dry_run=False,
     force=False,
+    branch=CONFIG["publish_branch"],
 ):
     """Build the production site into output/ (publishconf.py); deploy it with --target.
 
-    With a target, publishing refuses a working tree with uncommitted changes,
-    a failing test suite and a failed build, and then deploys nothing.
+    With a target, publishing refuses, cheapest first, content the publish
+    rules reject, another branch than `branch`, uncommitted changes, a
+    failing test suite and a failed build, and then deploys nothing.
     """
     if not target:
         _build_or_exit(CONFIG["publish_settings"])
@@ -444,7 +517,7 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
         raise Exit("rsync needs --destination or $RSYNC_DESTINATION", code=2)
     if target == "s3" and not bucket:
         raise Exit("s3 needs --bucket or $S3_BUCKET", code=2)
-    _checked_publish_build(c)
+    _checked_publish_build(c, branch)
     with _deploy_errors():
         if target == "rsync":
             from deploy import rsync  # noqa: PLC0415 - only deploys need it
@@ -656,8 +729,45 @@ def _run_tests_before_publishing(c) -> None:
         raise Exit(f"Nothing was published: the tests failed ({command}).", code=1)
 
 
-def _checked_publish_build(c) -> None:
-    """Stop, publishing nothing, unless the tree is clean, tests pass and it builds."""
+def _require_content_to_publish() -> None:
+    """Refuse content the publish rules reject: seconds, so it is asked first."""
+    if run_check(CONFIG["publish_settings"]) != 0:
+        raise Exit(
+            "Nothing was published: the content has the problems listed above "
+            "(`make check-publish` lists them too). Fix them and publish again.",
+            code=1,
+        )
+
+
+def _require_branch(branch: str) -> None:
+    """Refuse to publish from any branch but `branch`: the site follows one line."""
+    current = subprocess.run(
+        ["git", "rev-parse", "--abbrev-ref", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if current.returncode != 0:
+        raise Exit(f"Not a git working tree: {current.stderr.strip()}", code=1)
+    name = current.stdout.strip()
+    if name != branch:
+        raise Exit(
+            f"Nothing was published: this is branch {name!r}, and the site is "
+            f"published from {branch!r}. Merge your pull request instead, or pass "
+            f"--branch {name} if this branch really is to go live.",
+            code=1,
+        )
+
+
+def _checked_publish_build(c, branch: str) -> None:
+    """Stop, publishing nothing, unless every gate passes; cheapest gate first.
+
+    The content check (seconds), the branch, the clean tree, the test suite
+    (minutes), then the build.
+    """
+    _require_content_to_publish()
+    _require_branch(branch)
     _require_clean_tree()
     _run_tests_before_publishing(c)
     _build_or_exit(CONFIG["publish_settings"])
@@ -692,16 +802,17 @@ def _head_commit() -> str:
     ).stdout.strip()
 
 
-@task
-def gh_pages(c):
-    """Publish to the gh-pages branch: tested, built, committed with ghp-import, pushed.
+@task(help={"branch": "The branch allowed to go live (default main)"})
+def gh_pages(c, branch=CONFIG["publish_branch"]):
+    """Publish to the gh-pages branch: checked, tested, built, committed, pushed.
 
-    Open previews (previews/pr-N/) and the CNAME on the branch are kept; the
-    previous deploy stays in the branch history (`invoke rollback`).
+    The gates run cheapest first (see _checked_publish_build). Open previews
+    (previews/pr-N/) and the CNAME on the branch are kept; the previous deploy
+    stays in the branch history (`invoke rollback`).
     """
     from deploy.gh_pages import publish_site  # noqa: PLC0415 - only deploys need it
 
-    _checked_publish_build(c)
+    _checked_publish_build(c, branch)
     with _deploy_errors():
         publish_site(
             _pages_branch(), CONFIG["output"], f"Publish site from {_head_commit()}"
@@ -936,11 +1047,24 @@ def lighthouse(c):
 
 @task
 def lock(c):
-    """Re-resolve requirements.lock from pyproject.toml (exact versions, hashes)."""
+    """Re-resolve both locks from pyproject.toml (exact versions, hashes).
+
+    requirements.lock holds everything (the dev and deploy extras too);
+    requirements-serve.lock only the site's own dependencies, for the writers'
+    targets, resolved within the first so both pin the same versions.
+    """
+    options = (
+        "--quiet --generate-hashes --allow-unsafe --strip-extras "
+        "--no-emit-find-links --no-emit-index-url"
+    )
+    compile_lock = BIN / "pip-compile"
     c.run(
-        f"{BIN / 'pip-compile'} --quiet --extra dev --generate-hashes --allow-unsafe "
-        "--strip-extras --no-emit-find-links --no-emit-index-url "
+        f"{compile_lock} {options} --extra dev --extra deploy "
         f"-o {CONFIG['lock']} pyproject.toml"
+    )
+    c.run(
+        f"{compile_lock} {options} --constraint {CONFIG['lock'].name} "
+        f"-o {CONFIG['serve_lock']} pyproject.toml"
     )
 
 

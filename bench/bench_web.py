@@ -62,9 +62,10 @@ PORTS = {"ours": 8731, "stock": 8732}
 # Pelican's own default: notmyidea has no 404 or search template.
 STOCK_DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives"]
 SITE_OVERRIDES = {
-    # The seed testimonials await consent, which the publish build refuses;
-    # this build is measured, never deployed.
-    "ours": {"TESTIMONIALS_REQUIRE_CONSENT": False},
+    # Testimonials still awaiting consent are shown (with their badge) so the
+    # pages weigh what they will once consent is recorded; this build is
+    # measured, never deployed.
+    "ours": {"TESTIMONIALS_WITHOUT_CONSENT": "preview"},
     # Stock Pelican: our plugins render our theme's partials and do not apply
     # to another theme.
     "stock": {
@@ -581,8 +582,9 @@ def render(report: Report) -> str:
         "",
         (
             "**Built for measuring only, never deployed:** the real `content/` "
-            "with `publishconf.py` and `TESTIMONIALS_REQUIRE_CONSENT = False` (its "
-            "testimonials still await consent, which the publish build refuses), "
+            'with `publishconf.py` and `TESTIMONIALS_WITHOUT_CONSENT = "preview"` '
+            "(testimonials still awaiting consent are shown, as they will be once "
+            "it is recorded), "
             "into a temporary folder served on 127.0.0.1. The stock reference is "
             'the same content and settings with `THEME = "notmyidea"`, '
             "`PLUGINS = []` and Pelican's default `DIRECT_TEMPLATES` (notmyidea has "

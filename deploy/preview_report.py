@@ -3,7 +3,10 @@
 Contract: `preview_report(changes, result, preview_url)` returns Markdown for
 a reviewer: the preview's address, the pages the pull request adds, edits or
 removes (with their preview links), the testimonials it touches and where
-they show, and the content warnings of `make check`. `changed_files(repository,
+they show, then what `make check --publish` found: the problems that block
+publishing, the placeholders still to fill in, the testimonials the site
+leaves out (with why), and the advisory editorial report, each one line
+`file:line: field: message`. `changed_files(repository,
 base)` lists the pull request's changes from git. The first line is a marker
 the workflow uses to update its one comment rather than add another.
 """
@@ -97,6 +100,7 @@ def _as_date(value) -> dt.date:
 
 def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[str]:
     by_source = {t.source: t for t in result.testimonials}
+    withheld = {finding.source: finding.message for finding in result.withheld}
     lines = []
     for change in changes:
         if not change.path.startswith(TESTIMONIALS) or not change.path.endswith(
@@ -107,16 +111,23 @@ def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[
         if change.status == "D" or testimonial is None:
             lines.append(f"- `{change.path}`: removed")
             continue
+        consent = testimonial.consent.status
+        verb = VERBS.get(change.status, "changed")
+        if change.path in withheld:
+            lines.append(
+                f"- `{testimonial.id}` (`{change.path}`, consent {consent}): {verb}; "
+                f"**left out of the site**: {_markdown_text(withheld[change.path])}"
+            )
+            continue
         shown_on = [
             _link(item, preview_url)
             for item in result.items
             if testimonial.id in item.testimonials
         ]
         places = ", ".join([*shown_on, f"[Testimonials]({preview_url}/testimonials/)"])
-        consent = testimonial.consent.status
         lines.append(
             f"- `{testimonial.id}` (`{change.path}`, consent {consent}): "
-            f"{VERBS.get(change.status, 'changed')}; shown on {places}"
+            f"{verb}; shown on {places}"
         )
     return lines
 
@@ -147,8 +158,7 @@ def preview_report(
             f"- The {', '.join(site_wide)} changed too: every page may look "
             "different, so look at a few."
         )
-    warnings = [f"- {_markdown_text(str(warning))}" for warning in result.warnings]
-    problems = [f"- {_markdown_text(str(problem))}" for problem in result.problems]
+
     lines = [
         MARKER,
         "### Preview",
@@ -166,7 +176,48 @@ def preview_report(
             "None.",
         ),
     ]
-    if problems:
-        lines += _section("Problems that block publishing", problems, "")
-    lines += _section("Content warnings (`make check`: advisory)", warnings, "None.")
+    lines += findings_sections(result)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _listed(findings) -> list[str]:
+    return [f"- {_markdown_text(str(finding))}" for finding in findings]
+
+
+def findings_sections(result) -> list[str]:
+    """Return Markdown lines for what a content check found, problems first.
+
+    Each finding is one `file:line: field: message` item, as `make check`
+    prints it; the pull-request comment and CI's job summary both use this.
+    """
+    lines = []
+    if result.problems:
+        lines += _section(
+            "Problems that block publishing", _listed(result.problems), ""
+        )
+    if result.todos:
+        lines += _section("To fill in before publishing", _listed(result.todos), "")
+    if result.withheld:
+        lines += _section(
+            "Testimonials left out of the site until their consent allows it "
+            "(the rest publishes)",
+            _listed(result.withheld),
+            "",
+        )
+    lines += _section(
+        "Content warnings (`make check`: advisory)", _listed(result.warnings), "None."
+    )
+    return lines
+
+
+def check_summary(result) -> str:
+    """Return the Markdown CI writes to its job summary for a content check."""
+    count = len(result.problems)
+    verdict = (
+        f"**{count} problem{'s' if count != 1 else ''} to fix** before this can be "
+        "published. Each line names the file, the line, the field and the fix; "
+        "`make check` on your computer lists the same."
+        if count
+        else "**Content OK**: nothing blocks publishing."
+    )
+    return "\n".join(["### Content check", "", verdict, "", *findings_sections(result)])

@@ -12,6 +12,7 @@ from tests.support import (
     FIXTURE_CONTENT,
     PUBLISH_SETTINGS,
     REAL_CONTENT,
+    SEED_CONTENT,
     Site,
     build,
     copy_fixture_site,
@@ -38,6 +39,20 @@ def real_site(tmp_path_factory) -> Site:
     """Build the real content/ with the development settings."""
     output = tmp_path_factory.mktemp("real-dev")
     return Site(build(REAL_CONTENT, output))
+
+
+@pytest.fixture(scope="session")
+def real_publish_site(tmp_path_factory) -> Site:
+    """Build the real content/ with the publish settings."""
+    output = tmp_path_factory.mktemp("real-publish")
+    return Site(build(REAL_CONTENT, output, PUBLISH_SETTINGS))
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory) -> Site:
+    """Build the seed article as the clinic delivered it (development settings)."""
+    output = tmp_path_factory.mktemp("seed-dev")
+    return Site(build(SEED_CONTENT, output))
 
 
 @pytest.fixture

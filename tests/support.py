@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+import gzip
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import json
 import logging
+import os
 from pathlib import Path
 import re
 import shutil
@@ -35,7 +38,13 @@ PUBLISH_SETTINGS = ROOT / "publishconf.py"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_CONTENT = FIXTURES / "site" / "content"
 BAD_FIXTURES = FIXTURES / "bad"
-REAL_CONTENT = ROOT / "content"
+# The writers' content: tests over it assert only what holds for any valid
+# content (tests/test_content_invariants.py). BLOG_CONTENT points them at
+# another folder, as the writer scenarios do with their edited copies.
+REAL_CONTENT = Path(os.environ.get("BLOG_CONTENT", ROOT / "content")).resolve()
+# The clinic's first article and its testimonials as the seed delivered them:
+# the fixture that exact texts about that article are asserted against.
+SEED_CONTENT = FIXTURES / "seed" / "content"
 PUBLISH_SITEURL = "https://example.org"
 
 
@@ -111,6 +120,29 @@ def build(
         messages = "\n".join(r.getMessage() for r in recorder.records)
         raise PelicanComplained(f"Pelican logged:\n{messages}")
     return output
+
+
+TEXT_SUFFIXES = frozenset({".html", ".xml", ".txt", ".json", ".css", ".js", ""})
+
+
+def text_files(output: Path) -> list[Path]:
+    """List every text file a build wrote (pages, feeds, sitemap, JSON, headers)."""
+    return sorted(
+        path
+        for path in output.rglob("*")
+        if path.is_file() and path.suffix in TEXT_SUFFIXES
+    )
+
+
+def indexed_pages(output: Path) -> dict[str, dict]:
+    """Read Pagefind's page fragments: {url: fragment} for every indexed page."""
+    pages = {}
+    for fragment_file in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment_file.read_bytes())
+        # Each fragment is a short signature followed by the page's JSON.
+        fragment = json.loads(raw[raw.index(b"{") :])
+        pages[fragment["url"]] = fragment
+    return pages
 
 
 def copy_fixture_site(destination: Path) -> Path:
@@ -215,7 +247,7 @@ def copy_project(destination: Path) -> Path:
     destination.mkdir(parents=True)
     for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
         shutil.copy(ROOT / name, destination)
-    for name in ("theme", "plugins", "bench", "deploy"):
+    for name in ("theme", "plugins", "bench", "deploy", "tools"):
         skip = shutil.ignore_patterns("__pycache__")
         shutil.copytree(ROOT / name, destination / name, ignore=skip)
     shutil.copytree(FIXTURE_CONTENT, destination / "content")

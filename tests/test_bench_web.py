@@ -22,7 +22,7 @@ from bench.bench_web import (
     Report,
     Resource,
 )
-from tests.support import PUBLISH_SETTINGS, REAL_CONTENT, build
+from tests.support import PUBLISH_SETTINGS, SEED_CONTENT, build
 
 ORIGIN = "http://127.0.0.1:8123"
 PERFECT = dict.fromkeys(CATEGORIES, 1.0)
@@ -517,7 +517,7 @@ def test_the_stock_reference_builds_with_publish_settings_and_lacks_our_pages(
     tmp_path,
 ):
     output = build(
-        REAL_CONTENT,
+        SEED_CONTENT,
         tmp_path / "stock",
         PUBLISH_SETTINGS,
         SITEURL=ORIGIN,

@@ -12,13 +12,10 @@ import shutil
 
 from content_schema import ContentError
 import pytest
-import yaml
 
 from tests.support import (
     BAD_FIXTURES,
     DEV_SETTINGS,
-    PUBLISH_SETTINGS,
-    REAL_CONTENT,
     build,
     invoke,
 )
@@ -103,52 +100,6 @@ def test_every_problem_of_a_run_is_reported_together(scratch_content, tmp_path):
     assert problems == [*(EXPECTED[name][0] for name in sorted(EXPECTED)), UNKNOWN_ID]
 
 
-@pytest.mark.parametrize(
-    ("fixture", "expected"),
-    [
-        (
-            "pending-consent.yaml",
-            "content/testimonials/pending-consent.yaml:6: consent: cannot be "
-            "published: consent is still 'pending': record the signed authorization "
-            "(status: obtained, record, date, scope) before publishing",
-        ),
-        (
-            "expired-consent.yaml",
-            "content/testimonials/expired-consent.yaml:6: consent: cannot be "
-            "published: consent expired on 2021-01-01",
-        ),
-    ],
-)
-def test_publish_build_refuses_testimonials_without_valid_consent(
-    scratch_content, tmp_path, fixture, expected
-):
-    shutil.copy(BAD_FIXTURES / fixture, scratch_content / "testimonials")
-    assert problems_of(scratch_content, tmp_path / "pub", PUBLISH_SETTINGS) == [
-        expected
-    ]
-    # A local preview still builds, and says why the testimonial cannot go out.
-    site = build(scratch_content, tmp_path / "dev")
-    page = (site / "testimonials" / "index.html").read_text()
-    assert "Preview only, not publishable" in page
-
-
-def test_publish_build_of_the_real_content_refuses_exactly_the_unconsented(tmp_path):
-    """The clinic's testimonials publish only once their consent is recorded."""
-    unconsented = sorted(
-        f"content/testimonials/{path.name}"
-        for path in (REAL_CONTENT / "testimonials").glob("*.yaml")
-        if yaml.safe_load(path.read_text())["consent"]["status"] != "obtained"
-    )
-    if not unconsented:
-        build(REAL_CONTENT, tmp_path / "pub", PUBLISH_SETTINGS)
-        return
-    refused = sorted(
-        p.split(":")[0]
-        for p in problems_of(REAL_CONTENT, tmp_path / "pub", PUBLISH_SETTINGS)
-    )
-    assert refused == unconsented
-
-
 def test_failed_build_exits_non_zero_and_keeps_the_last_good_output(project_copy):
     first = invoke(project_copy, "build")
     assert first.returncode == 0, first.stderr
@@ -192,13 +143,3 @@ def test_successful_build_replaces_the_output(project_copy):
     assert result.returncode == 0, result.stderr
     assert not stale.exists()
     assert (project_copy / "output" / "first-visit" / "index.html").is_file()
-
-
-def test_publish_task_refuses_unconsented_testimonials(project_copy):
-    shutil.copy(
-        BAD_FIXTURES / "pending-consent.yaml", project_copy / "content" / "testimonials"
-    )
-    result = invoke(project_copy, "publish")
-    assert result.returncode == 1
-    assert "pending-consent.yaml:6: consent: cannot be published" in result.stderr
-    assert not (project_copy / "output").exists()

@@ -71,8 +71,9 @@ def report(page: str, resources: list[Resource]) -> str:
 
 
 @pytest.mark.parametrize("page", ["index.html", "ketamine-for-ptsd/index.html"])
-def test_home_and_article_fit_the_byte_budget(real_site, page, capsys):
-    resources = page_resources(real_site.output, page)
+def test_home_and_article_fit_the_byte_budget(seed_site, page, capsys):
+    # The seed article, not content/: a longer article weighs more by its words.
+    resources = page_resources(seed_site.output, page)
     with capsys.disabled():
         print("\n" + report(page, resources))  # noqa: T201 - the figures are the output
     assert sum(r.gzipped for r in resources) <= BUDGET_BYTES

@@ -8,7 +8,7 @@ from content_schema import check_content
 from pelican.settings import read_settings
 import pytest
 
-from tests.support import DEV_SETTINGS, FIXTURE_CONTENT, REAL_CONTENT, Site, build, text
+from tests.support import DEV_SETTINGS, FIXTURE_CONTENT, SEED_CONTENT, Site, build, text
 
 REFERENCES_SOURCE = "content/references.yaml"
 
@@ -49,8 +49,8 @@ def test_citations_become_numbered_links_to_the_reference_list(fixture_site):
     assert "[@" not in soup.get_text()
 
 
-def test_the_seed_article_cites_the_two_studies_it_describes(real_site):
-    soup = real_site.soup("ketamine-for-ptsd/")
+def test_the_seed_article_cites_the_two_studies_it_describes(seed_site):
+    soup = seed_site.soup("ketamine-for-ptsd/")
     dois = [a["href"] for a in soup.select(".references a[href^='https://doi.org/']")]
     assert dois == [
         "https://doi.org/10.1176/appi.ajp.2020.20050596",
@@ -144,10 +144,10 @@ def test_reviewed_article_names_reviewer_date_and_next_review(fixture_site):
     ]
 
 
-def test_unreviewed_article_says_so(fixture_site, real_site):
+def test_unreviewed_article_says_so(fixture_site, seed_site):
     for site, url in (
         (fixture_site, "first-visit/"),
-        (real_site, "ketamine-for-ptsd/"),
+        (seed_site, "ketamine-for-ptsd/"),
     ):
         byline = site.soup(url).select_one(".reviewer-byline")
         assert text(byline) == "This article has not yet been medically reviewed."
@@ -202,10 +202,6 @@ def test_mandatory_review_setting_blocks_unreviewed_health_articles(scratch_cont
     assert findings(scratch_content)[0] == []  # off by default
 
 
-def test_the_real_reviewer_list_starts_empty():
-    assert "reviewers: []" in (REAL_CONTENT / "reviewers.yaml").read_text()
-
-
 # --- Editorial report -----------------------------------------------------------
 
 
@@ -237,7 +233,7 @@ def test_editorial_report_lists_overdue_reviews_questions_and_claims(scratch_con
 
 
 def test_seed_article_report_has_its_questions_and_the_proven_subtitle():
-    _problems, warnings = findings(REAL_CONTENT)
+    _problems, warnings = findings(SEED_CONTENT)
     source = "content/articles/ketamine-for-ptsd.md"
     assert (
         f"{source}:3: summary: absolute health wording 'proven': qualify it, or cite "
@@ -314,7 +310,7 @@ def test_crisis_configuration_is_a_setting(tmp_path):
 
 
 def test_off_label_note_appears_where_an_article_is_about_ketamine(
-    fixture_site, real_site
+    fixture_site, seed_site
 ):
     about_ketamine = {
         "first-visit/": True,
@@ -325,6 +321,6 @@ def test_off_label_note_appears_where_an_article_is_about_ketamine(
     for url, expected in about_ketamine.items():
         note = fixture_site.soup(url).select_one(".off-label-note")
         assert (note is not None) is expected, url
-    note = real_site.soup("ketamine-for-ptsd/").select_one(".off-label-note")
+    note = seed_site.soup("ketamine-for-ptsd/").select_one(".off-label-note")
     assert "off-label" in text(note)
     assert "has not approved ketamine for any psychiatric disorder" in text(note)

@@ -45,6 +45,7 @@ def test_subpath_publish_build_has_no_broken_links(subpath_site):
     )
 
 
+@pytest.mark.real_content
 def test_real_development_build_has_no_broken_links(real_site):
     assert [str(b) for b in check_links(real_site.output)] == []
 

@@ -50,8 +50,8 @@ def test_reading_time_rounds_up_and_is_at_least_a_minute():
     assert reading_minutes("<p>short</p>", 200) == 1
 
 
-def test_article_has_breadcrumbs_reading_time_and_contents(real_site):
-    soup = real_site.soup("ketamine-for-ptsd/")
+def test_article_has_breadcrumbs_reading_time_and_contents(seed_site):
+    soup = seed_site.soup("ketamine-for-ptsd/")
     crumbs = [text(li) for li in soup.select("nav.breadcrumbs li")]
     assert crumbs == [
         "Home",

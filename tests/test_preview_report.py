@@ -137,10 +137,35 @@ def test_publish_rules_problems_are_listed_first(tmp_path):
         .read_text()
         .replace("status: obtained", "status: pending")
     )
+    ana = content / "testimonials" / "ana-fixture.yaml"
+    ana.write_text(ana.read_text().replace("name: Ana", "name: TO FILL IN"))
     settings = read_settings(str(PUBLISH_SETTINGS), override={"PATH": str(content)})
     report = preview_report([], check_content(settings, today=TODAY), PREVIEW)
-    (problem,) = section(report, "Problems that block publishing")
-    assert "ben-fixture.yaml" in problem and "pending" in problem
+    assert report.index("Problems that block publishing") < report.index("left out")
+    assert section(report, "Problems that block publishing") == [
+        "- content/testimonials/ana-fixture.yaml:2: name: still reads as the "
+        "scaffold wrote it; write the name the patient agreed to show"
+    ]
+    (withheld,) = section(
+        report,
+        "Testimonials left out of the site until their consent allows it "
+        "(the rest publishes)",
+    )
+    assert withheld.startswith(
+        "- content/testimonials/ben-fixture.yaml:8: consent: consent is still 'pending'"
+    )
+
+
+def test_a_touched_testimonial_that_is_withheld_says_why(tmp_path):
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    ben = content / "testimonials" / "ben-fixture.yaml"
+    ben.write_text(ben.read_text().replace("status: obtained", "status: pending"))
+    settings = read_settings(str(PUBLISH_SETTINGS), override={"PATH": str(content)})
+    changes = [Change("M", "content/testimonials/ben-fixture.yaml")]
+    report = preview_report(changes, check_content(settings, today=TODAY), PREVIEW)
+    (line,) = section(report, "Testimonials touched")
+    assert "**left out of the site**: consent is still 'pending'" in line
+    assert "shown on" not in line
 
 
 def test_changed_files_come_from_git(tmp_path):

@@ -89,6 +89,8 @@ def test_gh_pages_publishes_the_built_site_with_nojekyll_and_an_identity(project
 @pytest.mark.parametrize(
     ("breakage", "message"),
     [
+        ("bad content", "the content has the problems listed above"),
+        ("feature branch", "this is branch 'article/new', and the site is published"),
         ("dirty", "the working tree has uncommitted changes"),
         ("failing tests", "the tests failed"),
         ("failing build", "Build failed: nothing was published"),
@@ -100,20 +102,52 @@ def test_publishing_refuses_and_leaves_gh_pages_untouched(
     deploy(project)
     before = pages_tip(project)
     article = project / "content" / "articles" / "older-notes.md"
-    if breakage == "dirty":
+    if breakage == "bad content":
+        article.write_text(article.read_text().replace("Mental health", "Mental"))
+        git(project, "commit", "--quiet", "-am", "A category that does not exist")
+    elif breakage == "feature branch":
+        git(project, "switch", "--quiet", "-c", "article/new")
+    elif breakage == "dirty":
         article.write_text(article.read_text() + "\nAn edit not yet committed.\n")
     elif breakage == "failing tests":
         monkeypatch.setenv("PUBLISH_TEST_COMMAND", "false")
     else:
-        testimonial = project / "content" / "testimonials" / "ben-fixture.yaml"
-        testimonial.write_text(
-            testimonial.read_text().replace("status: obtained", "status: pending")
-        )
-        git(project, "commit", "--quiet", "-am", "Consent not yet recorded")
+        template = project / "theme" / "templates" / "base.html"
+        template.write_text(template.read_text() + "{% endif %}")
+        git(project, "commit", "--quiet", "-am", "A template that cannot render")
     result = invoke(project, "gh-pages")
     assert result.returncode == 1
     assert message in result.stderr
+    if breakage != "failing build":  # a broken template is a developer's to read
+        assert "Traceback" not in result.stderr
     assert pages_tip(project) == before
+
+
+def test_publishing_asks_the_cheap_questions_before_running_the_tests(
+    project, monkeypatch, tmp_path
+):
+    ran = tmp_path / "the-tests-ran"
+    monkeypatch.setenv("PUBLISH_TEST_COMMAND", f"touch {ran}")
+    article = project / "content" / "articles" / "older-notes.md"
+    article.write_text(article.read_text().replace("Mental health", "Mental"))
+    git(project, "commit", "--quiet", "-am", "A category that does not exist")
+    git(project, "switch", "--quiet", "-c", "article/new")
+    article.write_text(article.read_text() + "\nAn edit not yet committed.\n")
+    result = invoke(project, "gh-pages")
+    assert result.returncode == 1
+    # The content comes first: the writer fixes that before anything else.
+    assert "error: content/articles/older-notes.md:5: category:" in result.stderr
+    assert "the content has the problems listed above" in result.stderr
+    assert "this is branch" not in result.stderr
+    assert not ran.exists()
+    assert pages_tip(project) == ""
+
+
+def test_another_branch_publishes_only_when_named(project):
+    git(project, "switch", "--quiet", "-c", "release")
+    result = invoke(project, "gh-pages", "--branch", "release")
+    assert result.returncode == 0, result.stderr
+    assert "first-visit/index.html" in pages(project)
 
 
 def test_preview_lives_beside_the_site_until_its_pull_request_closes(project):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 import re
 import sys
@@ -17,6 +15,7 @@ from tests.support import (
     FIXTURE_CONTENT,
     PelicanComplained,
     build,
+    indexed_pages,
     serve,
     text,
 )
@@ -30,17 +29,6 @@ INDEXED = {
     "/asking-for-a-second-opinion/": "Asking for a Second Opinion",
     "/about/": "About This Fixture",
 }
-
-
-def indexed_pages(output: Path) -> dict[str, dict]:
-    """Read Pagefind's page fragments: {url: fragment} for every indexed page."""
-    pages = {}
-    for fragment_file in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
-        raw = gzip.decompress(fragment_file.read_bytes())
-        # Each fragment is a short signature followed by the page's JSON.
-        fragment = json.loads(raw[raw.index(b"{") :])
-        pages[fragment["url"]] = fragment
-    return pages
 
 
 def parse(html_file: Path) -> BeautifulSoup:
@@ -138,8 +126,8 @@ def test_a_failed_index_fails_the_build(tmp_path, monkeypatch, command, message)
 
 
 @pytest.fixture(scope="module")
-def real_site_url(real_site):
-    with serve(real_site.output) as url:
+def seed_site_url(seed_site):
+    with serve(seed_site.output) as url:
         yield url
 
 
@@ -161,8 +149,8 @@ SEED_TITLE = "Ketamine as Treatment for Post-Traumatic Stress Disorder (PTSD)"
 
 
 @pytest.mark.browser
-def test_typing_words_from_the_seed_article_finds_it(browser, real_site_url):
-    page, report = open_page(browser, f"{real_site_url}/search/", real_site_url)
+def test_typing_words_from_the_seed_article_finds_it(browser, seed_site_url):
+    page, report = open_page(browser, f"{seed_site_url}/search/", seed_site_url)
     try:
         field = page.get_by_label("Words to look for")
         field.fill("flashbacks")
@@ -181,8 +169,8 @@ def test_typing_words_from_the_seed_article_finds_it(browser, real_site_url):
 
 
 @pytest.mark.browser
-def test_the_header_field_leads_to_results(browser, real_site_url):
-    page, report = open_page(browser, f"{real_site_url}/", real_site_url)
+def test_the_header_field_leads_to_results(browser, seed_site_url):
+    page, report = open_page(browser, f"{seed_site_url}/", seed_site_url)
     try:
         page.fill("#site-search-query", "post-traumatic stress")
         page.press("#site-search-query", "Enter")
@@ -195,8 +183,8 @@ def test_the_header_field_leads_to_results(browser, real_site_url):
 
 
 @pytest.mark.browser
-def test_no_match_says_so(browser, real_site_url):
-    page, _ = open_page(browser, f"{real_site_url}/search/?q=zzyzx", real_site_url)
+def test_no_match_says_so(browser, seed_site_url):
+    page, _ = open_page(browser, f"{seed_site_url}/search/?q=zzyzx", seed_site_url)
     try:
         assert wait_for_results(page) == []
         assert "No articles match “zzyzx”" in page.text_content(".search__status")
@@ -205,9 +193,9 @@ def test_no_match_says_so(browser, real_site_url):
 
 
 @pytest.mark.browser
-def test_without_javascript_the_page_says_search_needs_it(browser, real_site_url):
+def test_without_javascript_the_page_says_search_needs_it(browser, seed_site_url):
     page, _ = open_page(
-        browser, f"{real_site_url}/search/", real_site_url, java_script_enabled=False
+        browser, f"{seed_site_url}/search/", seed_site_url, java_script_enabled=False
     )
     try:
         notice = page.locator(".search__notice")
@@ -234,11 +222,11 @@ def test_a_missing_index_is_reported_to_the_reader(browser, tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_results_pass_axe(browser, real_site_url, scheme):
+def test_results_pass_axe(browser, seed_site_url, scheme):
     page, _ = open_page(
         browser,
-        f"{real_site_url}/search/?q=ketamine",
-        real_site_url,
+        f"{seed_site_url}/search/?q=ketamine",
+        seed_site_url,
         color_scheme=scheme,
         bypass_csp=True,
     )

@@ -1,7 +1,10 @@
-"""The real PTSD article as readers see it, checked against the clinic's source text.
+"""The seed PTSD article as readers see it, checked against the clinic's source text.
 
 `tests/data/ketamine-for-ptsd.seed.txt` is a verbatim copy of the text the
-clinic supplied; every heading and paragraph of it must reach the page.
+clinic supplied, and `tests/fixtures/seed/content/` the article and
+testimonials made from it: every heading and paragraph must reach the page.
+The fixture, not content/, is checked, so the clinic may correct or retire
+its article (the editorial questions ask for corrections) without a red CI.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 import pytest
 import yaml
 
-from tests.support import REAL_CONTENT
+from tests.support import SEED_CONTENT
 
 SEED = Path(__file__).parent / "data" / "ketamine-for-ptsd.seed.txt"
 ARTICLE_URL = "ketamine-for-ptsd/"
@@ -50,8 +53,8 @@ def seed_blocks() -> dict[str, list]:
 
 
 @pytest.fixture(scope="module")
-def article(real_site):
-    return real_site.soup(ARTICLE_URL)
+def article(seed_site):
+    return seed_site.soup(ARTICLE_URL)
 
 
 def main_text(soup) -> str:
@@ -114,12 +117,12 @@ def test_three_testimonials_follow_the_survey_paragraph(article):
     assert survey.find_parent("p").find_next_sibling() == cards[0].parent
 
 
-def test_every_testimonial_has_its_disclosure_beside_it(article, real_site):
+def test_every_testimonial_has_its_disclosure_beside_it(article, seed_site):
     for card in article.select(".testimonial-card"):
         disclosure = card.select_one("figcaption .testimonial-card__disclosure")
         assert "Individual results vary" in disclosure.get_text()
         assert "informal, anecdotal survey" in disclosure.get_text()
-    page_cards = real_site.soup("testimonials/").select(".testimonial-card")
+    page_cards = seed_site.soup("testimonials/").select(".testimonial-card")
     assert len(page_cards) == 3
     assert all(c.select_one(".testimonial-card__disclosure") for c in page_cards)
 
@@ -140,21 +143,21 @@ def test_call_to_action_closes_the_article(article):
     assert links[blog_label] == "/"
     assert links["Contact Nushama"] == "https://clinic.example/contact"
     # The CTA comes from settings, not from the Markdown.
-    markdown = (REAL_CONTENT / "articles" / "ketamine-for-ptsd.md").read_text()
+    markdown = (SEED_CONTENT / "articles" / "ketamine-for-ptsd.md").read_text()
     assert heading not in markdown
 
 
 def test_testimonials_are_not_pasted_into_the_markdown():
-    markdown = (REAL_CONTENT / "articles" / "ketamine-for-ptsd.md").read_text()
+    markdown = (SEED_CONTENT / "articles" / "ketamine-for-ptsd.md").read_text()
     for expected in seed_blocks()["testimonials"]:
         assert expected["quote"][:40] not in markdown
 
 
 def test_front_matter_lists_the_testimonials_by_id():
-    markdown = (REAL_CONTENT / "articles" / "ketamine-for-ptsd.md").read_text()
+    markdown = (SEED_CONTENT / "articles" / "ketamine-for-ptsd.md").read_text()
     ids = {
         yaml.safe_load(p.read_text())["id"]
-        for p in (REAL_CONTENT / "testimonials").glob("*.yaml")
+        for p in (SEED_CONTENT / "testimonials").glob("*.yaml")
     }
     line = next(
         line for line in markdown.splitlines() if line.startswith("Testimonials:")

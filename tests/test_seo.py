@@ -58,11 +58,11 @@ def test_reviewed_article_is_also_a_medical_web_page(fixture_publish_site):
     assert page["about"] == [{"@type": "Thing", "name": "PTSD"}]
 
 
-def test_unreviewed_article_makes_no_medical_web_page(fixture_publish_site, real_site):
+def test_unreviewed_article_makes_no_medical_web_page(fixture_publish_site, seed_site):
     assert (
         of_type(json_ld(fixture_publish_site, "first-visit/"), "MedicalWebPage") == []
     )
-    assert of_type(json_ld(real_site, "ketamine-for-ptsd/"), "MedicalWebPage") == []
+    assert of_type(json_ld(seed_site, "ketamine-for-ptsd/"), "MedicalWebPage") == []
 
 
 def test_citations_reach_the_medical_web_page(tmp_path):

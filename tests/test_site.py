@@ -55,6 +55,7 @@ def test_every_page_has_one_h1_and_no_skipped_heading_level(fixture_site, url):
     assert skips == []
 
 
+@pytest.mark.real_content
 def test_heading_hierarchy_is_sound_on_every_real_page(real_site):
     for path in real_site.html_files():
         soup = real_site.soup(str(path.relative_to(real_site.output)))

@@ -104,6 +104,7 @@ def test_workflows_run_only_commands_the_readme_documents():
     assert commands == {
         "make venv",
         "make github",
+        "invoke check",
         "invoke preview",
         "invoke preview-deploy",
         "invoke preview-remove",

@@ -10,7 +10,7 @@ from .check import (
     load_testimonials,
     next_review_due,
 )
-from .content_schema import register
+from .content_schema import NOTICES_LOGGER, register
 from .problems import ContentError, Problem
 from .schema import (
     ArticleMeta,
@@ -25,6 +25,7 @@ from .schema import (
 __all__ = [
     "CITATION",
     "CITATION_KEY",
+    "NOTICES_LOGGER",
     "ArticleMeta",
     "CheckResult",
     "Consent",

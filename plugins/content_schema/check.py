@@ -9,12 +9,18 @@ the single-file rules of schema.py and then the rules across files:
 - testimonial ids are unique, and every id an article lists exists;
 - every `{filename}` link reaches a source file, every `{static}` and
   `{attach}` path and every image exists, and every image has alt text;
-- with TESTIMONIALS_REQUIRE_CONSENT, every testimonial may be published today.
+- no scaffold placeholder reaches readers (placeholders.py): in a draft, or
+  in a local preview, it is a to-do; in anything the publish build would
+  show, a problem;
+- a testimonial whose consent does not allow web publication today is
+  handled as TESTIMONIALS_WITHOUT_CONSENT says: shown with a badge
+  ("preview"), left out and named ("withhold"), or a problem ("refuse").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass, field
 import datetime as dt
 import difflib
@@ -27,6 +33,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from pelican.utils import slugify
 
+from .placeholders import in_article
 from .problems import Problem
 from .schema import (
     ArticleMeta,
@@ -48,11 +55,12 @@ DEFAULT_SETTINGS = {
     "MEDICAL_REVIEW_REQUIRED": False,
     "HEALTH_CATEGORIES": ("Mental health",),
     "TESTIMONIALS_PATH": "testimonials",
-    "TESTIMONIALS_REQUIRE_CONSENT": True,
+    "TESTIMONIALS_WITHOUT_CONSENT": "withhold",
     # Pelican's own defaults, for callers that pass plain settings.
     "ARTICLE_URL": "{slug}.html",
     "PAGE_URL": "pages/{slug}.html",
 }
+CONSENT_POLICIES = ("preview", "withhold", "refuse")
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # First path segments the site's own pages use; an article or page slug there
 # would overwrite them.
@@ -167,10 +175,20 @@ class ContentItem:
 
 @dataclass
 class CheckResult:
-    """Everything `check_content` found; `problems` empty means the content is fine."""
+    """Everything `check_content` found; `problems` empty means the content is fine.
+
+    `problems` block the build. `todos` are scaffold placeholders that no reader
+    sees yet (drafts, previews) but that block publishing once they would.
+    `withheld` names each testimonial whose consent keeps it off the published
+    site, and why (`consent_policy` says whether this build still shows it,
+    with a badge). `warnings` is the advisory editorial report. None of the
+    last three blocks the build.
+    """
 
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # worth knowing, never blocking
+    todos: list[Problem] = field(default_factory=list)
+    withheld: list[Problem] = field(default_factory=list)
+    consent_policy: str = "withhold"
     # The editorial report: overdue reviews, open questions, claims to check.
     warnings: list[Problem] = field(default_factory=list)
     articles: int = 0
@@ -278,22 +296,76 @@ class _Checker:
 
     # --- rules across files ------------------------------------------------------
 
-    def check_consent(self, testimonials: dict[str, Testimonial]) -> None:
+    def consent_policy(self) -> str:
+        policy = self.settings["TESTIMONIALS_WITHOUT_CONSENT"]
+        if policy not in CONSENT_POLICIES:
+            self.add(
+                "pelicanconf.py",
+                None,
+                "TESTIMONIALS_WITHOUT_CONSENT",
+                f"{policy!r} is not a choice; use one of "
+                f"{', '.join(map(repr, CONSENT_POLICIES))}",
+            )
+            return "refuse"
+        return policy
+
+    def check_publication(self, testimonials: dict[str, Testimonial]) -> None:
+        """Apply the consent policy, and refuse placeholders readers would see."""
+        policy = self.result.consent_policy = self.consent_policy()
         for testimonial in testimonials.values():
             blocker = testimonial.consent.publication_blocker(self.today)
-            if not blocker:
-                continue
-            if self.settings["TESTIMONIALS_REQUIRE_CONSENT"]:
-                path = self.root / testimonial.source
-                self.add(
-                    testimonial.source,
-                    _first_line(path, re.compile(r"^consent\s*:")),
-                    "consent",
-                    f"cannot be published: {blocker}",
+            unfilled = [p.field for p in testimonial.placeholders]
+            if blocker:
+                consent_line = _first_line(
+                    self.root / testimonial.source, re.compile(r"^consent\s*:")
                 )
+                if unfilled:
+                    blocker += f"; it also has fields to fill in: {', '.join(unfilled)}"
+                finding = Problem(testimonial.source, consent_line, "consent", blocker)
+                if policy == "refuse":
+                    self.add(
+                        testimonial.source,
+                        consent_line,
+                        "consent",
+                        f"cannot be published: {blocker}",
+                    )
+                else:
+                    self.result.withheld.append(finding)
+            # Publishable once consent allows, so its placeholders would reach
+            # readers: the publish build refuses them.
+            publishing = policy != "preview" and not blocker
+            for placeholder in testimonial.placeholders:
+                finding = Problem(
+                    testimonial.source,
+                    placeholder.line,
+                    placeholder.field,
+                    placeholder.message,
+                )
+                if publishing:
+                    self.result.problems.append(finding)
+                elif policy == "preview":
+                    self.result.todos.append(finding)
+
+    def check_placeholders(self, item: _Item) -> None:
+        """Report scaffold text: a to-do in a draft, a problem in what readers see."""
+        found = in_article(
+            item.markdown.metadata,
+            item.markdown.metadata.key_lines,
+            item.markdown.body,
+        )
+        for placeholder in found:
+            finding = Problem(
+                item.source, placeholder.line, placeholder.field, placeholder.message
+            )
+            if item.meta.status == "draft":
+                self.result.todos.append(finding)
             else:
-                self.result.notes.append(
-                    f"{testimonial.source}: preview only: {blocker}"
+                self.result.problems.append(
+                    dataclasses.replace(
+                        finding,
+                        message=f"{finding.message} (or keep `Status: draft` until "
+                        "it is ready)",
+                    )
                 )
 
     def check_taxonomy(self, item: _Item, taxonomy: Taxonomy) -> None:
@@ -549,12 +621,14 @@ class _Checker:
         self.result.testimonials = tuple(
             sorted(testimonials.values(), key=lambda t: t.id)
         )
-        self.check_consent(testimonials)
+        self.check_publication(testimonials)
         articles = self.load_items(
             self.settings["ARTICLE_PATHS"], ArticleMeta, "article"
         )
         pages = self.load_items(self.settings["PAGE_PATHS"], PageMeta, "page")
-        self.result.articles, self.result.pages = len(articles), len(pages)
+        # Files, not valid records: a file with a bad header was checked too.
+        self.result.articles = len(self.markdown_files(self.settings["ARTICLE_PATHS"]))
+        self.result.pages = len(self.markdown_files(self.settings["PAGE_PATHS"]))
         sources = {
             p.resolve()
             for p in self.markdown_files(
@@ -566,6 +640,7 @@ class _Checker:
         cited: set[str] = set()
         self.check_slugs(articles + pages)
         for item in articles + pages:
+            self.check_placeholders(item)
             if item.kind == "article":
                 if taxonomy is not None:
                     self.check_taxonomy(item, taxonomy)
@@ -574,6 +649,8 @@ class _Checker:
             self.check_testimonial_ids(item, testimonials)
             self.check_body_links(item, sources)
             self.check_citations(item, references, cited)
+        # File by file, articles before testimonials: the order writers work in.
+        self.result.todos.sort(key=lambda p: (p.source, p.line or 0))
         references_file = self.content / self.settings["CONTENT_REFERENCES_FILE"]
         for key in sorted(set(references) - cited):
             self.warn(

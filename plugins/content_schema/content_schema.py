@@ -13,7 +13,12 @@ from pelican import signals
 from .check import DEFAULT_SETTINGS, check_content
 from .problems import ContentError
 
-logger = logging.getLogger(__name__)
+# What a writer should know that must not stop the build: withheld testimonials
+# and placeholders still to fill in. Logged at INFO, because Pelican's
+# `--fatal warnings` turns every WARNING into a stop; the build runner
+# (tasks.run_pelican) prints this logger's records as `warning:` lines.
+NOTICES_LOGGER = "content_schema.notices"
+notices = logging.getLogger(NOTICES_LOGGER)
 
 
 def check_before_build(pelican) -> None:
@@ -21,8 +26,15 @@ def check_before_build(pelican) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         pelican.settings.setdefault(key, value)
     result = check_content(pelican.settings)
-    for note in result.notes:
-        logger.info("content_schema: %s", note)
+    left_out = (
+        "shown in this preview only"
+        if result.consent_policy == "preview"
+        else "left out of this build"
+    )
+    for finding in result.withheld:
+        notices.info("%s: %s", left_out, finding)
+    for finding in result.todos:
+        notices.info("to do before publishing: %s", finding)
     if result.problems:
         raise ContentError(result.problems)
 

@@ -25,14 +25,13 @@ from .parsing import (
     load_yaml_file,
     parse_record,
 )
+from .placeholders import Placeholder, in_mapping
 from .problems import Problem, Reporter
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 CONSENT_SCOPES = ("website", "social", "email")
 SUMMARY_LENGTH = (50, 160)  # characters; the summary is the meta description
-# What `invoke new-article` writes; an article still carrying it is unfinished.
-SUMMARY_PLACEHOLDER = "Replace this sentence with a summary of 50 to 160 characters."
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,8 @@ class Consent:
 
     status: Literal["obtained", "pending"] = describe(
         "'obtained' once the signed authorization is on file; 'pending' while it "
-        "is being collected (previews only: the publish build refuses it)."
+        "is being collected (shown in previews only; the published site leaves "
+        "it out)."
     )
     record: str | None = describe(
         "Identifier of the signed authorization in the clinic's records; required "
@@ -64,8 +64,8 @@ class Consent:
         "Date the authorization ends, if it has one.", default=None
     )
     revoked: dt.date | None = describe(
-        "Date the patient revoked it in writing, if they did: the publish build "
-        "then refuses the testimonial.",
+        "Date the patient revoked it in writing, if they did: from that day the "
+        "published site leaves the testimonial out.",
         default=None,
     )
 
@@ -114,6 +114,11 @@ class Testimonial:
     consent_blocker: str | None = describe(
         "Why the testimonial may not be published yet, or None.",
         default=None,
+        set_by_loader=True,
+    )
+    placeholders: tuple[Placeholder, ...] = describe(
+        "The scaffold's values still in the file (TO FILL IN, YYYY-MM-DD).",
+        default=(),
         set_by_loader=True,
     )
 
@@ -274,18 +279,33 @@ def _not_a_mapping(report: Reporter, mapping: Any) -> bool:
 
 
 def _check_consent(
-    consent: Consent, mapping: Any, consent_line: int | None, report: Reporter
+    consent: Consent,
+    mapping: Any,
+    consent_line: int | None,
+    report: Reporter,
+    placeholders: tuple[Placeholder, ...],
 ) -> None:
     """Apply the rules that tie consent fields together."""
+    unfilled = {p.field: p for p in placeholders}
     if consent.status == "obtained":
         for needed in ("record", "date"):
-            if getattr(consent, needed) is None:
+            if getattr(consent, needed) is not None:
+                continue
+            name = f"consent.{needed}"
+            if name in unfilled:
                 report.add(
-                    consent_line,
-                    f"consent.{needed}",
-                    "required when status is 'obtained': a consent record "
-                    "needs its form's identifier and the date it was signed",
+                    unfilled[name].line,
+                    name,
+                    f"{unfilled[name].message}: status 'obtained' needs the signed "
+                    "form's identifier and the date it was signed",
                 )
+                continue
+            report.add(
+                consent_line,
+                name,
+                "required when status is 'obtained': a consent record "
+                "needs its form's identifier and the date it was signed",
+            )
         if not consent.scope:
             report.add(
                 consent_line,
@@ -311,7 +331,8 @@ def parse_testimonial(
     report = Reporter(source)
     if _not_a_mapping(report, mapping):
         return None, report.problems
-    record = parse_record(Testimonial, mapping, report)
+    placeholders = tuple(in_mapping(mapping))
+    record = parse_record(Testimonial, _without_optional_placeholders(mapping), report)
     if record is INVALID:
         return None, report.problems
     top_lines = _lines(mapping)
@@ -323,11 +344,43 @@ def parse_testimonial(
             "hyphens, e.g. 'john-hancock-park'",
         )
     _check_consent(
-        record.consent, mapping.get("consent"), top_lines.get("consent"), report
+        record.consent,
+        mapping.get("consent"),
+        top_lines.get("consent"),
+        report,
+        placeholders,
     )
     if report.problems:
         return None, report.problems
-    return dataclasses.replace(record, source=source), report.problems
+    return (
+        dataclasses.replace(record, source=source, placeholders=placeholders),
+        report.problems,
+    )
+
+
+def _without_optional_placeholders(mapping: LineMapping) -> LineMapping:
+    """Drop consent fields that still hold a placeholder: they are not filled in.
+
+    The scaffold writes `record: TO FILL IN` and `date: TO FILL IN` so writers
+    see what to fill in; until they do, the testimonial reads as pending
+    consent without those fields (its placeholders are reported separately),
+    rather than as a date that fails to parse.
+    """
+    consent = mapping.get("consent")
+    if not isinstance(consent, dict):
+        return mapping
+    kept = LineMapping(getattr(consent, "line", None))
+    kept.key_lines = dict(getattr(consent, "key_lines", {}))
+    kept.update(
+        (key, value)
+        for key, value in consent.items()
+        if key == "status" or not in_mapping({key: value})
+    )
+    shaped = LineMapping(mapping.line)
+    shaped.key_lines = dict(mapping.key_lines)
+    shaped.update(mapping)
+    shaped["consent"] = kept
+    return shaped
 
 
 def load_testimonial_file(
@@ -505,13 +558,6 @@ def parse_front_matter(
                 "summary",
                 f"is {length} characters; write {low} to {high} (it becomes the "
                 "description search engines show)",
-            )
-        if record.summary == SUMMARY_PLACEHOLDER and record.status != "draft":
-            report.add(
-                lines.get("summary"),
-                "summary",
-                "still holds the placeholder from `invoke new-article`; write the "
-                "real summary (or keep `Status: draft`)",
             )
     if record.slug is not None and not ID_PATTERN.fullmatch(record.slug):
         report.add(

@@ -1,15 +1,18 @@
 """Testimonials: place patient testimonials in articles and list them on one page.
 
 Contract for templates:
-- `testimonials` (global): every testimonial, a tuple sorted by id, each a
-  frozen `content_schema.Testimonial` whose `consent_blocker` says why it may
-  not be published yet (None when it may).
+- `testimonials` (global): every testimonial this build shows, a tuple sorted
+  by id, each a frozen `content_schema.Testimonial` whose `consent_blocker`
+  says why it may not be published yet (None when it may). Unless
+  TESTIMONIALS_WITHOUT_CONSENT is "preview", a testimonial with a blocker is
+  left out here, so no page, feed, search index or JSON-LD can show it.
 - `article.testimonials` / `page.testimonials`: the testimonials the item lists
   in its `Testimonials:` metadata, in the order listed (an empty tuple if none).
 - `testimonials.html` renders the testimonials page at TESTIMONIALS_SAVE_AS.
 
 An item's testimonials appear where its Markdown has a paragraph holding only
-`[testimonials]`, or after its text when it has no such marker.
+`[testimonials]`, or after its text when it has no such marker. When none of
+the listed testimonials is shown, the marker paragraph is removed.
 
 Validation is the content_schema plugin's job: it runs when Pelican starts,
 before this generator, and stops the build on any problem (bad YAML, unknown
@@ -63,6 +66,9 @@ class TestimonialsGenerator(Generator):
             dataclasses.replace(t, consent_blocker=t.consent.publication_blocker(today))
             for t in testimonials
         )
+        if self.settings["TESTIMONIALS_WITHOUT_CONSENT"] != "preview":
+            # content_schema has named each one left out, with its reason.
+            testimonials = tuple(t for t in testimonials if t.consent_blocker is None)
         by_id = {t.id: t for t in testimonials}
         for item in self.context["generated_content"].values():
             self._place(item, by_id)
@@ -83,14 +89,16 @@ class TestimonialsGenerator(Generator):
         raw = item.metadata.get("testimonials", "")
         ids = [i for i in ID_SEPARATOR.split(str(raw)) if i]
         item.testimonials = tuple(by_id[i] for i in ids if i in by_id)
+        text = item._content or ""
         if not item.testimonials:
+            # Every listed one is withheld: the marker must not show as text.
+            item._content = MARKER.sub("", text, count=1)
             return
         rendered = self.env.get_template(LIST_TEMPLATE).render(
             self.context, testimonials=item.testimonials
         )
         # Content is not rendered by Pelican until the writer asks for it, so
         # the list becomes part of what pages and feeds show.
-        text = item._content or ""
         if MARKER.search(text):
             item._content = MARKER.sub(lambda _match: rendered, text, count=1)
         else:

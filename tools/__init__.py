@@ -1,0 +1,1 @@
+"""The modules behind the invoke tasks in tasks.py."""
