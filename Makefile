@@ -17,7 +17,7 @@ help: ## List the targets
 
 # Reinstalled whenever a lock changes, so `git pull` followed by any target is enough.
 $(SERVE_STAMP): requirements-serve.lock
-	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
+	$(PY) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-serve.lock
 	touch $(SERVE_STAMP)
 

@@ -112,7 +112,7 @@ def run_pelican(settings_file: str, output: str, *options: str) -> int:
 
 
 def _print_content_notices() -> None:
-    """Print content_schema's notices (withheld, to fill in) as `warning:` lines.
+    """Print content_schema's notices (withheld, to fill in), as `make check` does.
 
     They are logged below WARNING so that `--fatal warnings` does not stop the
     build for them; this handler still shows them to the writer.
@@ -120,7 +120,7 @@ def _print_content_notices() -> None:
     from content_schema import NOTICES_LOGGER  # noqa: PLC0415 - needs plugins/ on path
 
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    handler.setFormatter(logging.Formatter("%(message)s"))
     notices = logging.getLogger(NOTICES_LOGGER)
     notices.handlers[:] = [handler]
     notices.setLevel(logging.INFO)
@@ -224,7 +224,16 @@ def run_check(
 
         with summary.open("a", encoding="utf-8") as markdown:
             markdown.write(check_summary(result) + "\n")
-    shown = _only_these_files(only)
+    root = Path(content).resolve().parent if content else ROOT
+    unknown = [name for name in only if not Path(name).is_file()]
+    if unknown:
+        _write_err(
+            f"error: ONLY names {', '.join(map(repr, unknown))}, which is not a "
+            "file; give paths from the top of the repository, e.g. "
+            "content/articles/my-article.md"
+        )
+        return 2
+    shown = _only_these_files(only, root)
     problems = [p for p in result.problems if shown(p.source)]
     elsewhere = len(result.problems) - len(problems)
     if problems:
@@ -235,8 +244,8 @@ def run_check(
         ("To fill in before publishing", "todo", result.todos),
         (
             (
-                "Shown in previews only, with a badge; the published site leaves "
-                "these out until consent allows (the rest publishes)"
+                "Shown in previews only, with a badge: not publishable until "
+                "consent allows"
                 if result.consent_policy == "preview"
                 else "Left out of the published site until consent allows (the "
                 "rest publishes)"
@@ -262,8 +271,8 @@ def run_check(
     )
     if elsewhere:
         _write_err(
-            f"\nand {_count(elsewhere, 'problem')} in other files: run `make check` "
-            "without ONLY to see them."
+            f"\nand {_count(elsewhere, 'problem')} in other files: run the same "
+            "command without ONLY to see them."
         )
     if result.problems:
         _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({summary}).")
@@ -272,13 +281,15 @@ def run_check(
     return 0
 
 
-def _only_these_files(only: tuple[str, ...]):
-    """Return a test of whether a finding's file is among `only` (all when empty)."""
+def _only_these_files(only: tuple[str, ...], root: Path):
+    """Return a test of whether a finding's file is among `only` (all when empty).
+
+    Findings name files relative to `root`, the content folder's parent.
+    """
     if not only:
         return lambda _source: True
     wanted = {Path(name).resolve() for name in only}
-    given = {Path(name).as_posix() for name in only}
-    return lambda source: source in given or (ROOT / source).resolve() in wanted
+    return lambda source: (root / source).resolve() in wanted
 
 
 def _write_err(line: str) -> None:
@@ -306,7 +317,7 @@ def check(c, publish=False, content="", only=None, summary=""):
         settings, content, tuple(only or ()), Path(summary) if summary else None
     )
     if code != 0:
-        raise Exit(code=1)
+        raise Exit(code=code)
 
 
 @task(help={"sizes": "Comma-separated article counts (default 100,1000)"})
@@ -1058,14 +1069,16 @@ def lock(c):
         "--no-emit-find-links --no-emit-index-url"
     )
     compile_lock = BIN / "pip-compile"
-    c.run(
-        f"{compile_lock} {options} --extra dev --extra deploy "
-        f"-o {CONFIG['lock']} pyproject.toml"
-    )
-    c.run(
-        f"{compile_lock} {options} --constraint {CONFIG['lock'].name} "
-        f"-o {CONFIG['serve_lock']} pyproject.toml"
-    )
+    # From the top of the repository: the locks record their command, paths too.
+    with c.cd(ROOT):
+        c.run(
+            f"{compile_lock} {options} --extra dev --extra deploy "
+            f"-o {CONFIG['lock'].name} pyproject.toml"
+        )
+        c.run(
+            f"{compile_lock} {options} --constraint {CONFIG['lock'].name} "
+            f"-o {CONFIG['serve_lock'].name} pyproject.toml"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Benchmark what readers download and what Lighthouse scores: ours against stock.
 
-`main()` builds the real content twice with the publish settings, once with our
+`main()` builds the seed content (tests/fixtures/seed/: the clinic's first
+article as delivered, which stays put whatever writers do to content/) twice
+with the publish settings, once with our
 theme and plugins and once with Pelican's built-in `notmyidea` theme and no
 plugins, serves both builds on 127.0.0.1, runs Lighthouse (mobile defaults) on
 the same pages of each, and returns the Markdown section of
@@ -581,7 +583,8 @@ def render(report: Report) -> str:
         ),
         "",
         (
-            "**Built for measuring only, never deployed:** the real `content/` "
+            "**Built for measuring only, never deployed:** the seed content "
+            "(`tests/fixtures/seed/`) "
             'with `publishconf.py` and `TESTIMONIALS_WITHOUT_CONSENT = "preview"` '
             "(testimonials still awaiting consent are shown, as they will be once "
             "it is recorded), "
@@ -761,7 +764,7 @@ def measure(runs: int = RUNS) -> Report:
     # same way (in-process, warnings fatal, plugins disconnected between builds).
     from tests.support import (  # noqa: PLC0415
         PUBLISH_SETTINGS,
-        REAL_CONTENT,
+        SEED_CONTENT,
         build,
         serve,
     )
@@ -786,7 +789,7 @@ def measure(runs: int = RUNS) -> Report:
                     f"({error}): stop what listens there and run it again"
                 ) from error
             build(
-                REAL_CONTENT,
+                SEED_CONTENT,
                 output,
                 PUBLISH_SETTINGS,
                 SITEURL=origin,

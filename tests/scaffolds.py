@@ -16,6 +16,7 @@ TESTIMONIAL_FILLS = {
     "quote": (r"^  TO FILL IN: .*$", "  My own words about my treatment."),
     "consent.record": (r"^  record: .*$", "  record: CONSENT-9"),
     "consent.date": (r"^  date: .*$", "  date: 2026-01-05"),
+    "consent.scope": (r"^  scope: .*$", "  scope: [website]"),
     # The commented example, once uncommented, must be changed too.
     "consent.expires": (r"^  # expires: (\S+).*$", "  expires: 2030-01-01"),
 }

@@ -28,6 +28,7 @@ import weakref
 
 import blinker
 from bs4 import BeautifulSoup
+from content_schema import check_content
 from pelican import Pelican
 from pelican.plugins.sitemap import sitemap
 from pelican.settings import read_settings
@@ -143,6 +144,19 @@ def indexed_pages(output: Path) -> dict[str, dict]:
         fragment = json.loads(raw[raw.index(b"{") :])
         pages[fragment["url"]] = fragment
     return pages
+
+
+def content_sources(content: Path) -> dict[str, str]:
+    """Map each page address (`slug/`, `drafts/slug/`) to the file it comes from.
+
+    Tests over the writers' content name that file when they fail.
+    """
+    settings = read_settings(str(DEV_SETTINGS), override={"PATH": str(content)})
+    sources = {}
+    for item in check_content(settings).items:
+        sources[item.url] = item.source
+        sources[f"drafts/{item.url}"] = item.source
+    return sources
 
 
 def copy_fixture_site(destination: Path) -> Path:

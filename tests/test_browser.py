@@ -13,7 +13,7 @@ from tests.browser import (
     luminance_of_background,
     open_page,
 )
-from tests.support import serve
+from tests.support import REAL_CONTENT, content_sources, serve
 from tests.test_site import TEMPLATE_PAGES
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,7 @@ def writers_pages(site) -> list[str]:
 
 @pytest.mark.real_content
 def test_every_real_page_loads_cleanly(browser, real_site, real_site_url):
+    sources = content_sources(REAL_CONTENT)
     failures = {}
     for path in writers_pages(real_site):
         page, report = open_page(browser, f"{real_site_url}/{path}", real_site_url)
@@ -79,7 +80,7 @@ def test_every_real_page_loads_cleanly(browser, real_site, real_site_url):
             if horizontal_overflow(page, 320) > 0:
                 problems.append("scrolls sideways at 320px")
             if problems:
-                failures[path] = problems
+                failures[sources.get(path, f"/{path}")] = problems
         finally:
             page.context.close()
     assert failures == {}
@@ -129,6 +130,7 @@ def test_axe_finds_no_wcag_violation(browser, site_url, path, scheme):
 def test_axe_finds_no_violation_on_any_real_page(
     browser, real_site, real_site_url, scheme
 ):
+    sources = content_sources(REAL_CONTENT)
     failures = {}
     for path in writers_pages(real_site):
         page, _ = open_page(
@@ -141,7 +143,7 @@ def test_axe_finds_no_violation_on_any_real_page(
         try:
             violations = axe_violations(page)
             if violations:
-                failures[path] = violations
+                failures[sources.get(path, f"/{path}")] = violations
         finally:
             page.context.close()
     assert failures == {}

@@ -107,6 +107,15 @@ def test_a_marker_whose_testimonials_are_all_withheld_leaves_no_trace(
             "Testimonials: zoe-withheld",
         )
     )
+    article_finding = next(
+        str(p) for p in findings(scratch_content).withheld if p.field == "testimonials"
+    )
+    assert article_finding == (
+        "content/articles/first-visit.md:16: testimonials: every testimonial it "
+        "lists (zoe-withheld) is left out of the published site, so the words that "
+        "introduce them introduce nothing there: reword them to stand alone, or "
+        "record the consent"
+    )
     site = build(scratch_content, tmp_path / "pub", PUBLISH_SETTINGS)
     page = (site / "first-visit" / "index.html").read_text()
     assert "[testimonials]" not in page
@@ -160,7 +169,7 @@ def test_publish_task_publishes_the_rest_and_names_what_it_left_out(project_copy
     result = invoke(project_copy, "publish")
     assert result.returncode == 0, result.stderr
     assert (
-        "warning: left out of this build: "
+        "withheld (left out of this build): "
         + WITHHELD.format(reason=BLOCKERS["pending"][1])
         in result.stderr
     )

@@ -357,7 +357,7 @@ def test_make_check_puts_the_problems_first_and_the_advice_apart(project_copy):
     assert "todo: content/articles/still-a-draft.md:3: summary: still holds" in todos[0]
     assert [t.split(": ")[1].split(":")[0] for t in todos] == [
         *["content/articles/still-a-draft.md"] * 4,
-        *["content/testimonials/new-patient.yaml"] * 6,
+        *["content/testimonials/new-patient.yaml"] * 7,
     ]
     assert any(
         line.startswith("withheld: content/testimonials/new-patient.yaml:")
@@ -375,7 +375,7 @@ def test_make_check_only_shows_the_files_named(project_copy):
     assert shown
     assert all("content/articles/still-a-draft.md" in line for line in shown)
     assert (
-        "and 1 problem in other files: run `make check` without ONLY to see them."
+        "and 1 problem in other files: run the same command without ONLY to see them."
         in lines
     )
 
@@ -395,3 +395,12 @@ def test_ci_job_summary_lists_content_problems_in_writers_words(project_copy, tm
         "'Research'?" in written
     )
     assert "Traceback" not in written + result.stderr
+
+
+def test_make_check_only_refuses_a_name_that_is_no_file(project_copy):
+    code, lines = run_check(project_copy, "--only", "articles/older-notes.md")
+    assert code == 2
+    assert lines == [
+        "error: ONLY names 'articles/older-notes.md', which is not a file; give "
+        "paths from the top of the repository, e.g. content/articles/my-article.md"
+    ]

@@ -50,6 +50,7 @@ def vnu_errors(*folders: Path) -> list[str]:
     ]
 
 
+@pytest.mark.real_content
 def test_every_built_page_is_valid_html(fixture_site, fixture_publish_site, real_site):
     assert (
         vnu_errors(fixture_site.output, fixture_publish_site.output, real_site.output)

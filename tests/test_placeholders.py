@@ -85,11 +85,11 @@ def test_an_untouched_scaffold_is_withheld_with_all_it_still_needs(scratch_conte
         f"{source}:7: consent: consent is still 'pending': record the signed "
         "authorization (status: obtained, record, date, scope) before publishing; "
         "it also has fields to fill in: name, place, condition, quote, "
-        "consent.record, consent.date"
+        "consent.record, consent.date, consent.scope"
     ]
     dev = findings(scratch_content, DEV_SETTINGS)
     assert dev.problems == []
-    assert len(dev.todos) == 6
+    assert len(dev.todos) == 7
 
 
 def test_the_finished_article_has_no_placeholder(scratch_content):

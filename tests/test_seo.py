@@ -8,6 +8,7 @@ import shutil
 
 import extruct
 from lxml import etree
+import pytest
 
 from tests.support import (
     FIXTURE_CONTENT,
@@ -108,6 +109,7 @@ def test_every_page_names_the_organization(fixture_publish_site):
         ], url
 
 
+@pytest.mark.real_content
 def test_no_review_or_rating_markup_anywhere(fixture_publish_site, real_site):
     for site in (fixture_publish_site, real_site):
         for path in site.html_files():

@@ -150,6 +150,7 @@ def test_index_is_paginated_with_directory_urls(fixture_site):
     assert text(current) == "Page 2"
 
 
+@pytest.mark.real_content
 def test_no_unresolved_intrasite_link_is_left(
     fixture_site, fixture_publish_site, real_site
 ):

@@ -86,7 +86,15 @@ def test_new_testimonial_writes_consent_fields_to_fill_in(project_copy):
     assert check.returncode == 0, check.stderr
     assert [
         line.split(": ")[2] for line in check.stderr.splitlines() if "todo:" in line
-    ] == ["name", "place", "condition", "quote", "consent.record", "consent.date"]
+    ] == [
+        "name",
+        "place",
+        "condition",
+        "quote",
+        "consent.record",
+        "consent.date",
+        "consent.scope",
+    ]
     publish_check = invoke(project_copy, "check", "--publish")
     assert publish_check.returncode == 0, publish_check.stderr
     assert (

@@ -49,6 +49,6 @@ consent:
   status: pending
   record: {PLACEHOLDER}  # id of the signed form in the clinic's records (outside git)
   date: {PLACEHOLDER}  # the date it was signed, as {DATE_PLACEHOLDER}
-  scope: [website]  # where it may appear: website, social, email
+  scope: [{PLACEHOLDER}]  # where it may appear: website, social, email
   # expires: {DATE_PLACEHOLDER}  # only if the authorization has an end date
 """

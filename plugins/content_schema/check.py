@@ -9,9 +9,12 @@ the single-file rules of schema.py and then the rules across files:
 - testimonial ids are unique, and every id an article lists exists;
 - every `{filename}` link reaches a source file, every `{static}` and
   `{attach}` path and every image exists, and every image has alt text;
-- no scaffold placeholder reaches readers (placeholders.py): in a draft, or
-  in a local preview, it is a to-do; in anything the publish build would
-  show, a problem;
+- no scaffold placeholder reaches readers (placeholders.py): in a draft
+  article, or in a testimonial a preview shows despite its consent, it is a
+  to-do; in an article that is not a draft, and in a testimonial the publish
+  build would show, a problem;
+- when every testimonial an article lists is withheld, the article is named
+  too: the text that introduces them then introduces nothing;
 - a testimonial whose consent does not allow web publication today is
   handled as TESTIMONIALS_WITHOUT_CONSENT says: shown with a badge
   ("preview"), left out and named ("withhold"), or a problem ("refuse").
@@ -213,6 +216,8 @@ class _Checker:
         self.root = self.content.parent
         self.today = today
         self.result = CheckResult()
+        # Ids of testimonials the published site leaves out (check_publication).
+        self.withheld_ids: set[str] = set()
 
     def display(self, path: Path) -> str:
         # Paths come from globbing the resolved content folder: no resolve() needed.
@@ -314,6 +319,8 @@ class _Checker:
         policy = self.result.consent_policy = self.consent_policy()
         for testimonial in testimonials.values():
             blocker = testimonial.consent.publication_blocker(self.today)
+            if blocker and policy != "refuse":
+                self.withheld_ids.add(testimonial.id)
             unfilled = [p.field for p in testimonial.placeholders]
             if blocker:
                 consent_line = _first_line(
@@ -452,6 +459,31 @@ class _Checker:
                     "the text has a [testimonials] marker but the metadata lists no "
                     "testimonials; add `Testimonials: id-1, id-2` or remove the marker",
                 )
+
+    def check_withheld_section(
+        self, item: _Item, testimonials: dict[str, Testimonial]
+    ) -> None:
+        """Name an item whose every listed testimonial the published site leaves out."""
+        listed = [i for i in item.meta.testimonials if i in testimonials]
+        if item.meta.status == "draft" or not listed:
+            return
+        if not set(listed) <= self.withheld_ids:
+            return
+        lines = item.markdown.metadata.key_lines
+        marker = next(
+            (number for number, text in item.markdown.body if MARKER.match(text)),
+            lines.get("testimonials"),
+        )
+        self.result.withheld.append(
+            Problem(
+                item.source,
+                marker,
+                "testimonials",
+                f"every testimonial it lists ({', '.join(listed)}) is left out of "
+                "the published site, so the words that introduce them introduce "
+                "nothing there: reword them to stand alone, or record the consent",
+            )
+        )
 
     def check_body_links(self, item: _Item, sources: set[Path]) -> None:
         for number, text in item.markdown.body:
@@ -647,6 +679,7 @@ class _Checker:
                 self.check_review(item, reviewers)
                 self.check_claims(item)
             self.check_testimonial_ids(item, testimonials)
+            self.check_withheld_section(item, testimonials)
             self.check_body_links(item, sources)
             self.check_citations(item, references, cited)
         # File by file, articles before testimonials: the order writers work in.

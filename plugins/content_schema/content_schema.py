@@ -26,17 +26,18 @@ def check_before_build(pelican) -> None:
     for key, value in DEFAULT_SETTINGS.items():
         pelican.settings.setdefault(key, value)
     result = check_content(pelican.settings)
-    left_out = (
-        "shown in this preview only"
+    if result.problems:
+        # The problems alone: they are what the writer must fix first.
+        raise ContentError(result.problems)
+    withheld = (
+        "withheld (shown in this preview only)"
         if result.consent_policy == "preview"
-        else "left out of this build"
+        else "withheld (left out of this build)"
     )
     for finding in result.withheld:
-        notices.info("%s: %s", left_out, finding)
+        notices.info("%s: %s", withheld, finding)
     for finding in result.todos:
-        notices.info("to do before publishing: %s", finding)
-    if result.problems:
-        raise ContentError(result.problems)
+        notices.info("todo: %s", finding)
 
 
 def register() -> None:

@@ -73,6 +73,7 @@ _FIXES = {
     "condition": "write the condition the patient was treated for",
     "quote": "write the patient's words, exactly as given",
     "record": "write the signed authorization's identifier",
+    "scope": "list where the patient allowed it to appear, e.g. [website]",
 }
 _DATES = ("date", "expires", "revoked", "modified", "last_reviewed")
 

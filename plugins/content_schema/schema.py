@@ -306,7 +306,14 @@ def _check_consent(
                 "required when status is 'obtained': a consent record "
                 "needs its form's identifier and the date it was signed",
             )
-        if not consent.scope:
+        if not consent.scope and "consent.scope" in unfilled:
+            report.add(
+                unfilled["consent.scope"].line,
+                "consent.scope",
+                f"{unfilled['consent.scope'].message}: status 'obtained' needs "
+                "the places the patient allowed, e.g. [website]",
+            )
+        elif not consent.scope:
             report.add(
                 consent_line,
                 "consent.scope",

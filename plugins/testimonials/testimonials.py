@@ -16,7 +16,8 @@ the listed testimonials is shown, the marker paragraph is removed.
 
 Validation is the content_schema plugin's job: it runs when Pelican starts,
 before this generator, and stops the build on any problem (bad YAML, unknown
-ids, missing consent in a publish build). content_schema must come first in
+ids, placeholders in what would be published, and consent too when
+TESTIMONIALS_WITHOUT_CONSENT is "refuse"). content_schema must come first in
 PLUGINS, since this module imports it.
 """
 
