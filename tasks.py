@@ -713,21 +713,23 @@ def _say(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
+def _git(*arguments: str) -> str:
+    """Return what git prints for `arguments` here; stop if this is no git tree."""
+    result = subprocess.run(
+        ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise Exit(f"Not a git working tree: {result.stderr.strip()}", code=1)
+    return result.stdout
+
+
 def _require_clean_tree() -> None:
     """Refuse to publish what is not committed: the site must match a commit."""
-    status = subprocess.run(
-        ["git", "status", "--porcelain"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if status.returncode != 0:
-        raise Exit(f"Not a git working tree: {status.stderr.strip()}", code=1)
-    if status.stdout.strip():
+    status = _git("status", "--porcelain")
+    if status.strip():
         raise Exit(
             "Nothing was published: the working tree has uncommitted changes:\n"
-            f"{status.stdout.rstrip()}\nCommit or stash them, then publish again.",
+            f"{status.rstrip()}\nCommit or stash them, then publish again.",
             code=1,
         )
 
@@ -752,16 +754,7 @@ def _require_content_to_publish() -> None:
 
 def _require_branch(branch: str) -> None:
     """Refuse to publish from any branch but `branch`: the site follows one line."""
-    current = subprocess.run(
-        ["git", "rev-parse", "--abbrev-ref", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if current.returncode != 0:
-        raise Exit(f"Not a git working tree: {current.stderr.strip()}", code=1)
-    name = current.stdout.strip()
+    name = _git("rev-parse", "--abbrev-ref", "HEAD").strip()
     if name != branch:
         raise Exit(
             f"Nothing was published: this is branch {name!r}, and the site is "

@@ -161,6 +161,12 @@ def test_no_scaffold_text_or_marker_reaches_readers(real_publish_site, sources_b
     assert failures == []
 
 
+def is_public(item, today: dt.date) -> bool:
+    """Say whether the publish build shows `item` today (not a draft, not scheduled)."""
+    date = item.date.date() if isinstance(item.date, dt.datetime) else item.date
+    return item.status != "draft" and (date is None or date <= today)
+
+
 def test_every_published_article_carries_the_health_notices(
     real_publish_site, publish_findings
 ):
@@ -168,8 +174,7 @@ def test_every_published_article_carries_the_health_notices(
     today = dt.date.today()
     failures = []
     for item in result.items:
-        date = item.date.date() if isinstance(item.date, dt.datetime) else item.date
-        if item.kind != "article" or item.status == "draft" or date > today:
+        if item.kind != "article" or not is_public(item, today):
             continue
         soup = real_publish_site.soup(item.url)
         for selector, what in (
@@ -186,10 +191,9 @@ def test_drafts_and_scheduled_articles_stay_out_of_the_published_site(
 ):
     _settings, result = publish_findings
     today = dt.date.today()
-    leaked = []
-    for item in result.items:
-        date = item.date.date() if isinstance(item.date, dt.datetime) else item.date
-        private = item.status == "draft" or (date is not None and date > today)
-        if private and real_publish_site.path(item.url).exists():
-            leaked.append(item.source)
+    leaked = [
+        item.source
+        for item in result.items
+        if not is_public(item, today) and real_publish_site.path(item.url).exists()
+    ]
     assert leaked == []
