@@ -265,7 +265,7 @@ def run_check(
             _write_err(f"\n{heading}, {len(findings)}:")
             for finding in findings:
                 _write_err(f"{prefix}: {finding}")
-    summary = (
+    checked = (
         f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
         f"{_count(len(result.testimonials), 'testimonial')} checked in {elapsed:.2f} s"
     )
@@ -275,9 +275,9 @@ def run_check(
             "command without ONLY to see them."
         )
     if result.problems:
-        _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({summary}).")
+        _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({checked}).")
         return 1
-    _write_err(f"\nContent OK: {summary}.")
+    _write_err(f"\nContent OK: {checked}.")
     return 0
 
 
@@ -302,7 +302,8 @@ def _count(number: int, noun: str) -> str:
 
 @task(
     help={
-        "publish": "Apply the publish build's rules too (testimonial consent)",
+        "publish": "Apply the publish build's rules (placeholders refused, "
+        "testimonials without consent withheld)",
         "content": "Check another content folder (default: content/)",
         "only": "Show findings for this file only (repeat for several files)",
         "summary": "Also append the findings as Markdown to this file "
