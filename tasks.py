@@ -1,22 +1,17 @@
 """The one command surface of the blog: the Makefile and CI call these tasks.
 
-Every build runs Pelican with fatal warnings, in a child process, into a
-staging folder, and only then replaces the output folder: a failed build leaves
-the last good site in place (the preview keeps working while a writer fixes an
-error). Run as a script, `python tasks.py SETTINGS OUTPUT [--no-search]` is
-that child: one build, with content problems printed as a plain list.
+Every build goes through tools/build.py: Pelican with fatal warnings, in a
+child process, into a staging folder swapped into place only on success.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 import datetime as dt
 import difflib
 from functools import partial
 import html
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-import logging
 import mimetypes
 import os
 from pathlib import Path
@@ -32,165 +27,16 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
-from pelican import Pelican
-from pelican.log import init as init_logging
 from pelican.settings import read_settings
 from pelican.utils import slugify
 from tornado import web
 
-ROOT = Path(__file__).resolve().parent
-CONFIG = {
-    "content": ROOT / "content",
-    "output": ROOT / "output",
-    "dev_settings": ROOT / "pelicanconf.py",
-    "publish_settings": ROOT / "publishconf.py",
-    "host": "127.0.0.1",
-    "port": 8000,
-    # What the live-reload server watches: every input of the build.
-    "watched": ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py"),
-    "ghp_branch": "gh-pages",
-    # The branch the live site is published from; --branch names another.
-    "publish_branch": "main",
-    "ghp_remote": os.environ.get("PAGES_REMOTE", "origin"),
-    "lock": ROOT / "requirements.lock",
-    "serve_lock": ROOT / "requirements-serve.lock",
-    "chromium": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-}
-BIN = Path(sys.executable).parent
-# The child build's option that leaves the search index out (see build_site).
-NO_SEARCH = "--no-search"
-
-
-def _plugins_on_path() -> None:
-    """Make our plugins importable, as Pelican's PLUGIN_PATHS makes them for builds."""
-    if str(ROOT / "plugins") not in sys.path:
-        sys.path.insert(0, str(ROOT / "plugins"))
-
-
-def _pelican_command(settings: Path, output: Path, search: bool = True) -> list[str]:
-    # A child process per build: edited plugin code is loaded afresh every time.
-    command = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        str(settings),
-        str(output),
-    ]
-    return command if search else [*command, NO_SEARCH]
-
-
-def run_pelican(settings_file: str, output: str, *options: str) -> int:
-    """Build once in this process like `pelican --fatal warnings`; return the exit code.
-
-    With the option NO_SEARCH the search index is left out (the development
-    server indexes after the browser has reloaded).
-
-    Content problems collected by our plugins (ContentError) are printed as a
-    plain list, one `path:line: field: message` per line and no traceback,
-    because writers, not programmers, read them.
-    """
-    _plugins_on_path()
-    from content_schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
-
-    init_logging(level=logging.WARNING, fatal="warnings")
-    _print_content_notices()
-    override = {"OUTPUT_PATH": output}
-    if NO_SEARCH in options:
-        override["SEARCH_INDEX"] = False
-    try:
-        settings = read_settings(settings_file, override=override)
-        Pelican(settings).run()
-    except ContentError as error:
-        sys.stderr.write(f"{error}\n")
-        return 1
-    except RuntimeError as error:
-        # Pelican's fatal logger raises this after printing the warning itself.
-        if str(error) != "Warning or error encountered":
-            raise
-        sys.stderr.write("The build stopped at the warning above.\n")
-        return 1
-    return 0
-
-
-def _print_content_notices() -> None:
-    """Print content_schema's notices (withheld, to fill in), as `make check` does.
-
-    They are logged below WARNING so that `--fatal warnings` does not stop the
-    build for them; this handler still shows them to the writer.
-    """
-    from content_schema import NOTICES_LOGGER  # noqa: PLC0415 - needs plugins/ on path
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    notices = logging.getLogger(NOTICES_LOGGER)
-    notices.handlers[:] = [handler]
-    notices.setLevel(logging.INFO)
-    notices.propagate = False
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """How a build went: `ok`, and what it printed (the problems, when it failed)."""
-
-    ok: bool
-    messages: str
-
-
-def build_site(
-    settings: Path, output: Path | None = None, search_later: bool = False
-) -> BuildResult:
-    """Build into a staging folder, then swap it into `output`.
-
-    What the build prints is passed on to this process's output too. On
-    failure `output` is left exactly as it was. With `search_later` the build
-    skips the search index and carries the previous one over, for the caller
-    to renew with `index_search` once the pages are live.
-    """
-    output = output or CONFIG["output"]
-    staging = output.with_name(f".{output.name}-staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    result = subprocess.run(
-        _pelican_command(settings, staging, search=not search_later),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stdout.write(result.stdout)
-    sys.stderr.write(result.stderr)
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        return BuildResult(ok=False, messages=(result.stderr or result.stdout).strip())
-    index_dir = _search_index_dir()
-    if search_later and (output / index_dir).is_dir():
-        shutil.copytree(output / index_dir, staging / index_dir, dirs_exist_ok=True)
-    previous = output.with_name(f".{output.name}-previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if output.exists():
-        output.rename(previous)
-    staging.rename(output)
-    shutil.rmtree(previous, ignore_errors=True)
-    return BuildResult(ok=True, messages="")
-
-
-def _search_index_dir() -> str:
-    """Return the folder plugins/search writes its index into."""
-    _plugins_on_path()
-    from search.search import DEFAULTS  # noqa: PLC0415 - needs plugins/ on sys.path
-
-    return DEFAULTS["SEARCH_INDEX_DIR"]
-
-
-def index_search(output: Path | None = None) -> None:
-    """Renew the search index of a built site in place (see build_site)."""
-    _plugins_on_path()
-    from search import index_site  # noqa: PLC0415 - needs plugins/ on sys.path
-
-    problem = index_site(output or CONFIG["output"], _search_index_dir())
-    if problem:
-        sys.stderr.write(f"Search index not renewed: {problem}\n")
+from tools.build import build_site, index_search, plugins_on_path
+from tools.config import BIN, CONFIG, ROOT
 
 
 def _build_or_exit(settings: Path) -> None:
-    if not build_site(settings).ok:
+    if not build_site(settings, CONFIG["output"]).ok:
         raise Exit(
             "Build failed: nothing was published; the previous output/ is unchanged. "
             "Fix the problems listed above and run the command again.",
@@ -212,7 +58,7 @@ def run_check(
     report, each under its own heading. With `only`, findings are shown for
     those files alone, and the problems elsewhere are counted.
     """
-    _plugins_on_path()
+    plugins_on_path()
     from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
 
     started = time.perf_counter()
@@ -405,7 +251,7 @@ def _choose(value: str, allowed: tuple[str, ...], kind: str) -> str:
 )
 def new_article(c, title, category="", author=""):
     """Write content/articles/<slug>.md: a draft with valid front matter, today."""
-    _plugins_on_path()
+    plugins_on_path()
     from content_schema.schema import load_taxonomy_file  # noqa: PLC0415 - plugins/
 
     from tools import scaffold  # noqa: PLC0415 - needs plugins/ on sys.path
@@ -434,7 +280,7 @@ def new_article(c, title, category="", author=""):
 @task(help={"id": "The testimonial's id, e.g. jane-pasadena (also its file name)"})
 def new_testimonial(c, id):
     """Write content/testimonials/<id>.yaml with the fields and consent to fill in."""
-    _plugins_on_path()
+    plugins_on_path()
     from content_schema.schema import ID_PATTERN  # noqa: PLC0415 - needs plugins/
 
     from tools import scaffold  # noqa: PLC0415 - needs plugins/ on sys.path
@@ -460,7 +306,7 @@ DOCUMENTS_WITH_FIELD_TABLES = ("docs/writing.md", "content/testimonials/README.m
 @task
 def docs(c):
     """Regenerate the field tables of the writers' documentation from the schema."""
-    _plugins_on_path()
+    plugins_on_path()
     from content_schema.docs import render_tables  # noqa: PLC0415 - needs plugins/
 
     for name in DOCUMENTS_WITH_FIELD_TABLES:
@@ -660,7 +506,9 @@ def livereload(c, port=CONFIG["port"]):
     site = PreviewSite(CONFIG["output"])
 
     def rebuild(search_later: bool = True) -> None:
-        result = build_site(CONFIG["dev_settings"], search_later=search_later)
+        result = build_site(
+            CONFIG["dev_settings"], CONFIG["output"], search_later=search_later
+        )
         site.errors = None if result.ok else result.messages
         sys.stderr.write(
             "Rebuilt; the browser reloads.\n"
@@ -670,7 +518,9 @@ def livereload(c, port=CONFIG["port"]):
         if result.ok and search_later:
             # Pagefind reads every page (seconds for a large site): the browser
             # reloads first, meanwhile search answers from the previous index.
-            threading.Thread(target=index_search, daemon=True).start()
+            threading.Thread(
+                target=index_search, args=(CONFIG["output"],), daemon=True
+            ).start()
 
     rebuild(search_later=False)
     # livereload skips a reload within 3 s of the last one; a writer who fixes
@@ -685,7 +535,7 @@ def livereload(c, port=CONFIG["port"]):
 
 
 def _rebuild_on_change() -> None:
-    if build_site(CONFIG["dev_settings"]).ok:
+    if build_site(CONFIG["dev_settings"], CONFIG["output"]).ok:
         sys.stderr.write("Rebuilt.\n")
     else:
         sys.stderr.write("Build failed; output/ keeps the last good site.\n")
@@ -694,7 +544,7 @@ def _rebuild_on_change() -> None:
 @task
 def regenerate(c):
     """Rebuild output/ on every save, without serving it."""
-    build_site(CONFIG["dev_settings"])
+    build_site(CONFIG["dev_settings"], CONFIG["output"])
     watcher = get_watcher_class()()
     for path in CONFIG["watched"]:
         watcher.watch(str(ROOT / path), _rebuild_on_change)
@@ -858,7 +708,7 @@ def preview(c, pr, base_url="", base="origin/main", report="", deploy=True):
     os.environ["SITE_NOINDEX"] = "1"
     if report:
         _write_preview_report(Path(report), base, preview_url)
-    result = build_site(CONFIG["publish_settings"])
+    result = build_site(CONFIG["publish_settings"], CONFIG["output"])
     if not result.ok:
         if report:
             with Path(report).open("a", encoding="utf-8") as comment:
@@ -873,7 +723,7 @@ def preview(c, pr, base_url="", base="origin/main", report="", deploy=True):
 
 
 def _write_preview_report(path: Path, base: str, preview_url: str) -> None:
-    _plugins_on_path()
+    plugins_on_path()
     from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
 
     from deploy.preview_report import changed_files, preview_report  # noqa: PLC0415
@@ -1073,7 +923,3 @@ def lock(c):
             f"{compile_lock} {options} --constraint {CONFIG['lock'].name} "
             f"-o {CONFIG['serve_lock'].name} pyproject.toml"
         )
-
-
-if __name__ == "__main__":
-    sys.exit(run_pelican(*sys.argv[1:]))

@@ -11,7 +11,7 @@ count and measures, alternating ours and stock step by step:
 - the peak memory of every build: the max RSS of its child process.
 
 Ours is exactly the child process `make html` and `make serve` start
-(`python tasks.py SETTINGS OUTPUT`, into a staging folder swapped into place),
+(`python tools/build.py SETTINGS OUTPUT`, into a staging folder swapped into place),
 with the development settings (`pelicanconf.py`) and `PATH` and `CACHE_PATH`
 pointing at the corpus and a cache folder of the benchmark's own. Stock is the
 `pelican` command with Pelican's defaults, the built-in `simple` theme, no
@@ -53,7 +53,7 @@ import pelican
 
 from bench.bench_web import markdown_table, ratio
 from bench.corpus import article_slug, newest_article, testimonial_id, write_corpus
-from tasks import _pelican_command
+from tools.build import pelican_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 1000, 5000)
@@ -91,7 +91,7 @@ WARM_TARGET_SIZES = (1000,)
 # template's file name, hence `.html`.
 PELICAN_AREA = "Pelican: reading, generators, contents"
 IMPORTS_AREA = "Imports (start-up)"
-TASKS_AREA = "tasks.py (build wrapper)"
+TASKS_AREA = "tools/build.py (build wrapper)"
 OTHER_AREA = "Other libraries (blinker's signals…)"
 IMPORT_MACHINERY = ("<frozen importlib", "<frozen zipimport")
 STDLIB = sysconfig.get_paths()["stdlib"].replace(os.sep, "/") + "/"
@@ -287,7 +287,7 @@ class Site:
 
     @property
     def ours(self) -> bool:
-        """Built by our tasks.py (staging then swap) rather than stock `pelican`."""
+        """Built by tools/build.py (staging then swap) rather than stock `pelican`."""
         return not self.key.startswith("stock")
 
     def forget(self) -> None:
@@ -300,11 +300,11 @@ class Site:
         if not self.ours:
             # A stock user runs `pelican` again over the same output folder.
             return run_child(stock_command(self.settings, self.output))
-        # As tasks.build_site: a fresh staging folder, swapped in on success.
+        # As tools.build.build_site: a fresh staging folder, swapped in on success.
         staging = self.output.with_name(f".{self.output.name}-staging")
         previous = self.output.with_name(f".{self.output.name}-previous")
         shutil.rmtree(staging, ignore_errors=True)
-        child = run_child(_pelican_command(self.settings, staging))
+        child = run_child(pelican_command(self.settings, staging))
         started = time.perf_counter()
         shutil.rmtree(previous, ignore_errors=True)
         if self.output.exists():
@@ -475,9 +475,9 @@ sys.path.insert(0, root)
 
 
 def build():
-    import tasks
+    from tools import build as child_build
 
-    return tasks.run_pelican(settings, output)
+    return child_build.run_pelican(settings, output)
 
 
 profiler = cProfile.Profile()
@@ -546,7 +546,7 @@ def area_of(function: Function) -> str | None:
     for area, fragments in LIBRARY_AREAS:
         if any(fragment in path for fragment in fragments):
             return area
-    if path.endswith("/tasks.py"):
+    if path.endswith("/tools/build.py"):
         return TASKS_AREA
     return OTHER_AREA
 
@@ -594,7 +594,7 @@ def group_profile(stats: StatsTable) -> tuple[float, tuple[ProfileArea, ...]]:
     function goes to its callers' areas (see `_shares`). Inclusive time counts
     calls entering an area from another one (or from nowhere), so areas
     overlap: a plugin's time includes the templates it renders. Frame areas,
-    which other areas run inside (Pelican, tasks.py, other libraries such as
+    which other areas run inside (Pelican, tools/build.py, other libraries such as
     blinker's signals), get no inclusive time: it would be most of the build,
     counted several times.
     """
@@ -983,7 +983,7 @@ def _profile_lines(profile: Profile | None) -> list[str]:
     return [
         (
             f"One cold build of ours at {profile.articles:,} articles under cProfile "
-            "(a child process calling `tasks.run_pelican`, imports included): "
+            "(a child process calling `tools.build.run_pelican`, imports included): "
             f"{_seconds(profile.seconds)} wall clock, {_seconds(profile.total)} "
             "profiled. Profiling slows Python code more than C code and the "
             "Pagefind program, so read shares, not seconds. *Own* is the time in "
@@ -1078,7 +1078,7 @@ def render(report: Report) -> str:
         "",
         (
             "**Ours** is the child process that `make html` and `make serve` "
-            "start, `python tasks.py SETTINGS OUTPUT`, building into a staging "
+            "start, `python tools/build.py SETTINGS OUTPUT`, building into a staging "
             "folder then swapped into place (the time includes the swap), with the "
             "development settings, `pelicanconf.py` (the writers' preview build), "
             "and `PATH` and `CACHE_PATH` set to the corpus and a cache folder of "

@@ -420,7 +420,7 @@ STATS = {
         ((f"{SITE}/markdown/core.py", 1, "convert"), "Markdown"),
         ((f"{SITE}/typogrify/filters.py", 1, "typogrify"), bb.LIBRARY_AREAS[1][0]),
         ((f"{SITE}/pelican/writers.py", 1, "write_file"), bb.LIBRARY_AREAS[3][0]),
-        (("/repo/tasks.py", 1, "run_pelican"), bb.TASKS_AREA),
+        (("/repo/tools/build.py", 1, "run_pelican"), bb.TASKS_AREA),
         ((f"{SITE}/blinker/base.py", 1, "send"), bb.OTHER_AREA),
     ],
 )

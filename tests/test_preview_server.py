@@ -125,12 +125,15 @@ def test_the_preview_reloads_before_search_is_reindexed(project_copy):
     script = """
 import sys
 from pathlib import Path
-import tasks
+from tools.build import build_site
+from tools.config import CONFIG
 later = sys.argv[1] == "later"
-result = tasks.build_site(tasks.CONFIG["dev_settings"], search_later=later)
+result = build_site(CONFIG["dev_settings"], CONFIG["output"], search_later=later)
 assert result.ok, result.messages
 """
-    renew = "import tasks; tasks.index_search()"
+    renew = (
+        "from tools import build, config; build.index_search(config.CONFIG['output'])"
+    )
 
     def run(*arguments: str) -> None:
         subprocess.run(
