@@ -9,29 +9,18 @@ from __future__ import annotations
 from contextlib import contextmanager
 import datetime as dt
 import difflib
-from functools import partial
-import html
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-import mimetypes
 import os
 from pathlib import Path
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from urllib.parse import unquote
 
 from invoke import Exit, task
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from livereload.server import LiveScriptContainer
-from livereload.watcher import get_watcher_class
 from pelican.settings import read_settings
 from pelican.utils import slugify
-from tornado import web
 
-from tools.build import build_site, index_search, plugins_on_path
+from tools.build import build_site, plugins_on_path
 from tools.config import BIN, CONFIG, ROOT
 
 
@@ -406,154 +395,35 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
 @task
 def serve(c):
     """Serve output/ as it is at http://127.0.0.1:8000/ (no rebuild)."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(CONFIG["output"]))
-    with ThreadingHTTPServer((CONFIG["host"], CONFIG["port"]), handler) as server:
-        sys.stderr.write(
-            f"Serving output/ at http://{CONFIG['host']}:{CONFIG['port']}/\n"
-        )
-        server.serve_forever()
+    from tools.devserver import serve_output  # noqa: PLC0415 - only serving needs it
 
-
-class PreviewSite:
-    """WSGI app serving output/ like a static host, or the errors of a failed build.
-
-    While the last build has failed, every page request gets a page listing its
-    problems, so a writer sees why the preview did not change; the next good
-    build brings the site back. Live reload refreshes the browser either way.
-    """
-
-    def __init__(self, root: Path) -> None:
-        """Serve files from `root`."""
-        self.root = root.resolve()
-        self.errors: str | None = None
-
-    def __call__(self, environ, start_response):
-        """Answer one request."""
-        path = unquote(environ.get("PATH_INFO", "/"))
-        target = (self.root / path.lstrip("/")).resolve()
-        if not target.is_relative_to(self.root):
-            return self._respond(start_response, "404 Not Found", b"", "text/plain")
-        if target.is_dir():
-            if not path.endswith("/"):
-                start_response("301 Moved Permanently", [("Location", path + "/")])
-                return [b""]
-            target = target / "index.html"
-        if self.errors is not None and target.suffix in ("", ".html"):
-            return self._respond(
-                start_response,
-                "500 Build failed",
-                _error_page(self.errors),
-                "text/html",
-            )
-        if target.is_file():
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            return self._respond(start_response, "200 OK", target.read_bytes(), kind)
-        not_found = self.root / "404.html"
-        body = not_found.read_bytes() if not_found.is_file() else b"Not found"
-        return self._respond(start_response, "404 Not Found", body, "text/html")
-
-    @staticmethod
-    def _respond(start_response, status: str, body: bytes, kind: str) -> list[bytes]:
-        charset = "; charset=utf-8" if kind.startswith("text/") else ""
-        start_response(
-            status,
-            [
-                ("Content-Type", kind + charset),
-                ("Content-Length", str(len(body))),
-                ("Cache-Control", "no-store"),
-            ],
-        )
-        return [body]
-
-
-def _error_page(errors: str) -> bytes:
-    """Render the page a writer sees while the preview cannot be rebuilt."""
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Build failed · preview</title>
-<style>body{{font:1.1rem/1.6 system-ui,sans-serif;max-width:70ch;margin:2rem auto;
-padding:0 1rem;color:#1d2421;background:#fbfaf7}}pre{{white-space:pre-wrap;
-background:#fde2dd;color:#7a1f10;padding:1rem;border-radius:.5rem}}</style>
-</head><body><main><h1>The preview could not be rebuilt</h1>
-<p>Fix the problems below and save; this page turns back into the site by itself.
-Nothing was published.</p>
-<pre id="build-errors">{html.escape(errors)}</pre></main></body></html>
-""".encode()
-
-
-class LiveReloadServer(Server):
-    """livereload's server, with a reload script our Content-Security-Policy allows.
-
-    livereload injects an inline script, which the site's CSP (no inline
-    script) blocks; this server links `/livereload.js` from the same origin.
-    """
-
-    def __init__(self, app, port: int) -> None:
-        """Serve the WSGI `app`; the reload script talks to `port`."""
-        super().__init__(app)
-        self.script_tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
-
-    def get_web_handlers(self, script):
-        """Route every request to the app, injecting our script tag instead."""
-        fallback = LiveScriptContainer(self.app, self.script_tag)
-        return [(r".*", web.FallbackHandler, {"fallback": fallback})]
+    serve_output(CONFIG["output"], CONFIG["host"], CONFIG["port"])
 
 
 @task(help={"port": "Port on 127.0.0.1 (default 8000)"})
 def livereload(c, port=CONFIG["port"]):
     """Build, serve at http://127.0.0.1:8000/ and rebuild and reload on every save."""
-    site = PreviewSite(CONFIG["output"])
+    from tools.devserver import live_preview  # noqa: PLC0415 - only serving needs it
 
-    def rebuild(search_later: bool = True) -> None:
-        result = build_site(
-            CONFIG["dev_settings"], CONFIG["output"], search_later=search_later
-        )
-        site.errors = None if result.ok else result.messages
-        sys.stderr.write(
-            "Rebuilt; the browser reloads.\n"
-            if result.ok
-            else "Build failed; the browser shows the problems until they are fixed.\n"
-        )
-        if result.ok and search_later:
-            # Pagefind reads every page (seconds for a large site): the browser
-            # reloads first, meanwhile search answers from the previous index.
-            threading.Thread(
-                target=index_search, args=(CONFIG["output"],), daemon=True
-            ).start()
-
-    rebuild(search_later=False)
-    # livereload skips a reload within 3 s of the last one; a writer who fixes
-    # a typo quickly would be left looking at the error page.
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = LiveReloadServer(site, int(port))
-    for path in CONFIG["watched"]:
-        # Directories are watched recursively: Markdown, YAML, images, templates,
-        # CSS and plugin code all trigger a rebuild.
-        server.watch(str(ROOT / path), rebuild)
-    server.serve(host=CONFIG["host"], port=int(port), open_url_delay=None, debug=False)
-
-
-def _rebuild_on_change() -> None:
-    if build_site(CONFIG["dev_settings"], CONFIG["output"]).ok:
-        sys.stderr.write("Rebuilt.\n")
-    else:
-        sys.stderr.write("Build failed; output/ keeps the last good site.\n")
+    live_preview(
+        CONFIG["dev_settings"],
+        CONFIG["output"],
+        [ROOT / path for path in CONFIG["watched"]],
+        CONFIG["host"],
+        int(port),
+    )
 
 
 @task
 def regenerate(c):
     """Rebuild output/ on every save, without serving it."""
-    build_site(CONFIG["dev_settings"], CONFIG["output"])
-    watcher = get_watcher_class()()
-    for path in CONFIG["watched"]:
-        watcher.watch(str(ROOT / path), _rebuild_on_change)
-    watcher.start(None)
-    sys.stderr.write("Watching for changes; Ctrl+C stops.\n")
+    from tools.devserver import regenerate as watch  # noqa: PLC0415 - only here
 
-    while True:
-        watcher.examine()
-        time.sleep(0.5)
+    watch(
+        CONFIG["dev_settings"],
+        CONFIG["output"],
+        [ROOT / path for path in CONFIG["watched"]],
+    )
 
 
 # --- Publishing ---------------------------------------------------------------

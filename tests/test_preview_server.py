@@ -11,9 +11,9 @@ import urllib.request
 from playwright.sync_api import expect
 import pytest
 
-from tasks import PreviewSite
 from tests.support import free_port
 from tests.test_search import indexed_pages
+from tools.devserver import PreviewSite
 
 
 def request(app: PreviewSite, path: str) -> tuple[str, dict, bytes]:
