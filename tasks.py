@@ -6,133 +6,21 @@ child process, into a staging folder swapped into place only on success.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 import datetime as dt
 import difflib
 import os
 from pathlib import Path
 import shutil
-import subprocess
 import sys
-import time
 
 from invoke import Exit, task
 from pelican.settings import read_settings
 from pelican.utils import slugify
 
-from tools.build import build_site, plugins_on_path
+from deploy import publish as gates
+from tools import check_report, setup
+from tools.build import build_or_exit, build_site, plugins_on_path
 from tools.config import BIN, CONFIG, ROOT
-
-
-def _build_or_exit(settings: Path) -> None:
-    if not build_site(settings, CONFIG["output"]).ok:
-        raise Exit(
-            "Build failed: nothing was published; the previous output/ is unchanged. "
-            "Fix the problems listed above and run the command again.",
-            code=1,
-        )
-
-
-def run_check(
-    settings_file: Path,
-    content: str = "",
-    only: tuple[str, ...] = (),
-    summary: Path | None = None,
-) -> int:
-    """Check all content as the build would and print the findings; return exit code.
-
-    The problems to fix come first, each `error: path:line: field: message`,
-    with their count; then the placeholders still to fill in, the
-    testimonials the published site leaves out, and the advisory editorial
-    report, each under its own heading. With `only`, findings are shown for
-    those files alone, and the problems elsewhere are counted.
-    """
-    plugins_on_path()
-    from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
-
-    started = time.perf_counter()
-    override = {"PATH": str(Path(content).resolve())} if content else {}
-    result = check_content(read_settings(str(settings_file), override=override))
-    elapsed = time.perf_counter() - started
-    if summary:
-        from deploy.preview_report import check_summary  # noqa: PLC0415 - CI only
-
-        with summary.open("a", encoding="utf-8") as markdown:
-            markdown.write(check_summary(result) + "\n")
-    root = Path(content).resolve().parent if content else ROOT
-    unknown = [name for name in only if not Path(name).is_file()]
-    if unknown:
-        _write_err(
-            f"error: ONLY names {', '.join(map(repr, unknown))}, which is not a "
-            "file; give paths from the top of the repository, e.g. "
-            "content/articles/my-article.md"
-        )
-        return 2
-    shown = _only_these_files(only, root)
-    problems = [p for p in result.problems if shown(p.source)]
-    elsewhere = len(result.problems) - len(problems)
-    if problems:
-        _write_err(f"{_count(len(problems), 'problem')} to fix:")
-        for problem in problems:
-            _write_err(f"error: {problem}")
-    sections = (
-        ("To fill in before publishing", "todo", result.todos),
-        (
-            (
-                "Shown in previews only, with a badge: not publishable until "
-                "consent allows"
-                if result.consent_policy == "preview"
-                else "Left out of the published site until consent allows (the "
-                "rest publishes)"
-            ),
-            "withheld",
-            result.withheld,
-        ),
-        (
-            "Editorial report (advisory, does not block publishing)",
-            "warning",
-            result.warnings,
-        ),
-    )
-    for heading, prefix, found in sections:
-        findings = [f for f in found if shown(f.source)]
-        if findings:
-            _write_err(f"\n{heading}, {len(findings)}:")
-            for finding in findings:
-                _write_err(f"{prefix}: {finding}")
-    checked = (
-        f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
-        f"{_count(len(result.testimonials), 'testimonial')} checked in {elapsed:.2f} s"
-    )
-    if elsewhere:
-        _write_err(
-            f"\nand {_count(elsewhere, 'problem')} in other files: run the same "
-            "command without ONLY to see them."
-        )
-    if result.problems:
-        _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({checked}).")
-        return 1
-    _write_err(f"\nContent OK: {checked}.")
-    return 0
-
-
-def _only_these_files(only: tuple[str, ...], root: Path):
-    """Return a test of whether a finding's file is among `only` (all when empty).
-
-    Findings name files relative to `root`, the content folder's parent.
-    """
-    if not only:
-        return lambda _source: True
-    wanted = {Path(name).resolve() for name in only}
-    return lambda source: (root / source).resolve() in wanted
-
-
-def _write_err(line: str) -> None:
-    sys.stderr.write(line + "\n")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @task(
@@ -149,7 +37,7 @@ def _count(number: int, noun: str) -> str:
 def check(c, publish=False, content="", only=None, summary=""):
     """Check all content without building it: every problem, with file and line."""
     settings = CONFIG["publish_settings"] if publish else CONFIG["dev_settings"]
-    code = run_check(
+    code = check_report.run_check(
         settings, content, tuple(only or ()), Path(summary) if summary else None
     )
     if code != 0:
@@ -171,8 +59,8 @@ def bench_web(c, runs=3):
     """Measure pages against stock Pelican (bytes, Lighthouse); docs/performance.md."""
     from bench import bench_web as benchmark  # noqa: PLC0415 - only this task needs it
 
-    _ensure_chromium(c)
-    _ensure_node_tools(c)
+    setup.ensure_chromium(c)
+    setup.ensure_node_tools(c)
     section = benchmark.main(int(runs))
     _write_performance_section("make bench-web", section)
     sys.stdout.write(section)
@@ -314,7 +202,7 @@ def clean(c):
 @task
 def build(c):
     """Build the local preview site into output/ (pelicanconf.py)."""
-    _build_or_exit(CONFIG["dev_settings"])
+    build_or_exit(CONFIG["dev_settings"], CONFIG["output"])
 
 
 @task
@@ -354,7 +242,7 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
     failing test suite and a failed build, and then deploys nothing.
     """
     if not target:
-        _build_or_exit(CONFIG["publish_settings"])
+        build_or_exit(CONFIG["publish_settings"], CONFIG["output"])
         return
     if target not in DEPLOY_TARGETS:
         raise Exit(f"--target must be one of {', '.join(DEPLOY_TARGETS)}", code=2)
@@ -364,8 +252,8 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
         raise Exit("rsync needs --destination or $RSYNC_DESTINATION", code=2)
     if target == "s3" and not bucket:
         raise Exit("s3 needs --bucket or $S3_BUCKET", code=2)
-    _checked_publish_build(c, branch)
-    with _deploy_errors():
+    gates.checked_publish_build(c, branch)
+    with gates.deploy_errors():
         if target == "rsync":
             from deploy import rsync  # noqa: PLC0415 - only deploys need it
 
@@ -434,99 +322,6 @@ def _say(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
-def _git(*arguments: str) -> str:
-    """Return what git prints for `arguments` here; stop if this is no git tree."""
-    result = subprocess.run(
-        ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise Exit(f"Not a git working tree: {result.stderr.strip()}", code=1)
-    return result.stdout
-
-
-def _require_clean_tree() -> None:
-    """Refuse to publish what is not committed: the site must match a commit."""
-    status = _git("status", "--porcelain")
-    if status.strip():
-        raise Exit(
-            "Nothing was published: the working tree has uncommitted changes:\n"
-            f"{status.rstrip()}\nCommit or stash them, then publish again.",
-            code=1,
-        )
-
-
-def _run_tests_before_publishing(c) -> None:
-    # The README's test command by default; CI sets PUBLISH_TEST_COMMAND when
-    # an earlier step of the same job already ran it on the same commit.
-    command = os.environ.get("PUBLISH_TEST_COMMAND", "make test")
-    if c.run(command, warn=True, pty=False).failed:
-        raise Exit(f"Nothing was published: the tests failed ({command}).", code=1)
-
-
-def _require_content_to_publish() -> None:
-    """Refuse content the publish rules reject: seconds, so it is asked first."""
-    if run_check(CONFIG["publish_settings"]) != 0:
-        raise Exit(
-            "Nothing was published: the content has the problems listed above "
-            "(`make check-publish` lists them too). Fix them and publish again.",
-            code=1,
-        )
-
-
-def _require_branch(branch: str) -> None:
-    """Refuse to publish from any branch but `branch`: the site follows one line."""
-    name = _git("rev-parse", "--abbrev-ref", "HEAD").strip()
-    if name != branch:
-        raise Exit(
-            f"Nothing was published: this is branch {name!r}, and the site is "
-            f"published from {branch!r}. Merge your pull request instead, or pass "
-            f"--branch {name} if this branch really is to go live.",
-            code=1,
-        )
-
-
-def _checked_publish_build(c, branch: str) -> None:
-    """Stop, publishing nothing, unless every gate passes; cheapest gate first.
-
-    The content check (seconds), the branch, the clean tree, the test suite
-    (minutes), then the build.
-    """
-    _require_content_to_publish()
-    _require_branch(branch)
-    _require_clean_tree()
-    _run_tests_before_publishing(c)
-    _build_or_exit(CONFIG["publish_settings"])
-
-
-@contextmanager
-def _deploy_errors():
-    """Turn a DeployError into a clean exit with its message."""
-    from deploy.gh_pages import DeployError  # noqa: PLC0415 - only deploys need it
-
-    try:
-        yield
-    except DeployError as error:
-        # gh-pages and rsync change nothing until their last step; an S3 sync
-        # may have uploaded some files, but deletes only once all are up.
-        raise Exit(f"Deploy stopped: {error}", code=1) from error
-
-
-def _pages_branch():
-    from deploy.gh_pages import Branch  # noqa: PLC0415 - only deploys need it
-
-    return Branch(ROOT, CONFIG["ghp_remote"], CONFIG["ghp_branch"])
-
-
-def _head_commit() -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-
-
 @task(help={"branch": "The branch allowed to go live (default main)"})
 def gh_pages(c, branch=CONFIG["publish_branch"]):
     """Publish to the gh-pages branch: checked, tested, built, committed, pushed.
@@ -537,10 +332,12 @@ def gh_pages(c, branch=CONFIG["publish_branch"]):
     """
     from deploy.gh_pages import publish_site  # noqa: PLC0415 - only deploys need it
 
-    _checked_publish_build(c, branch)
-    with _deploy_errors():
+    gates.checked_publish_build(c, branch)
+    with gates.deploy_errors():
         publish_site(
-            _pages_branch(), CONFIG["output"], f"Publish site from {_head_commit()}"
+            gates.pages_branch(),
+            CONFIG["output"],
+            f"Publish site from {gates.head_commit()}",
         )
     _say(
         f"Published to {CONFIG['ghp_remote']}/{CONFIG['ghp_branch']}. "
@@ -598,7 +395,7 @@ def _write_preview_report(path: Path, base: str, preview_url: str) -> None:
 
     from deploy.preview_report import changed_files, preview_report  # noqa: PLC0415
 
-    with _deploy_errors():
+    with gates.deploy_errors():
         changes = changed_files(ROOT, base)
     settings = read_settings(str(CONFIG["publish_settings"]))
     path.write_text(
@@ -613,9 +410,9 @@ def preview_deploy(c, pr, site=""):
     """Push an already built preview to gh-pages under previews/pr-N/."""
     from deploy.gh_pages import publish_preview  # noqa: PLC0415 - only deploys need it
 
-    with _deploy_errors():
+    with gates.deploy_errors():
         publish_preview(
-            _pages_branch(), Path(site) if site else CONFIG["output"], int(pr)
+            gates.pages_branch(), Path(site) if site else CONFIG["output"], int(pr)
         )
 
 
@@ -624,8 +421,8 @@ def preview_remove(c, pr):
     """Delete a closed pull request's preview from gh-pages (and nothing else)."""
     from deploy.gh_pages import remove_preview  # noqa: PLC0415 - only deploys need it
 
-    with _deploy_errors():
-        removed = remove_preview(_pages_branch(), int(pr))
+    with gates.deploy_errors():
+        removed = remove_preview(gates.pages_branch(), int(pr))
     _say(f"Preview pr-{pr} {'removed' if removed else 'was not on the branch'}.")
 
 
@@ -639,11 +436,11 @@ def preview_remove(c, pr):
 )
 def rollback(c, target="gh-pages", to="", destination=""):
     """Make the previous deploy live again (previews stay as they are)."""
-    with _deploy_errors():
+    with gates.deploy_errors():
         if target == "gh-pages":
             from deploy.gh_pages import rollback as restore  # noqa: PLC0415
 
-            restored = restore(_pages_branch(), to)
+            restored = restore(gates.pages_branch(), to)
             _say(f"gh-pages now serves the site of deploy {restored[:12]}.")
         elif target == "rsync":
             from deploy import rsync  # noqa: PLC0415 - only deploys need it
@@ -675,74 +472,10 @@ def format(c):
     c.run(f"{BIN / 'ruff'} format .")
 
 
-def _install_from_debian(c, package: str, missing: str) -> None:
-    """Install a Debian package where this machine allows it, else say what to do."""
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        c.run(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
-            f"apt-get install -y -qq {package}"
-        )
-        return
-    raise Exit(
-        f"{missing} Install it with `sudo apt-get install {package}` (Debian, Ubuntu).",
-        code=1,
-    )
-
-
-def _ensure_chromium(c) -> None:
-    """Install Debian's Chromium when it is absent."""
-    if not Path(CONFIG["chromium"]).is_file():
-        _install_from_debian(
-            c,
-            "chromium",
-            f"Chromium is missing at {CONFIG['chromium']} (or set CHROMIUM to a "
-            "Chromium or Chrome binary).",
-        )
-
-
-def _ensure_java(c) -> None:
-    """Install a Java runtime when absent: the Nu HTML Checker needs one."""
-    if not shutil.which("java"):
-        _install_from_debian(c, "default-jre-headless", "Java is missing.")
-
-
-def _ensure_node_tools(c) -> None:
-    """Install the npm tools exactly as package-lock.json pins them."""
-    installed = ROOT / "node_modules" / ".package-lock.json"
-    lock = ROOT / "package-lock.json"
-    if installed.is_file() and installed.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    if not shutil.which("npm"):
-        raise Exit(
-            "npm is missing: install Node.js 20 (Debian: `apt-get install nodejs npm`)",
-            code=1,
-        )
-    # --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
-    c.run("npm ci --no-audit --no-fund --ignore-scripts", pty=False)
-
-
-def _ensure_deploy_tools(c) -> None:
-    """Install rsync and nginx when absent: the deploy tests run the real programs."""
-    missing = [
-        package
-        for package, program in (("rsync", "rsync"), ("nginx", "nginx"))
-        if not shutil.which(program) and not Path("/usr/sbin", program).is_file()
-    ]
-    if missing:
-        _install_from_debian(
-            c,
-            " ".join(missing),
-            f"{' and '.join(missing)} missing for the deploy tests.",
-        )
-
-
 @task
 def setup_checks(c):
     """Install what the checks need: Chromium, Java, npm tools, rsync and nginx."""
-    _ensure_chromium(c)
-    _ensure_java(c)
-    _ensure_node_tools(c)
-    _ensure_deploy_tools(c)
+    setup.ensure_check_tools(c)
 
 
 @task(help={"pytest_args": "Extra arguments for pytest, e.g. '-k testimonials'"})
@@ -756,7 +489,7 @@ def test(c, pytest_args=""):
 @task(help={"pytest_args": "Extra arguments for pytest"})
 def test_fast(c, pytest_args=""):
     """Run the tests that need no browser or Node tools (under a minute)."""
-    _ensure_deploy_tools(c)
+    setup.ensure_deploy_tools(c)
     lint(c)
     c.run(
         f"{BIN / 'python'} -m pytest -m 'not browser and not node_tools' {pytest_args}"

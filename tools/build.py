@@ -135,6 +135,18 @@ def build_site(settings: Path, output: Path, search_later: bool = False) -> Buil
     return BuildResult(ok=True, messages="")
 
 
+def build_or_exit(settings: Path, output: Path) -> None:
+    """Build `settings` into `output`, or stop the task with what to do next."""
+    from invoke import Exit  # noqa: PLC0415 - the tasks need it, the child does not
+
+    if not build_site(settings, output).ok:
+        raise Exit(
+            "Build failed: nothing was published; the previous output/ is unchanged. "
+            "Fix the problems listed above and run the command again.",
+            code=1,
+        )
+
+
 def search_index_dir() -> str:
     """Return the folder plugins/search writes its index into."""
     plugins_on_path()

@@ -1,0 +1,119 @@
+"""What `make check` prints: the problems first, then to-dos, withheld, advice.
+
+`run_check` checks all content as the build would (content_schema), prints
+the findings for writers and returns the exit code; with a summary file it
+also appends them as Markdown for CI's job summary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+import sys
+import time
+
+from pelican.settings import read_settings
+
+from tools.build import plugins_on_path
+from tools.config import ROOT
+
+
+def run_check(
+    settings_file: Path,
+    content: str = "",
+    only: tuple[str, ...] = (),
+    summary: Path | None = None,
+) -> int:
+    """Check all content as the build would and print the findings; return exit code.
+
+    The problems to fix come first, each `error: path:line: field: message`,
+    with their count; then the placeholders still to fill in, the
+    testimonials the published site leaves out, and the advisory editorial
+    report, each under its own heading. With `only`, findings are shown for
+    those files alone, and the problems elsewhere are counted.
+    """
+    plugins_on_path()
+    from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
+
+    started = time.perf_counter()
+    override = {"PATH": str(Path(content).resolve())} if content else {}
+    result = check_content(read_settings(str(settings_file), override=override))
+    elapsed = time.perf_counter() - started
+    if summary:
+        from deploy.preview_report import check_summary  # noqa: PLC0415 - CI only
+
+        with summary.open("a", encoding="utf-8") as markdown:
+            markdown.write(check_summary(result) + "\n")
+    root = Path(content).resolve().parent if content else ROOT
+    unknown = [name for name in only if not Path(name).is_file()]
+    if unknown:
+        _write_err(
+            f"error: ONLY names {', '.join(map(repr, unknown))}, which is not a "
+            "file; give paths from the top of the repository, e.g. "
+            "content/articles/my-article.md"
+        )
+        return 2
+    shown = _only_these_files(only, root)
+    problems = [p for p in result.problems if shown(p.source)]
+    elsewhere = len(result.problems) - len(problems)
+    if problems:
+        _write_err(f"{_count(len(problems), 'problem')} to fix:")
+        for problem in problems:
+            _write_err(f"error: {problem}")
+    sections = (
+        ("To fill in before publishing", "todo", result.todos),
+        (
+            (
+                "Shown in previews only, with a badge: not publishable until "
+                "consent allows"
+                if result.consent_policy == "preview"
+                else "Left out of the published site until consent allows (the "
+                "rest publishes)"
+            ),
+            "withheld",
+            result.withheld,
+        ),
+        (
+            "Editorial report (advisory, does not block publishing)",
+            "warning",
+            result.warnings,
+        ),
+    )
+    for heading, prefix, found in sections:
+        findings = [f for f in found if shown(f.source)]
+        if findings:
+            _write_err(f"\n{heading}, {len(findings)}:")
+            for finding in findings:
+                _write_err(f"{prefix}: {finding}")
+    checked = (
+        f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
+        f"{_count(len(result.testimonials), 'testimonial')} checked in {elapsed:.2f} s"
+    )
+    if elsewhere:
+        _write_err(
+            f"\nand {_count(elsewhere, 'problem')} in other files: run the same "
+            "command without ONLY to see them."
+        )
+    if result.problems:
+        _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({checked}).")
+        return 1
+    _write_err(f"\nContent OK: {checked}.")
+    return 0
+
+
+def _only_these_files(only: tuple[str, ...], root: Path):
+    """Return a test of whether a finding's file is among `only` (all when empty).
+
+    Findings name files relative to `root`, the content folder's parent.
+    """
+    if not only:
+        return lambda _source: True
+    wanted = {Path(name).resolve() for name in only}
+    return lambda source: (root / source).resolve() in wanted
+
+
+def _write_err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,86 @@
+"""Installers of the tools the checks need, from Debian and npm, when absent.
+
+Each `ensure_*` installs what is missing where this machine allows it (as
+root with apt-get), or stops with the command to run. `c` is the invoke
+context the task passes in, so commands echo and fail as tasks' commands do.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import shutil
+
+from invoke import Exit
+
+from tools.config import CONFIG, ROOT
+
+
+def install_from_debian(c, package: str, missing: str) -> None:
+    """Install a Debian package where this machine allows it, else say what to do."""
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        c.run(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+            f"apt-get install -y -qq {package}"
+        )
+        return
+    raise Exit(
+        f"{missing} Install it with `sudo apt-get install {package}` (Debian, Ubuntu).",
+        code=1,
+    )
+
+
+def ensure_chromium(c) -> None:
+    """Install Debian's Chromium when it is absent."""
+    if not Path(CONFIG["chromium"]).is_file():
+        install_from_debian(
+            c,
+            "chromium",
+            f"Chromium is missing at {CONFIG['chromium']} (or set CHROMIUM to a "
+            "Chromium or Chrome binary).",
+        )
+
+
+def ensure_java(c) -> None:
+    """Install a Java runtime when absent: the Nu HTML Checker needs one."""
+    if not shutil.which("java"):
+        install_from_debian(c, "default-jre-headless", "Java is missing.")
+
+
+def ensure_node_tools(c) -> None:
+    """Install the npm tools exactly as package-lock.json pins them."""
+    installed = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if installed.is_file() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    if not shutil.which("npm"):
+        raise Exit(
+            "npm is missing: install Node.js 20 (Debian: `apt-get install nodejs npm`)",
+            code=1,
+        )
+    # --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
+    with c.cd(ROOT):
+        c.run("npm ci --no-audit --no-fund --ignore-scripts", pty=False)
+
+
+def ensure_deploy_tools(c) -> None:
+    """Install rsync and nginx when absent: the deploy tests run the real programs."""
+    missing = [
+        package
+        for package, program in (("rsync", "rsync"), ("nginx", "nginx"))
+        if not shutil.which(program) and not Path("/usr/sbin", program).is_file()
+    ]
+    if missing:
+        install_from_debian(
+            c,
+            " ".join(missing),
+            f"{' and '.join(missing)} missing for the deploy tests.",
+        )
+
+
+def ensure_check_tools(c) -> None:
+    """Install everything the whole suite needs: Chromium, Java, npm tools, deploys."""
+    ensure_chromium(c)
+    ensure_java(c)
+    ensure_node_tools(c)
+    ensure_deploy_tools(c)
