@@ -103,10 +103,4 @@ def pages_branch() -> Branch:
 
 def head_commit() -> str:
     """Return the abbreviated commit being published."""
-    return subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    return git("rev-parse", "--short=12", "HEAD").strip()

@@ -28,6 +28,7 @@ from tests.support import (
     DEV_SETTINGS,
     PUBLISH_SETTINGS,
     REAL_CONTENT,
+    content_sources,
     indexed_pages,
     text,
     text_files,
@@ -47,10 +48,9 @@ def publish_findings():
 
 
 @pytest.fixture(scope="module")
-def sources_by_url(publish_findings):
+def sources_by_url():
     """Which content file each published address comes from."""
-    _settings, result = publish_findings
-    return {item.url: item.source for item in result.items}
+    return content_sources(REAL_CONTENT)
 
 
 def source_of(page_path, site, sources_by_url) -> str:
