@@ -28,14 +28,12 @@ import sys
 import tarfile
 import tempfile
 
+from deploy.errors import DeployError
+
 PREVIEWS = "previews"
 SITE_MESSAGE = "Publish site"
 PREVIEW_MESSAGE = "Preview"
 ROLLBACK_MESSAGE = "Roll back site"
-
-
-class DeployError(Exception):
-    """A deploy could not be done; nothing was pushed."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path
 import subprocess
 
-from deploy.gh_pages import DeployError
+from deploy.errors import DeployError
 
 MARKER = "<!-- clinic-blog-preview -->"
 CONTENT = "content/"

@@ -1,9 +1,12 @@
-"""Publishing's gates, cheapest first, and what every deploy target shares.
+"""Publishing: the gates, cheapest first, then one deploy to a target.
 
 `checked_publish_build(c, branch)` stops the task, publishing nothing, unless
 the content passes the publish rules (seconds), HEAD is on `branch`, the tree
 is clean and the tests pass (minutes); then it builds with publishconf.py.
-`deploy_errors()` turns a DeployError into a clean exit with its message.
+`publish_gh_pages`, `publish_rsync` and `publish_s3` run those gates and
+deploy the build; `rollback` makes an earlier deploy live again. Each says
+what it did, and how to undo it. `deploy_errors()` turns a DeployError into a
+clean exit with its message.
 """
 
 from __future__ import annotations
@@ -11,13 +14,19 @@ from __future__ import annotations
 from contextlib import contextmanager
 import os
 import subprocess
+import sys
 
 from invoke import Exit
+from pelican.settings import read_settings
 
-from deploy.gh_pages import Branch, DeployError
+from deploy import gh_pages, rsync
+from deploy.errors import DeployError
+from deploy.gh_pages import Branch
 from tools import check_report
 from tools.build import build_or_exit
 from tools.config import CONFIG, ROOT
+
+DEPLOY_TARGETS = ("rsync", "s3")
 
 
 def git(*arguments: str) -> str:
@@ -91,8 +100,6 @@ def deploy_errors():
     try:
         yield
     except DeployError as error:
-        # gh-pages and rsync change nothing until their last step; an S3 sync
-        # may have uploaded some files, but deletes only once all are up.
         raise Exit(f"Deploy stopped: {error}", code=1) from error
 
 
@@ -104,3 +111,95 @@ def pages_branch() -> Branch:
 def head_commit() -> str:
     """Return the abbreviated commit being published."""
     return git("rev-parse", "--short=12", "HEAD").strip()
+
+
+def say(message: str) -> None:
+    """Tell the person publishing what happened."""
+    sys.stdout.write(message + "\n")
+
+
+def from_environment(value: str, variable: str, option: str) -> str:
+    """Return `value`, else $variable; stop when neither is set."""
+    value = value or os.environ.get(variable, "")
+    if not value:
+        raise Exit(f"{option} is needed: pass it, or set ${variable}", code=2)
+    return value
+
+
+def publish_gh_pages(c, branch: str) -> None:
+    """Pass the gates, then publish the build to the gh-pages branch.
+
+    Open previews (previews/pr-N/) and the CNAME on the branch are kept; the
+    previous deploy stays in the branch history (`invoke rollback`).
+    """
+    checked_publish_build(c, branch)
+    with deploy_errors():
+        gh_pages.publish_site(
+            pages_branch(), CONFIG["output"], f"Publish site from {head_commit()}"
+        )
+    say(
+        f"Published to {CONFIG['ghp_remote']}/{CONFIG['ghp_branch']}. "
+        "Undo with `invoke rollback`."
+    )
+
+
+def publish_rsync(c, branch: str, destination: str) -> None:
+    """Pass the gates, then upload the build as a new release and switch to it."""
+    destination = from_environment(destination, "RSYNC_DESTINATION", "--destination")
+    checked_publish_build(c, branch)
+    with deploy_errors():
+        release = rsync.publish(CONFIG["output"], destination)
+    say(
+        f"Published release {release.stamp} to {destination}; undo with "
+        f"`invoke rollback --target rsync --destination {destination}`."
+    )
+
+
+def publish_s3(  # noqa: PLR0913 - the sync's options, as the task passes them
+    c,
+    branch: str,
+    bucket: str,
+    *,
+    prefix: str = "",
+    endpoint_url: str = "",
+    dry_run: bool = False,
+    force: bool = False,
+) -> None:
+    """Pass the gates, then make the bucket's objects the files of the build."""
+    # Imported here: boto3 is in the deploy extra, which writers do not install.
+    from deploy import s3  # noqa: PLC0415
+
+    bucket = from_environment(bucket, "S3_BUCKET", "--bucket")
+    checked_publish_build(c, branch)
+    settings = read_settings(str(CONFIG["publish_settings"]))
+    with deploy_errors():
+        report = s3.sync(
+            CONFIG["output"],
+            bucket,
+            prefix=prefix or os.environ.get("S3_PREFIX", ""),
+            endpoint_url=endpoint_url or None,
+            html_max_age=settings.get("ASSETS_HTML_MAX_AGE", s3.DEFAULT_HTML_MAX_AGE),
+            dry_run=dry_run,
+            force=force,
+        )
+    say(f"Published to s3://{bucket}: {report}")
+
+
+def rollback(target: str, to: str = "", destination: str = "") -> None:
+    """Make the deploy before the live one (or `to`) live again on `target`."""
+    with deploy_errors():
+        if target == "gh-pages":
+            restored = gh_pages.rollback(pages_branch(), to)
+            say(f"gh-pages now serves the site of deploy {restored[:12]}.")
+        elif target == "rsync":
+            destination = from_environment(
+                destination, "RSYNC_DESTINATION", "--destination"
+            )
+            release = rsync.rollback(destination, to)
+            say(f"{destination}/current now serves release {release.stamp}.")
+        else:
+            raise Exit(
+                "S3 keeps no releases: check out the deployed commit to restore and "
+                "run `invoke publish --target s3` from it (see README, Publishing).",
+                code=2,
+            )

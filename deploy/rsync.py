@@ -24,7 +24,7 @@ import re
 import subprocess
 import tempfile
 
-from deploy.gh_pages import DeployError
+from deploy.errors import DeployError
 
 RELEASES = "releases"
 CURRENT = "current"

@@ -62,7 +62,7 @@ from botocore.exceptions import (
     NoCredentialsError,
 )
 
-from deploy.gh_pages import DeployError
+from deploy.errors import DeployError
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 DEFAULT_HTML_MAX_AGE = 300  # plugins/assets: ASSETS_HTML_MAX_AGE

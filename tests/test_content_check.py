@@ -15,8 +15,8 @@ from content_schema.docs import render_tables
 from pelican.settings import read_settings
 import pytest
 
-from tasks import DOCUMENTS_WITH_FIELD_TABLES
 from tests.support import DEV_SETTINGS, ROOT, invoke
+from tools.docs import DOCUMENTS_WITH_FIELD_TABLES
 
 ARTICLE = """\
 Title: A Valid Fixture Article

@@ -5,9 +5,9 @@ code is loaded afresh each time) into a staging folder, and only then replaces
 the output folder: a failed build leaves the last good site in place, so the
 preview keeps working while a writer fixes an error.
 
-`python tools/build.py SETTINGS OUTPUT [--no-search]` is that child: one
-build, with content problems printed as a plain list. This module imports
-nothing of tools/, so the child needs nothing on its path but plugins/.
+`python -m tools.build SETTINGS OUTPUT [--no-search]`, run from the top of
+the repository, is that child: one build, with content problems printed as a
+plain list.
 """
 
 from __future__ import annotations
@@ -19,28 +19,29 @@ import shutil
 import subprocess
 import sys
 
+from content_schema import NOTICES_LOGGER, ContentError
+from invoke import Exit
 from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
+from search import index_site
+from search.search import DEFAULTS as SEARCH_DEFAULTS
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.config import ROOT
+
 # The child build's option that leaves the search index out (see build_site).
 NO_SEARCH = "--no-search"
 
 
-def plugins_on_path() -> None:
-    """Make our plugins importable, as Pelican's PLUGIN_PATHS makes them for builds."""
-    if str(ROOT / "plugins") not in sys.path:
-        sys.path.insert(0, str(ROOT / "plugins"))
-
-
 def pelican_command(settings: Path, output: Path, search: bool = True) -> list[str]:
     """Return the command of one child build of `settings` into `output`."""
+    # Absolute paths: the child runs from the top of the repository (`-m`).
     command = [
         sys.executable,
-        str(Path(__file__).resolve()),
-        str(settings),
-        str(output),
+        "-m",
+        "tools.build",
+        str(Path(settings).resolve()),
+        str(Path(output).resolve()),
     ]
     return command if search else [*command, NO_SEARCH]
 
@@ -55,9 +56,6 @@ def run_pelican(settings_file: str, output: str, *options: str) -> int:
     plain list, one `path:line: field: message` per line and no traceback,
     because writers, not programmers, read them.
     """
-    plugins_on_path()
-    from content_schema import ContentError  # noqa: PLC0415 - needs plugins/ on sys.path
-
     init_logging(level=logging.WARNING, fatal="warnings")
     _print_content_notices()
     override = {"OUTPUT_PATH": output}
@@ -84,8 +82,6 @@ def _print_content_notices() -> None:
     They are logged below WARNING so that `--fatal warnings` does not stop the
     build for them; this handler still shows them to the writer.
     """
-    from content_schema import NOTICES_LOGGER  # noqa: PLC0415 - needs plugins/ on path
-
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     notices = logging.getLogger(NOTICES_LOGGER)
@@ -114,6 +110,7 @@ def build_site(settings: Path, output: Path, search_later: bool = False) -> Buil
     shutil.rmtree(staging, ignore_errors=True)
     result = subprocess.run(
         pelican_command(settings, staging, search=not search_later),
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -137,8 +134,6 @@ def build_site(settings: Path, output: Path, search_later: bool = False) -> Buil
 
 def build_or_exit(settings: Path, output: Path) -> None:
     """Build `settings` into `output`, or stop the task with what to do next."""
-    from invoke import Exit  # noqa: PLC0415 - the tasks need it, the child does not
-
     if not build_site(settings, output).ok:
         raise Exit(
             "Build failed: nothing was published; the previous output/ is unchanged. "
@@ -149,17 +144,11 @@ def build_or_exit(settings: Path, output: Path) -> None:
 
 def search_index_dir() -> str:
     """Return the folder plugins/search writes its index into."""
-    plugins_on_path()
-    from search.search import DEFAULTS  # noqa: PLC0415 - needs plugins/ on sys.path
-
-    return DEFAULTS["SEARCH_INDEX_DIR"]
+    return SEARCH_DEFAULTS["SEARCH_INDEX_DIR"]
 
 
 def index_search(output: Path) -> None:
     """Renew the search index of a built site in place (see build_site)."""
-    plugins_on_path()
-    from search import index_site  # noqa: PLC0415 - needs plugins/ on sys.path
-
     problem = index_site(output, search_index_dir())
     if problem:
         sys.stderr.write(f"Search index not renewed: {problem}\n")

@@ -11,9 +11,10 @@ from pathlib import Path
 import sys
 import time
 
+from content_schema import check_content
 from pelican.settings import read_settings
 
-from tools.build import plugins_on_path
+from deploy.preview_report import check_summary
 from tools.config import ROOT
 
 
@@ -31,16 +32,11 @@ def run_check(
     report, each under its own heading. With `only`, findings are shown for
     those files alone, and the problems elsewhere are counted.
     """
-    plugins_on_path()
-    from content_schema import check_content  # noqa: PLC0415 - needs plugins/ on sys.path
-
     started = time.perf_counter()
     override = {"PATH": str(Path(content).resolve())} if content else {}
     result = check_content(read_settings(str(settings_file), override=override))
     elapsed = time.perf_counter() - started
     if summary:
-        from deploy.preview_report import check_summary  # noqa: PLC0415 - CI only
-
         with summary.open("a", encoding="utf-8") as markdown:
             markdown.write(check_summary(result) + "\n")
     root = Path(content).resolve().parent if content else ROOT

@@ -13,7 +13,7 @@ import shutil
 
 from invoke import Exit
 
-from tools.config import CONFIG, ROOT
+from tools.config import BIN, CONFIG, ROOT
 
 
 def install_from_debian(c, package: str, missing: str) -> None:
@@ -84,3 +84,27 @@ def ensure_check_tools(c) -> None:
     ensure_java(c)
     ensure_node_tools(c)
     ensure_deploy_tools(c)
+
+
+def compile_locks(c) -> None:
+    """Re-resolve both locks from pyproject.toml (exact versions, hashes).
+
+    requirements.lock holds everything (the dev and deploy extras too);
+    requirements-serve.lock only the site's own dependencies, for the writers'
+    targets, resolved within the first so both pin the same versions.
+    """
+    options = (
+        "--quiet --generate-hashes --allow-unsafe --strip-extras "
+        "--no-emit-find-links --no-emit-index-url"
+    )
+    compile_lock = BIN / "pip-compile"
+    # From the top of the repository: the locks record their command, paths too.
+    with c.cd(ROOT):
+        c.run(
+            f"{compile_lock} {options} --extra dev --extra deploy "
+            f"-o {CONFIG['lock'].name} pyproject.toml"
+        )
+        c.run(
+            f"{compile_lock} {options} --constraint {CONFIG['lock'].name} "
+            f"-o {CONFIG['serve_lock'].name} pyproject.toml"
+        )
