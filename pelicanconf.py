@@ -205,11 +205,11 @@ CONTENT_REFERENCES_FILE = "references.yaml"
 CONTENT_REVIEWERS_FILE = "reviewers.yaml"
 # A review falls due again this many months after it took place.
 MEDICAL_REVIEW_INTERVAL_MONTHS = 12
-# True: articles in HEALTH_CATEGORIES cannot be published unreviewed.
+# True: articles in MENTAL_HEALTH_CATEGORIES cannot be published unreviewed.
 MEDICAL_REVIEW_REQUIRED = False
-HEALTH_CATEGORIES = ("Mental health",)
-# Articles in these categories, or with these tags, open with the crisis block.
-CRISIS_CATEGORIES = ("Mental health",)
+# The categories about mental health. Their articles open with the crisis
+# block, as do articles with one of CRISIS_TAGS.
+MENTAL_HEALTH_CATEGORIES = ("Mental health",)
 CRISIS_TAGS = ("PTSD", "depression", "anxiety", "trauma", "suicide")
 # Shown on every article (partials/disclaimer.html).
 MEDICAL_DISCLAIMER = (

@@ -294,7 +294,7 @@ def test_crisis_configuration_is_a_setting(tmp_path):
     site = build(
         FIXTURE_CONTENT,
         tmp_path / "out",
-        CRISIS_CATEGORIES=(),
+        MENTAL_HEALTH_CATEGORIES=(),
         CRISIS_TAGS=("first visit",),
     )
     has_block = {

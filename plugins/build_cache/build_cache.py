@@ -40,8 +40,17 @@ DEFAULTS = {"BUILD_CACHE_KEEP": 3}
 # Settings that say where files go, or whether the search index is made now,
 # not what the cached files contain. (The development server builds without
 # the index and makes it after the reload: the same cache must serve both.)
+# CONTENT_RECORDS is content_schema's parse of the content, not a setting:
+# Pelican's reader cache checks the content files themselves.
 UNFINGERPRINTED = frozenset(
-    {"OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "SEARCH_INDEX"}
+    {
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE",
+        "SEARCH_INDEX",
+        "CONTENT_RECORDS",
+    }
 )
 # Packages whose version changes the HTML, the images or the search index.
 PACKAGES = (

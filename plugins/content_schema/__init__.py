@@ -1,16 +1,9 @@
 """Content schema plugin: one declaration of every content type, and its checks."""
 
-from .check import (
-    CITATION,
-    CITATION_KEY,
-    CheckResult,
-    check_content,
-    load_references,
-    load_reviewers,
-    load_testimonials,
-    next_review_due,
-)
+from .check import CheckResult, check_content, check_loaded, next_review_due
 from .content_schema import NOTICES_LOGGER, register
+from .loaders import LoadedContent, every_article, front_matter, load_content, loaded
+from .markup import CITATION, CITATION_KEY, RENDERED_TESTIMONIALS_MARKER
 from .problems import ContentError, Problem
 from .schema import (
     ArticleMeta,
@@ -26,10 +19,12 @@ __all__ = [
     "CITATION",
     "CITATION_KEY",
     "NOTICES_LOGGER",
+    "RENDERED_TESTIMONIALS_MARKER",
     "ArticleMeta",
     "CheckResult",
     "Consent",
     "ContentError",
+    "LoadedContent",
     "PageMeta",
     "Problem",
     "Reference",
@@ -37,9 +32,11 @@ __all__ = [
     "Taxonomy",
     "Testimonial",
     "check_content",
-    "load_references",
-    "load_reviewers",
-    "load_testimonials",
+    "check_loaded",
+    "every_article",
+    "front_matter",
+    "load_content",
+    "loaded",
     "next_review_due",
     "register",
 ]

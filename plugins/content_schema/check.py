@@ -27,44 +27,22 @@ import dataclasses
 from dataclasses import dataclass, field
 import datetime as dt
 import difflib
-import fnmatch
-import itertools
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 import re
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from pelican.utils import slugify
 
+from .editorial import claim_warnings
+from .loaders import ContentFile, LoadedContent, first_line, load_content
+from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
+from .paths import INTRASITE_LINK, resolve_link
 from .placeholders import in_article
 from .problems import Problem
-from .schema import (
-    ArticleMeta,
-    PageMeta,
-    Taxonomy,
-    Testimonial,
-    load_references_file,
-    load_reviewers_file,
-    load_taxonomy_file,
-    load_testimonial_file,
-    parse_front_matter,
-)
+from .schema import Taxonomy, Testimonial
+from .settings import CONSENT_POLICIES, validate, with_defaults
 
-DEFAULT_SETTINGS = {
-    "CONTENT_TAXONOMY_FILE": "taxonomy.yaml",
-    "CONTENT_REFERENCES_FILE": "references.yaml",
-    "CONTENT_REVIEWERS_FILE": "reviewers.yaml",
-    "MEDICAL_REVIEW_INTERVAL_MONTHS": 12,
-    "MEDICAL_REVIEW_REQUIRED": False,
-    "HEALTH_CATEGORIES": ("Mental health",),
-    "TESTIMONIALS_PATH": "testimonials",
-    "TESTIMONIALS_WITHOUT_CONSENT": "withhold",
-    # Pelican's own defaults, for callers that pass plain settings.
-    "ARTICLE_URL": "{slug}.html",
-    "PAGE_URL": "pages/{slug}.html",
-}
-CONSENT_POLICIES = ("preview", "withhold", "refuse")
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # First path segments the site's own pages use; an article or page slug there
 # would overwrite them.
 RESERVED_SLUGS = frozenset(
@@ -84,82 +62,12 @@ RESERVED_SLUGS = frozenset(
         "archives",
     }
 )
-INTRASITE_LINK = re.compile(
-    r"\{(?P<what>filename|static|attach)\}(?P<path>[^\s\"')#?]+)"
-)
 MARKDOWN_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
 )
 HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_ATTRIBUTE = re.compile(
     r"(?P<name>[a-z-]+)\s*=\s*(?P<q>[\"'])(?P<value>.*?)(?P=q)", re.IGNORECASE
-)
-MARKER = re.compile(r"^\s*\[testimonials\]\s*$", re.IGNORECASE)
-# `[@feder2021ajp]` or `[@feder2021ajp; @abdallah2022npp]`
-# In rendered HTML, Typogrify may have joined "; @key" with a no-break space.
-_SPACE = r"(?:\s|&nbsp;|&#160;)*"
-CITATION = re.compile(
-    rf"\[(?P<keys>@[A-Za-z][\w-]*(?:{_SPACE};{_SPACE}@[A-Za-z][\w-]*)*)\]"
-)
-CITATION_KEY = re.compile(r"@([A-Za-z][\w-]*)")
-# Advisory only (health-content rules): absolute promises, and efficacy claims
-# that cite nothing.
-ABSOLUTE_WORDING = re.compile(
-    r"\b(cures?|cured|guaranteed?|proven|100\s?%|no side[- ]effects|not addictive|"
-    r"FDA[- ]approved)\b|100\s?%",
-    re.IGNORECASE,
-)
-EFFICACY_WORDING = re.compile(
-    r"\b(reduc(?:e|es|ed|tions?)|relie(?:f|ve|ves|ved)|treats?|effective|efficacy|"
-    r"significant(?:ly)?)\b|\b\d+(?:\.\d+)?\s?%",
-    re.IGNORECASE,
-)
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-# A pre-filter for the two patterns above, which are slow on long text: every
-# match contains one of these words or phrases, or a percentage.
-CLAIM_WORD = re.compile(r"[a-z0-9%-]+")
-CLAIM_WORDS = frozenset(
-    (
-        "cure",
-        "cures",
-        "cured",
-        "guarantee",
-        "guaranteed",
-        "proven",
-        "fda-approved",
-        "reduce",
-        "reduces",
-        "reduced",
-        "reduction",
-        "reductions",
-        "relief",
-        "relieve",
-        "relieves",
-        "relieved",
-        "treat",
-        "treats",
-        "effective",
-        "efficacy",
-        "significant",
-        "significantly",
-    )
-)
-CLAIM_PHRASES = ("side effect", "side-effect", "not addictive", "fda approved")
-# Every word the two patterns above can match contains one of these.
-CLAIM_STEMS = (
-    "cure",
-    "guarantee",
-    "proven",
-    "%",
-    "side",
-    "addictive",
-    "fda",
-    "reduc",
-    "relie",
-    "treat",
-    "effective",
-    "efficacy",
-    "significant",
 )
 
 
@@ -198,133 +106,42 @@ class CheckResult:
     pages: int = 0
     testimonials: tuple[Testimonial, ...] = ()
     items: list[ContentItem] = field(default_factory=list)  # valid front matter only
-
-
-@dataclass(frozen=True)
-class _Item:
-    source: str
-    path: Path
-    meta: Any
-    markdown: Any
-    kind: str  # "article" or "page"
+    # The records checked, for the build's plugins (set by check_loaded).
+    content: LoadedContent | None = None
 
 
 class _Checker:
-    def __init__(self, settings: Mapping[str, Any], today: dt.date) -> None:
-        self.settings = {**DEFAULT_SETTINGS, **settings}
-        self.content = Path(self.settings["PATH"]).resolve()
-        self.root = self.content.parent
-        self.today = today
-        self.result = CheckResult()
+    """The rules across files, over the records of one load."""
+
+    def __init__(self, content: LoadedContent) -> None:
+        self.content = content
+        self.settings = content.settings
+        self.today = content.today
+        self.result = CheckResult(problems=list(content.problems))
         # Ids of testimonials the published site leaves out (check_publication).
         self.withheld_ids: set[str] = set()
-
-    def display(self, path: Path) -> str:
-        # Paths come from globbing the resolved content folder: no resolve() needed.
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
 
     def add(self, source: str, line: int | None, name: str, message: str) -> None:
         self.result.problems.append(Problem(source, line, name, message))
 
-    def ignored(self, path: Path) -> bool:
-        return any(
-            fnmatch.fnmatch(path.name, p) for p in self.settings.get("IGNORE_FILES", ())
-        )
-
-    def markdown_files(self, folders: list[str]) -> list[Path]:
-        found = []
-        for folder in folders:
-            base = self.content / folder
-            found += [
-                p
-                for p in base.rglob("*")
-                if p.suffix in MARKDOWN_EXTENSIONS
-                and p.is_file()
-                and not self.ignored(p)
-            ]
-        return sorted(set(found))
-
-    # --- loading ---------------------------------------------------------------
-
-    def load_taxonomy(self) -> Taxonomy | None:
-        path = self.content / self.settings["CONTENT_TAXONOMY_FILE"]
-        taxonomy, problems = load_taxonomy_file(path, self.display(path))
-        self.result.problems += problems
-        return taxonomy
-
-    def load_testimonials(self) -> dict[str, Testimonial]:
-        folder = self.content / self.settings["TESTIMONIALS_PATH"]
-        files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml"))
-        by_id: dict[str, Testimonial] = {}
-        for path in files:
-            source = self.display(path)
-            record, problems = load_testimonial_file(path, source)
-            self.result.problems += problems
-            if record is None:
-                continue
-            if record.id in by_id:
-                self.add(
-                    source,
-                    _first_line(path, re.compile(r"^id\s*:")),
-                    "id",
-                    f"duplicate id {record.id!r}, already used by "
-                    f"{by_id[record.id].source}; give each testimonial its own id",
-                )
-                continue
-            by_id[record.id] = record
-        return by_id
-
-    def load_references(self) -> dict:
-        path = self.content / self.settings["CONTENT_REFERENCES_FILE"]
-        references, problems = load_references_file(path, self.display(path))
-        self.result.problems += problems
-        return references
-
-    def load_reviewers(self) -> dict:
-        path = self.content / self.settings["CONTENT_REVIEWERS_FILE"]
-        reviewers, problems = load_reviewers_file(path, self.display(path))
-        self.result.problems += problems
-        return reviewers
-
-    def load_items(self, folders: list[str], cls: type, kind: str) -> list[_Item]:
-        items = []
-        for path in self.markdown_files(folders):
-            source = self.display(path)
-            meta, markdown, problems = parse_front_matter(path, source, cls)
-            self.result.problems += problems
-            if meta is not None:
-                items.append(_Item(source, path, meta, markdown, kind))
-        return items
-
     # --- rules across files ------------------------------------------------------
-
-    def consent_policy(self) -> str:
-        policy = self.settings["TESTIMONIALS_WITHOUT_CONSENT"]
-        if policy not in CONSENT_POLICIES:
-            self.add(
-                "pelicanconf.py",
-                None,
-                "TESTIMONIALS_WITHOUT_CONSENT",
-                f"{policy!r} is not a choice; use one of "
-                f"{', '.join(map(repr, CONSENT_POLICIES))}",
-            )
-            return "refuse"
-        return policy
 
     def check_publication(self, testimonials: dict[str, Testimonial]) -> None:
         """Apply the consent policy, and refuse placeholders readers would see."""
-        policy = self.result.consent_policy = self.consent_policy()
+        policy = self.settings["TESTIMONIALS_WITHOUT_CONSENT"]
+        # A policy that is no choice was named by validate(): refuse meanwhile.
+        if policy not in CONSENT_POLICIES:
+            policy = "refuse"
+        self.result.consent_policy = policy
         for testimonial in testimonials.values():
-            blocker = testimonial.consent.publication_blocker(self.today)
+            blocker = testimonial.consent_blocker
             if blocker and policy != "refuse":
                 self.withheld_ids.add(testimonial.id)
             unfilled = [p.field for p in testimonial.placeholders]
             if blocker:
-                consent_line = _first_line(
-                    self.root / testimonial.source, re.compile(r"^consent\s*:")
+                consent_line = first_line(
+                    self.content.content.parent / testimonial.source,
+                    re.compile(r"^consent\s*:"),
                 )
                 if unfilled:
                     blocker += f"; it also has fields to fill in: {', '.join(unfilled)}"
@@ -353,7 +170,7 @@ class _Checker:
                 elif policy == "preview":
                     self.result.todos.append(finding)
 
-    def check_placeholders(self, item: _Item) -> None:
+    def check_placeholders(self, item: ContentFile) -> None:
         """Report scaffold text: a to-do in a draft, a problem in what readers see."""
         found = in_article(
             item.markdown.metadata,
@@ -375,7 +192,7 @@ class _Checker:
                     )
                 )
 
-    def check_taxonomy(self, item: _Item, taxonomy: Taxonomy) -> None:
+    def check_taxonomy(self, item: ContentFile, taxonomy: Taxonomy) -> None:
         lines = item.markdown.metadata.key_lines
         checks = [
             ("category", getattr(item.meta, "category", None), taxonomy.categories),
@@ -391,7 +208,7 @@ class _Checker:
                 item.source, lines.get(name), name, _not_in_list(value, allowed, name)
             )
 
-    def check_slugs(self, items: list[_Item]) -> None:
+    def check_slugs(self, items: list[ContentFile]) -> None:
         taken: dict[str, str] = {}
         substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
         for item in items:
@@ -432,7 +249,7 @@ class _Checker:
                 taken[slug] = item.source
 
     def check_testimonial_ids(
-        self, item: _Item, testimonials: dict[str, Testimonial]
+        self, item: ContentFile, testimonials: dict[str, Testimonial]
     ) -> None:
         lines = item.markdown.metadata.key_lines
         for testimonial_id in item.meta.testimonials:
@@ -451,7 +268,7 @@ class _Checker:
         if item.meta.testimonials:
             return
         for number, text in item.markdown.body:
-            if MARKER.match(text):
+            if TESTIMONIALS_MARKER.match(text):
                 self.add(
                     item.source,
                     number,
@@ -461,7 +278,7 @@ class _Checker:
                 )
 
     def check_withheld_section(
-        self, item: _Item, testimonials: dict[str, Testimonial]
+        self, item: ContentFile, testimonials: dict[str, Testimonial]
     ) -> None:
         """Name an item whose every listed testimonial the published site leaves out."""
         listed = [i for i in item.meta.testimonials if i in testimonials]
@@ -471,7 +288,11 @@ class _Checker:
             return
         lines = item.markdown.metadata.key_lines
         marker = next(
-            (number for number, text in item.markdown.body if MARKER.match(text)),
+            (
+                number
+                for number, text in item.markdown.body
+                if TESTIMONIALS_MARKER.match(text)
+            ),
             lines.get("testimonials"),
         )
         self.result.withheld.append(
@@ -485,10 +306,10 @@ class _Checker:
             )
         )
 
-    def check_body_links(self, item: _Item, sources: set[Path]) -> None:
+    def check_body_links(self, item: ContentFile, sources: set[Path]) -> None:
         for number, text in item.markdown.body:
             for match in INTRASITE_LINK.finditer(text):
-                target = self.resolve(item.path, match["path"])
+                target = resolve_link(self.content.content, item.path, match["path"])
                 what, written = match["what"], match[0]
                 if match["what"] == "filename":
                     if target not in sources:
@@ -511,7 +332,7 @@ class _Checker:
         image = getattr(item.meta, "image", None)
         if image:
             path = image.split("}", 1)[1] if image.startswith("{") else image
-            if not self.resolve(item.path, path).is_file():
+            if not resolve_link(self.content.content, item.path, path).is_file():
                 self.add(
                     item.source,
                     item.markdown.metadata.key_lines.get("image"),
@@ -519,7 +340,7 @@ class _Checker:
                     f"{image}: no such file in content/",
                 )
 
-    def check_images(self, item: _Item, number: int, text: str) -> None:
+    def check_images(self, item: ContentFile, number: int, text: str) -> None:
         images = [(m["src"], m["alt"]) for m in MARKDOWN_IMAGE.finditer(text)]
         for tag in HTML_IMAGE.findall(text):
             attributes = {
@@ -538,21 +359,17 @@ class _Checker:
                 "{"
             ):
                 continue  # intrasite paths are checked with the links
-            if not self.resolve(item.path, src).is_file():
+            if not resolve_link(self.content.content, item.path, src).is_file():
                 self.add(
                     item.source, number, "image", f"{src}: no such file in content/"
                 )
 
-    def resolve(self, source_path: Path, link: str) -> Path:
-        """Resolve a link as Pelican does: from content/ if it starts with /."""
-        link = link.split("#", 1)[0].split("?", 1)[0]
-        base = self.content if link.startswith("/") else source_path.parent
-        return (base / PurePosixPath(link.lstrip("/"))).resolve()
-
     def warn(self, source: str, line: int | None, name: str, message: str) -> None:
         self.result.warnings.append(Problem(source, line, name, message))
 
-    def check_citations(self, item: _Item, references: dict, cited: set[str]) -> None:
+    def check_citations(
+        self, item: ContentFile, references: dict, cited: set[str]
+    ) -> None:
         for number, text in item.markdown.body:
             for match in CITATION.finditer(text):
                 for key in CITATION_KEY.findall(match["keys"]):
@@ -569,7 +386,7 @@ class _Checker:
                         "content/references.yaml",
                     )
 
-    def check_review(self, item: _Item, reviewers: dict) -> None:
+    def check_review(self, item: ContentFile, reviewers: dict) -> None:
         meta, lines = item.meta, item.markdown.metadata.key_lines
         if meta.reviewed_by and meta.reviewed_by not in reviewers:
             known = ", ".join(sorted(reviewers)) or "none yet"
@@ -597,7 +414,7 @@ class _Checker:
                     "last_reviewed",
                     f"medical review overdue since {due.isoformat()}",
                 )
-        health = meta.category in self.settings["HEALTH_CATEGORIES"]
+        health = meta.category in self.settings["MENTAL_HEALTH_CATEGORIES"]
         if (
             self.settings["MEDICAL_REVIEW_REQUIRED"]
             and health
@@ -619,112 +436,41 @@ class _Checker:
                 f"open question: {question}",
             )
 
-    def check_claims(self, item: _Item) -> None:
-        lines = item.markdown.metadata.key_lines
-        summary = getattr(item.meta, "summary", "") or ""
-        passages = [(lines.get("summary"), "summary", summary)]
-        passages += [
-            (number, "text", text)
-            for number, text in item.markdown.body
-            if text.strip() and not text.lstrip().startswith(("#", "[testimonials]"))
-        ]
-        for number, name, text in passages:
-            for absolute, efficacy, cited in _claims_by_sentence(text):
-                if absolute:
-                    self.warn(
-                        item.source,
-                        number,
-                        name,
-                        f"absolute health wording {absolute!r}: qualify it, or "
-                        "cite evidence that supports it",
-                    )
-                elif efficacy and not cited:
-                    self.warn(
-                        item.source,
-                        number,
-                        name,
-                        f"efficacy wording {efficacy!r} without a citation: "
-                        "add [@key] or rephrase",
-                    )
-
     def run(self) -> CheckResult:
-        taxonomy = self.load_taxonomy()
-        testimonials = self.load_testimonials()
-        self.result.testimonials = tuple(
-            sorted(testimonials.values(), key=lambda t: t.id)
-        )
+        content = self.content
+        testimonials = content.testimonials
+        self.result.problems += validate(self.settings)
+        self.result.testimonials = tuple(testimonials.values())
         self.check_publication(testimonials)
-        articles = self.load_items(
-            self.settings["ARTICLE_PATHS"], ArticleMeta, "article"
-        )
-        pages = self.load_items(self.settings["PAGE_PATHS"], PageMeta, "page")
-        # Files, not valid records: a file with a bad header was checked too.
-        self.result.articles = len(self.markdown_files(self.settings["ARTICLE_PATHS"]))
-        self.result.pages = len(self.markdown_files(self.settings["PAGE_PATHS"]))
-        sources = {
-            p.resolve()
-            for p in self.markdown_files(
-                [*self.settings["ARTICLE_PATHS"], *self.settings["PAGE_PATHS"]]
-            )
-        }
-        references = self.load_references()
-        reviewers = self.load_reviewers()
+        self.result.articles = len(content.article_files)
+        self.result.pages = len(content.page_files)
+        sources = set(content.article_files + content.page_files)
         cited: set[str] = set()
-        self.check_slugs(articles + pages)
-        for item in articles + pages:
+        self.check_slugs(content.articles + content.pages)
+        for item in content.articles + content.pages:
             self.check_placeholders(item)
             if item.kind == "article":
-                if taxonomy is not None:
-                    self.check_taxonomy(item, taxonomy)
-                self.check_review(item, reviewers)
-                self.check_claims(item)
+                if content.taxonomy is not None:
+                    self.check_taxonomy(item, content.taxonomy)
+                self.check_review(item, content.reviewers)
+                self.result.warnings += claim_warnings(
+                    item.source, item.meta, item.markdown
+                )
             self.check_testimonial_ids(item, testimonials)
             self.check_withheld_section(item, testimonials)
             self.check_body_links(item, sources)
-            self.check_citations(item, references, cited)
+            self.check_citations(item, content.references, cited)
         # File by file, articles before testimonials: the order writers work in.
         self.result.todos.sort(key=lambda p: (p.source, p.line or 0))
-        references_file = self.content / self.settings["CONTENT_REFERENCES_FILE"]
-        for key in sorted(set(references) - cited):
+        references_file = content.content / self.settings["CONTENT_REFERENCES_FILE"]
+        for key in sorted(set(content.references) - cited):
             self.warn(
-                self.display(references_file),
-                _first_line(references_file, re.compile(rf"^{re.escape(key)}\s*:")),
+                content.display(references_file),
+                first_line(references_file, re.compile(rf"^{re.escape(key)}\s*:")),
                 key,
                 "declared but cited by no article",
             )
         return self.result
-
-
-def _may_claim(lowered: str) -> bool:
-    """Cheap test (substrings, a word set) that a passage may hold claim wording."""
-    if "%" in lowered or any(phrase in lowered for phrase in CLAIM_PHRASES):
-        return True
-    return not CLAIM_WORDS.isdisjoint(CLAIM_WORD.findall(lowered))
-
-
-def _claims_by_sentence(text: str):
-    """Yield (absolute wording, efficacy wording, cites?) for each sentence with either.
-
-    Each pattern runs once over the whole passage (per-sentence searches cost
-    most of `make check`); matches are then assigned to their sentences.
-    """
-    if not _may_claim(text.lower()):
-        return
-    absolute = list(ABSOLUTE_WORDING.finditer(text))
-    efficacy = list(EFFICACY_WORDING.finditer(text))
-    if not absolute and not efficacy:
-        return
-    bounds = [0, *(m.end() for m in SENTENCE_END.finditer(text)), len(text)]
-    for start, end in itertools.pairwise(bounds):
-        first_absolute = next(
-            (m[0] for m in absolute if start <= m.start() < end), None
-        )
-        first_efficacy = next(
-            (m[0] for m in efficacy if start <= m.start() < end), None
-        )
-        if first_absolute or first_efficacy:
-            cited = CITATION.search(text, start, end) is not None
-            yield first_absolute, first_efficacy, cited
 
 
 def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
@@ -742,44 +488,25 @@ def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
     )
 
 
-def _first_line(path: Path, pattern: re.Pattern[str]) -> int | None:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
-
-
-def load_testimonials(
-    settings: Mapping[str, Any],
-) -> tuple[tuple[Testimonial, ...], list[Problem]]:
-    """Load every testimonial file, sorted by id, with the problems of each file."""
-    checker = _Checker(settings, dt.date.today())
-    by_id = checker.load_testimonials()
-    return tuple(sorted(by_id.values(), key=lambda t: t.id)), checker.result.problems
-
-
-def load_references(settings: Mapping[str, Any]) -> dict:
-    """Load the shared references (key -> Reference); problems are check_content's."""
-    return _Checker(settings, dt.date.today()).load_references()
-
-
-def load_reviewers(settings: Mapping[str, Any]) -> dict:
-    """Load the medical reviewers (id -> Reviewer); problems are check_content's."""
-    return _Checker(settings, dt.date.today()).load_reviewers()
+def check_loaded(content: LoadedContent) -> CheckResult:
+    """Apply the rules across files to loaded records; return every finding."""
+    result = _Checker(content).run()
+    result.content = content
+    return result
 
 
 def check_content(
     settings: Mapping[str, Any], today: dt.date | None = None
 ) -> CheckResult:
-    """Check every content file named by Pelican `settings`; return all findings.
+    """Load and check every content file named by Pelican `settings`.
 
-    `today` decides whether consent has expired; it defaults to the build's date.
+    `today` decides whether consent has expired and reviews are due; it
+    defaults to the build's date.
     """
-    return _Checker(settings, today or dt.date.today()).run()
+    return check_loaded(load_content(settings, today or dt.date.today()))
 
 
 def next_review_due(last_reviewed: dt.date, settings: Mapping[str, Any]) -> dt.date:
     """Return when a review done on `last_reviewed` falls due again."""
-    months = {**DEFAULT_SETTINGS, **settings}["MEDICAL_REVIEW_INTERVAL_MONTHS"]
+    months = with_defaults(settings)["MEDICAL_REVIEW_INTERVAL_MONTHS"]
     return last_reviewed + relativedelta(months=months)

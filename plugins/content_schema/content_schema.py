@@ -1,31 +1,41 @@
 """Content schema plugin: check all content before Pelican reads any of it.
 
 The build then stops with every problem of the content listed together, in
-the same words as `make check`, instead of Pelican's first error.
+the same words as `make check`, instead of Pelican's first error. The records
+loaded for the check stay in the run's settings (loaders.RECORDS_SETTING), so
+the plugins that shape pages from them parse nothing again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from pelican import signals
 
-from .check import DEFAULT_SETTINGS, check_content
+from .check import check_loaded
+from .loaders import RECORDS_SETTING, load_content
 from .problems import ContentError
+from .settings import DEFAULTS
 
 # What a writer should know that must not stop the build: withheld testimonials
 # and placeholders still to fill in. Logged at INFO, because Pelican's
 # `--fatal warnings` turns every WARNING into a stop; the build runner
-# (tasks.run_pelican) prints this logger's records as `warning:` lines.
+# (tools/build.py) prints this logger's records as `warning:` lines.
 NOTICES_LOGGER = "content_schema.notices"
 notices = logging.getLogger(NOTICES_LOGGER)
 
 
 def check_before_build(pelican) -> None:
-    """Fill in this plugin's defaults, check the content, stop on any problem."""
-    for key, value in DEFAULT_SETTINGS.items():
+    """Fill in this plugin's defaults, load and check the content, stop on any problem.
+
+    The build's one clock: consent and review dates are judged as of today.
+    """
+    for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
-    result = check_content(pelican.settings)
+    content = load_content(pelican.settings, dt.date.today())
+    result = check_loaded(content)
+    pelican.settings[RECORDS_SETTING] = content
     if result.problems:
         # The problems alone: they are what the writer must fix first.
         raise ContentError(result.problems)

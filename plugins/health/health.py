@@ -5,18 +5,20 @@ Contract for templates, for every article and page (`item`):
   `[@key]` markers are already numbered superscript links to them.
 - `item.medical_review`: a MedicalReview, or None when not yet reviewed.
 - `item.shows_crisis_resources`: True for mental-health categories or tags
-  (CRISIS_CATEGORIES, CRISIS_TAGS).
+  (MENTAL_HEALTH_CATEGORIES, CRISIS_TAGS).
 - `item.off_label_notes`: the OFF_LABEL_NOTES texts whose terms the item is
   about (its title, category or tags name them).
 
-Validation (unknown keys and reviewers, review dates) is content_schema's job,
-before any generator runs; this plugin only shapes data for the theme.
+Loading and validation (unknown keys and reviewers, review dates) are
+content_schema's job, before any generator runs; this plugin only shapes its
+records for the theme.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 import datetime as dt
+import logging
 import re
 
 from content_schema import (
@@ -24,19 +26,16 @@ from content_schema import (
     CITATION_KEY,
     Reference,
     Reviewer,
-    load_references,
-    load_reviewers,
+    front_matter,
+    loaded,
     next_review_due,
 )
 from pelican import signals
 from pelican.generators import Generator
 
-DEFAULTS = {
-    "CRISIS_CATEGORIES": ("Mental health",),
-    "CRISIS_TAGS": (),
-    "OFF_LABEL_NOTES": (),
-    "MEDICAL_DISCLAIMER": "",
-}
+from .settings import DEFAULTS, problems
+
+log = logging.getLogger(__name__)
 CITATION_TEMPLATE = "partials/citation.html"
 
 
@@ -64,9 +63,11 @@ class MedicalReview:
 
 
 def set_defaults(pelican) -> None:
-    """Fill in plugin settings the site did not set."""
+    """Fill in plugin settings the site did not set; name any that cannot work."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    for message in problems(pelican.settings):
+        log.error("health: %s", message)
 
 
 def _about(item, terms) -> bool:
@@ -83,8 +84,8 @@ class HealthGenerator(Generator):
 
     def generate_context(self) -> None:
         """Shape the health data of every article and page read in this run."""
-        references = load_references(self.settings)
-        reviewers = load_reviewers(self.settings)
+        content = loaded(self.settings)
+        references, reviewers = content.references, content.reviewers
         for item in self.context["generated_content"].values():
             self._number_citations(item, references)
             item.medical_review = self._review(item, reviewers)
@@ -120,11 +121,11 @@ class HealthGenerator(Generator):
         )
 
     def _review(self, item, reviewers: dict) -> MedicalReview | None:
-        reviewer_id = item.metadata.get("reviewed_by")
-        last_reviewed = item.metadata.get("last_reviewed")
-        if not reviewer_id or reviewer_id not in reviewers or not last_reviewed:
+        meta = front_matter(self.settings, item)
+        reviewer_id = getattr(meta, "reviewed_by", None)
+        date = getattr(meta, "last_reviewed", None)
+        if reviewer_id not in reviewers or date is None:
             return None
-        date = dt.date.fromisoformat(str(last_reviewed).strip()[:10])
         return MedicalReview(
             reviewers[reviewer_id], date, next_review_due(date, self.settings)
         )
@@ -132,7 +133,7 @@ class HealthGenerator(Generator):
     def _shows_crisis_resources(self, item) -> bool:
         category = str(getattr(item, "category", ""))
         tags = {str(tag) for tag in getattr(item, "tags", ())}
-        return category in self.settings["CRISIS_CATEGORIES"] or bool(
+        return category in self.settings["MENTAL_HEALTH_CATEGORIES"] or bool(
             tags & set(self.settings["CRISIS_TAGS"])
         )
 

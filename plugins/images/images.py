@@ -36,7 +36,8 @@ import shutil
 from urllib.parse import unquote
 
 from build_cache import cache_folder
-from content_schema import ContentError, Problem
+from content_schema import ContentError, Problem, every_article
+from content_schema.paths import display_path, resolve_link
 from pelican import signals
 from pelican.generators import Generator
 from theme_filters import plain_text
@@ -125,11 +126,7 @@ class ImagesGenerator(Generator):
         )
         for item in self.context["generated_content"].values():
             self._rewrite(item)
-        for article in (
-            *self.context.get("articles", ()),
-            *self.context.get("drafts", ()),
-            *self.context.get("hidden_articles", ()),
-        ):
+        for article in every_article(self.context):
             article.share_image = self._share_image(article)
         if self.problems:
             raise ContentError(sorted(self.problems.values(), key=str))
@@ -292,19 +289,12 @@ class ImagesGenerator(Generator):
 
     def _resolve(self, item, link: str) -> Path | None:
         """Return the content/ file a link names (as Pelican resolves it), or None."""
-        base = (
-            self.content_root if link.startswith("/") else Path(item.source_path).parent
-        )
-        target = (base / link.lstrip("/")).resolve()
+        target = resolve_link(self.content_root, Path(item.source_path), link)
         return target if target.is_relative_to(self.content_root) else None
 
     def _display(self, path_or_item) -> str:
-        # As content_schema names files: relative to the folder holding content/.
-        path = Path(getattr(path_or_item, "source_path", path_or_item)).resolve()
-        try:
-            return path.relative_to(self.content_root.parent).as_posix()
-        except ValueError:
-            return str(path)
+        path = getattr(path_or_item, "source_path", path_or_item)
+        return display_path(self.content_root, path)
 
     def _problem(self, source: Path, message: str) -> None:
         self.problems.setdefault(

@@ -20,6 +20,7 @@ import itertools
 import math
 import re
 
+from content_schema import every_article
 from pelican import signals
 from theme_filters import plain_text
 
@@ -100,12 +101,7 @@ def add_navigation(generators) -> None:
         settings["RELATED_ARTICLES_COUNT"],
         settings["RELATED_CANDIDATES_PER_TAG"],
     )
-    everything = [
-        *articles,
-        *articles_generator.drafts,
-        *getattr(articles_generator, "hidden_articles", ()),
-    ]
-    for article in everything:
+    for article in every_article(articles_generator.context):
         article.related_articles = related.get(id(article), ())
         html = article._content or ""
         article.reading_minutes = reading_minutes(

@@ -14,40 +14,35 @@ An item's testimonials appear where its Markdown has a paragraph holding only
 `[testimonials]`, or after its text when it has no such marker. When none of
 the listed testimonials is shown, the marker paragraph is removed.
 
-Validation is the content_schema plugin's job: it runs when Pelican starts,
-before this generator, and stops the build on any problem (bad YAML, unknown
-ids, placeholders in what would be published, and consent too when
-TESTIMONIALS_WITHOUT_CONSENT is "refuse"). content_schema must come first in
+Loading and validation are the content_schema plugin's job: it runs when
+Pelican starts, before this generator, stops the build on any problem (bad
+YAML, unknown ids, placeholders in what would be published, and consent too
+when TESTIMONIALS_WITHOUT_CONSENT is "refuse"), and keeps the records, whose
+consent it has judged, for this generator. content_schema must come first in
 PLUGINS, since this module imports it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import re
+import logging
 
-from content_schema import ContentError, load_testimonials
+from content_schema import RENDERED_TESTIMONIALS_MARKER, front_matter, loaded
 from pelican import signals
 from pelican.generators import Generator
 
-DEFAULTS = {
-    "TESTIMONIALS_URL": "testimonials/",
-    "TESTIMONIALS_SAVE_AS": "testimonials/index.html",
-    "TESTIMONIALS_DISCLOSURE": "Individual results vary.",
-}
-# Typogrify and Markdown leave this paragraph as is; it marks where the listed
-# testimonials go in an article's text.
-MARKER = re.compile(r"<p>\s*\[testimonials\]\s*</p>", re.IGNORECASE)
-ID_SEPARATOR = re.compile(r"[\s,]+")
+from .settings import DEFAULTS, problems
+
+log = logging.getLogger(__name__)
 # Rendered in place of the marker; the same partial the testimonials page uses.
 LIST_TEMPLATE = "partials/testimonial_list.html"
 
 
 def set_defaults(pelican) -> None:
-    """Fill in plugin settings the site did not set."""
+    """Fill in plugin settings the site did not set; name any that cannot work."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    for message in problems(pelican.settings):
+        log.error("testimonials: %s", message)
 
 
 class TestimonialsGenerator(Generator):
@@ -58,15 +53,8 @@ class TestimonialsGenerator(Generator):
     """
 
     def generate_context(self) -> None:
-        """Load testimonials, mark their consent status, place them in content."""
-        testimonials, problems = load_testimonials(self.settings)
-        if problems:  # only when content_schema did not run first
-            raise ContentError(problems)
-        today = dt.date.today()
-        testimonials = tuple(
-            dataclasses.replace(t, consent_blocker=t.consent.publication_blocker(today))
-            for t in testimonials
-        )
+        """Take the loaded testimonials, leave out the withheld, place the rest."""
+        testimonials = tuple(loaded(self.settings).testimonials.values())
         if self.settings["TESTIMONIALS_WITHOUT_CONSENT"] != "preview":
             # content_schema has named each one left out, with its reason.
             testimonials = tuple(t for t in testimonials if t.consent_blocker is None)
@@ -87,21 +75,23 @@ class TestimonialsGenerator(Generator):
 
     def _place(self, item, by_id) -> None:
         """Resolve the item's testimonial ids and render them into its text."""
-        raw = item.metadata.get("testimonials", "")
-        ids = [i for i in ID_SEPARATOR.split(str(raw)) if i]
+        meta = front_matter(self.settings, item)
+        ids = meta.testimonials if meta is not None else ()
         item.testimonials = tuple(by_id[i] for i in ids if i in by_id)
         text = item._content or ""
         if not item.testimonials:
             # Every listed one is withheld: the marker must not show as text.
-            item._content = MARKER.sub("", text, count=1)
+            item._content = RENDERED_TESTIMONIALS_MARKER.sub("", text, count=1)
             return
         rendered = self.env.get_template(LIST_TEMPLATE).render(
             self.context, testimonials=item.testimonials
         )
         # Content is not rendered by Pelican until the writer asks for it, so
         # the list becomes part of what pages and feeds show.
-        if MARKER.search(text):
-            item._content = MARKER.sub(lambda _match: rendered, text, count=1)
+        if RENDERED_TESTIMONIALS_MARKER.search(text):
+            item._content = RENDERED_TESTIMONIALS_MARKER.sub(
+                lambda _match: rendered, text, count=1
+            )
         else:
             item._content = text + rendered
 

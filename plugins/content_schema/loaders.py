@@ -1,0 +1,201 @@
+"""Every content file of a build, read and parsed once, as typed records.
+
+`load_content(settings, today)` reads what Pelican `settings` name: the
+taxonomy, testimonials, references, reviewers, articles and pages. Each file
+is parsed once, against schema.py; the problems within a file are collected
+in `LoadedContent.problems` (the rules across files are check.py's). Each
+testimonial's consent is judged here, with `today`, the one clock of the
+run: `Testimonial.consent_blocker` says why it may not be published, or None.
+
+A build keeps the records for the plugins that shape pages from them
+(content_schema.py puts them in the run's settings): `loaded(settings)`
+returns them, `front_matter(settings, item)` a Pelican article's or page's
+coerced front matter, and `every_article(context)` the articles of this run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+import datetime as dt
+import fnmatch
+from pathlib import Path
+import re
+from typing import Any
+
+from .paths import MARKDOWN_EXTENSIONS, display_path
+from .problems import Problem
+from .schema import (
+    ArticleMeta,
+    PageMeta,
+    Reference,
+    Reviewer,
+    Taxonomy,
+    Testimonial,
+    load_references_file,
+    load_reviewers_file,
+    load_taxonomy_file,
+    load_testimonial_file,
+    parse_front_matter,
+)
+from .settings import with_defaults
+
+# Where a build keeps its LoadedContent for other plugins. Not a setting a site
+# sets: build_cache leaves it out of the build's fingerprint.
+RECORDS_SETTING = "CONTENT_RECORDS"
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """An article or page whose front matter is valid."""
+
+    source: str  # as writers see it, e.g. content/articles/first-visit.md
+    path: Path  # absolute, resolved
+    meta: ArticleMeta | PageMeta
+    markdown: Any  # front_matter.MarkdownSource: the header lines and body lines
+    kind: str  # "article" or "page"
+
+
+@dataclass
+class LoadedContent:
+    """The records of one run; `problems` lists what no record could hold."""
+
+    settings: dict[str, Any]  # with content_schema's defaults filled in
+    today: dt.date
+    content: Path  # the content folder, resolved
+    taxonomy: Taxonomy | None = None
+    testimonials: dict[str, Testimonial] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    reviewers: dict[str, Reviewer] = field(default_factory=dict)
+    articles: list[ContentFile] = field(default_factory=list)
+    pages: list[ContentFile] = field(default_factory=list)
+    # Every Markdown file, valid or not: a file with a bad header counts too.
+    article_files: list[Path] = field(default_factory=list)
+    page_files: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # Resolved path -> front matter, of the articles and pages above.
+    by_path: dict[Path, ArticleMeta | PageMeta] = field(default_factory=dict)
+
+    def display(self, path: Path | str) -> str:
+        """Name `path` as writers see it."""
+        return display_path(self.content, path)
+
+    def front_matter(self, path: Path | str) -> ArticleMeta | PageMeta | None:
+        """Return the front matter of the article or page at `path`, or None."""
+        return self.by_path.get(Path(path).resolve())
+
+
+def load_content(settings: Mapping[str, Any], today: dt.date) -> LoadedContent:
+    """Read and parse every content file `settings` name; see the module docstring."""
+    settings = with_defaults(settings)
+    loaded = LoadedContent(settings, today, Path(settings["PATH"]).resolve())
+    loaded.taxonomy = _load(loaded, "CONTENT_TAXONOMY_FILE", load_taxonomy_file)
+    loaded.testimonials = _load_testimonials(loaded)
+    loaded.references = _load(loaded, "CONTENT_REFERENCES_FILE", load_references_file)
+    loaded.reviewers = _load(loaded, "CONTENT_REVIEWERS_FILE", load_reviewers_file)
+    loaded.article_files = markdown_files(loaded, settings["ARTICLE_PATHS"])
+    loaded.page_files = markdown_files(loaded, settings["PAGE_PATHS"])
+    loaded.articles = _load_items(loaded, loaded.article_files, ArticleMeta, "article")
+    loaded.pages = _load_items(loaded, loaded.page_files, PageMeta, "page")
+    loaded.by_path = {item.path: item.meta for item in loaded.articles + loaded.pages}
+    return loaded
+
+
+def markdown_files(loaded: LoadedContent, folders: list[str]) -> list[Path]:
+    """Every Markdown file under `folders` of content/ that Pelican would read."""
+    ignored = loaded.settings.get("IGNORE_FILES", ())
+    found = {
+        path
+        for folder in folders
+        for path in (loaded.content / folder).rglob("*")
+        if path.suffix in MARKDOWN_EXTENSIONS
+        and path.is_file()
+        and not any(fnmatch.fnmatch(path.name, pattern) for pattern in ignored)
+    }
+    return sorted(found)
+
+
+def first_line(path: Path, pattern: re.Pattern[str]) -> int | None:
+    """Return the number of the first line of `path` matching `pattern`, or None."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+
+
+def _load(loaded: LoadedContent, setting: str, load_file):
+    path = loaded.content / loaded.settings[setting]
+    records, problems = load_file(path, loaded.display(path))
+    loaded.problems += problems
+    return records
+
+
+def _load_testimonials(loaded: LoadedContent) -> dict[str, Testimonial]:
+    folder = loaded.content / loaded.settings["TESTIMONIALS_PATH"]
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml"))
+    by_id: dict[str, Testimonial] = {}
+    for path in files:
+        source = loaded.display(path)
+        record, problems = load_testimonial_file(path, source)
+        loaded.problems += problems
+        if record is None:
+            continue
+        if record.id in by_id:
+            loaded.problems.append(
+                Problem(
+                    source,
+                    first_line(path, re.compile(r"^id\s*:")),
+                    "id",
+                    f"duplicate id {record.id!r}, already used by "
+                    f"{by_id[record.id].source}; give each testimonial its own id",
+                )
+            )
+            continue
+        blocker = record.consent.publication_blocker(loaded.today)
+        by_id[record.id] = replace(record, consent_blocker=blocker)
+    return dict(sorted(by_id.items()))
+
+
+def _load_items(
+    loaded: LoadedContent, files: list[Path], cls: type, kind: str
+) -> list[ContentFile]:
+    items = []
+    for path in files:
+        source = loaded.display(path)
+        meta, markdown, problems = parse_front_matter(path, source, cls)
+        loaded.problems += problems
+        if meta is not None:
+            items.append(ContentFile(source, path, meta, markdown, kind))
+    return items
+
+
+# --- For the plugins that shape pages ------------------------------------------
+
+
+def loaded(settings: Mapping[str, Any]) -> LoadedContent:
+    """Return the records content_schema loaded for this build."""
+    try:
+        return settings[RECORDS_SETTING]
+    except KeyError:
+        raise RuntimeError(
+            "content_schema has not loaded this build's content: list it in PLUGINS "
+            "before the plugins that use its records"
+        ) from None
+
+
+def front_matter(settings: Mapping[str, Any], item) -> ArticleMeta | PageMeta | None:
+    """Return a Pelican article's or page's coerced front matter, or None.
+
+    None for a file the schema does not read (not Markdown).
+    """
+    return loaded(settings).front_matter(item.source_path)
+
+
+def every_article(context: Mapping[str, Any]) -> list:
+    """Every article of this run: published, drafts and hidden, in that order."""
+    return [
+        *context.get("articles", ()),
+        *context.get("drafts", ()),
+        *context.get("hidden_articles", ()),
+    ]

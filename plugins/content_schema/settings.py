@@ -1,0 +1,78 @@
+"""The content schema's settings: where content lives, and the rules it obeys.
+
+These are read by the check, which every build and `make check` run, so they
+are the schema's own, even where another plugin shows the result (the health
+plugin's crisis block, the testimonials plugin's cards). `validate` names a
+setting whose value cannot work, as a Problem against pelicanconf.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .problems import Problem
+
+CONSENT_POLICIES = ("preview", "withhold", "refuse")
+DEFAULTS = {
+    # Relative to PATH.
+    "CONTENT_TAXONOMY_FILE": "taxonomy.yaml",
+    "CONTENT_REFERENCES_FILE": "references.yaml",
+    "CONTENT_REVIEWERS_FILE": "reviewers.yaml",
+    "TESTIMONIALS_PATH": "testimonials",
+    # A review falls due again this many months after it took place.
+    "MEDICAL_REVIEW_INTERVAL_MONTHS": 12,
+    # True: articles in MENTAL_HEALTH_CATEGORIES cannot be published unreviewed.
+    "MEDICAL_REVIEW_REQUIRED": False,
+    # The categories about mental health: their articles open with the crisis
+    # block (plugins/health) and, with MEDICAL_REVIEW_REQUIRED, need a review.
+    "MENTAL_HEALTH_CATEGORIES": ("Mental health",),
+    # One of CONSENT_POLICIES: see pelicanconf.py.
+    "TESTIMONIALS_WITHOUT_CONSENT": "withhold",
+    # Pelican's own defaults, for callers that pass plain settings.
+    "ARTICLE_URL": "{slug}.html",
+    "PAGE_URL": "pages/{slug}.html",
+}
+
+
+def with_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `settings` with every default above filled in."""
+    return {**DEFAULTS, **settings}
+
+
+def validate(settings: Mapping[str, Any]) -> list[Problem]:
+    """Name each of these settings whose value cannot work, and what to use."""
+    problems = []
+    policy = settings["TESTIMONIALS_WITHOUT_CONSENT"]
+    if policy not in CONSENT_POLICIES:
+        problems.append(
+            Problem(
+                "pelicanconf.py",
+                None,
+                "TESTIMONIALS_WITHOUT_CONSENT",
+                f"{policy!r} is not a choice; use one of "
+                f"{', '.join(map(repr, CONSENT_POLICIES))}",
+            )
+        )
+    months = settings["MEDICAL_REVIEW_INTERVAL_MONTHS"]
+    if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+        problems.append(
+            Problem(
+                "pelicanconf.py",
+                None,
+                "MEDICAL_REVIEW_INTERVAL_MONTHS",
+                f"{months!r} is not a number of months; use a whole number, e.g. 12",
+            )
+        )
+    categories = settings["MENTAL_HEALTH_CATEGORIES"]
+    if isinstance(categories, str) or not all(isinstance(c, str) for c in categories):
+        problems.append(
+            Problem(
+                "pelicanconf.py",
+                None,
+                "MENTAL_HEALTH_CATEGORIES",
+                f"{categories!r} is not a list of category names; write it as "
+                '("Mental health",)',
+            )
+        )
+    return problems
