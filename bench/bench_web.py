@@ -40,7 +40,7 @@ from tools.config import ROOT
 SECTION = "make bench-web"
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 
-# The pages issue 6 asks for, as URL paths below the site's root. The search
+# The pages measured, as URL paths below the site's root. The search
 # page gets a query so that the measured page shows results.
 PAGES = {
     "home": "",
@@ -120,7 +120,7 @@ EXTENSIONS = {
     ".pf_filter": "index",
 }
 
-# Issue 6's targets.
+# The page targets: weight before images, requests, fonts, scores.
 BYTE_BUDGET = 12 * 1024
 MAX_REQUESTS_BEFORE_IMAGES = 3
 LEAN_PAGES = ("home", "article")
@@ -364,7 +364,7 @@ def _scores_met(result: PageResult, categories: Sequence[str]) -> bool:
 
 
 def verdicts(ours: Mapping[str, PageResult | None]) -> list[Verdict]:
-    """Judge our pages against issue 6's targets; a missing page fails its targets."""
+    """Judge our pages against the page targets; a missing page fails its targets."""
     found: list[Verdict] = []
 
     def judge(target: str, page: str, check) -> None:
@@ -634,10 +634,10 @@ def render(report: Report) -> str:
             ["Page", "Gzip bytes", "Requests", "LCP"], _ratio_rows(report), "lrrr"
         ),
         "",
-        "### Targets (issue 6)",
+        "### Targets: page weight and scores",
         "",
         (
-            "The issue's 12 KB for HTML, CSS and fonts is checked here against "
+            "The 12 KB budget for HTML, CSS and fonts is checked here against "
             "every request but images (JavaScript too, none on these pages), "
             "with 1 KB = 1,024 B. Scores are judged on the figures above."
         ),

@@ -54,7 +54,7 @@ STEPS = {
     "testimonial": "Warm, 1 testimonial edited",
 }
 
-# Issue 8's targets: the largest ratio meeting each, and the sizes it is judged at.
+# The build targets: the largest ratio meeting each, and the sizes it is judged at.
 COLD_TARGET = 1.25
 WARM_TARGET = 0.25
 MEMORY_TARGET = 2.0
@@ -190,7 +190,7 @@ def _ratio_at(
 
 
 def verdicts(sizes: Sequence[SizeResult]) -> list[Verdict]:
-    """Judge issue 8's targets on the medians of each size."""
+    """Judge the build targets (cold, warm, memory) on the medians of each size."""
     by_size = {size.articles: size for size in sizes}
     found = [
         Verdict(
@@ -405,7 +405,7 @@ def markdown(
             "llrrrrr",
         ),
         "",
-        "### Targets (issue 8)",
+        "### Targets: build time and memory",
         "",
         _targets_summary(found),
         "",
