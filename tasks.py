@@ -43,47 +43,32 @@ def check(c, publish=False, content="", only=None, summary=""):
 @task(help={"sizes": "Comma-separated article counts (default 100,1000)"})
 def bench_check(c, sizes="100,1000"):
     """Benchmark `make check` on generated corpora; write docs/performance.md."""
-    from bench import bench_check as benchmark  # noqa: PLC0415 - only this task needs it
+    from bench import bench_check as benchmark, report  # noqa: PLC0415 - only here
 
-    section = benchmark.main([int(size) for size in sizes.split(",")])
-    _write_performance_section("make check", section)
-    sys.stdout.write(section)
+    report.write_section(benchmark.SECTION, benchmark.main(_sizes(sizes)))
 
 
 @task(help={"runs": "Lighthouse runs per page and site (default 3; 1 is quicker)"})
 def bench_web(c, runs=3):
     """Measure pages against stock Pelican (bytes, Lighthouse); docs/performance.md."""
-    from bench import bench_web as benchmark  # noqa: PLC0415 - only this task needs it
+    from bench import bench_web as benchmark, report  # noqa: PLC0415 - only here
 
     setup.ensure_chromium(c)
     setup.ensure_node_tools(c)
-    section = benchmark.main(int(runs))
-    _write_performance_section("make bench-web", section)
-    sys.stdout.write(section)
+    report.write_section(benchmark.SECTION, benchmark.main(int(runs)))
 
 
 @task(help={"sizes": "Comma-separated article counts (default 100,1000,5000)"})
 def bench_build(c, sizes="100,1000,5000"):
     """Time builds, check and memory against stock Pelican; docs/performance.md."""
-    from bench import bench_build as benchmark  # noqa: PLC0415 - only this task needs it
+    from bench import bench_build as benchmark, report  # noqa: PLC0415 - only here
 
-    section = benchmark.main([int(size) for size in sizes.split(",")])
-    _write_performance_section("make bench-build", section)
-    sys.stdout.write(section)
+    report.write_section(benchmark.SECTION, benchmark.main(_sizes(sizes)))
 
 
-def _write_performance_section(name: str, section: str) -> None:
-    """Replace the section `name` of docs/performance.md, keeping the others."""
-    path = ROOT / "docs" / "performance.md"
-    begin, end = f"<!-- begin {name} -->", f"<!-- end {name} -->"
-    text = path.read_text() if path.exists() else "# Performance\n\n"
-    block = f"{begin}\n{section}{end}"
-    if begin in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text)
+def _sizes(sizes: str) -> list[int]:
+    """Read the article counts of a benchmark's --sizes option, `100,1000`."""
+    return [int(size) for size in sizes.split(",")]
 
 
 @task(

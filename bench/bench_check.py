@@ -1,31 +1,33 @@
-"""Benchmark `make check` against a baseline measured in the same run.
+"""`make bench-check`: `make check` against a baseline measured in the same run.
 
 For each corpus size: the baseline reads every content file once (the least
 any check must do); `check_content` is the in-process check; "command" is the
 whole `invoke check` as a writer runs it (interpreter start-up included). The
 figures are medians of several runs, reported as ratios to the baseline.
+`main(sizes)` returns the section `SECTION` of docs/performance.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-import os
 from pathlib import Path
-import platform
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
 from pelican.settings import read_settings
 
 from bench.corpus import write_corpus
+from bench.report import markdown_table
+from bench.runner import cores, interpreter, invoke, median_seconds
+from tools.build import plugins_on_path
+from tools.config import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
+plugins_on_path()
 from content_schema import check_content  # noqa: E402 - needs plugins/ on sys.path
 
+# The marker of this benchmark's section in docs/performance.md.
+SECTION = "make check"
 RUNS = 5
 
 
@@ -37,15 +39,6 @@ class Row:
     baseline: float
     check: float
     command: float
-
-
-def _median_seconds(action, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def _read_everything(content: Path) -> None:
@@ -66,15 +59,16 @@ def measure(articles: int) -> Row:
             raise AssertionError(
                 f"the corpus must pass the check: {result.problems[:3]}"
             )
-        command = [sys.executable, "-m", "invoke", "check", "--content", str(content)]
+        command = invoke("check", "--content", str(content))
         return Row(
             articles,
-            baseline=_median_seconds(lambda: _read_everything(content)),
-            check=_median_seconds(lambda: check_content(settings)),
-            command=_median_seconds(
+            baseline=median_seconds(lambda: _read_everything(content), RUNS),
+            check=median_seconds(lambda: check_content(settings), RUNS),
+            command=median_seconds(
                 lambda: subprocess.run(
                     command, cwd=ROOT, check=True, capture_output=True
-                )
+                ),
+                RUNS,
             ),
         )
 
@@ -86,25 +80,35 @@ def report(rows: list[Row]) -> str:
         "",
         (
             f"Measured by `make bench-check` on {time.strftime('%Y-%m-%d')}: "
-            f"{platform.python_implementation()} {platform.python_version()}, "
-            f"{os.cpu_count()} cores. Medians of {RUNS} runs. The baseline reads "
-            "every content file once, the least any check must do; the corpus comes "
-            "from `bench/corpus.py` (seeded, about 400 words per article)."
+            f"{interpreter()}, {cores()} cores. Medians of {RUNS} runs. The "
+            "baseline reads every content file once, the least any check must do; "
+            "the corpus comes from `bench/corpus.py` (seeded, about 400 words per "
+            "article)."
         ),
         "",
-        (
-            "| Articles | Baseline (read files) | `check_content` | Ratio to baseline "
-            "| `invoke check`, whole command | Target |"
+        *markdown_table(
+            [
+                "Articles",
+                "Baseline (read files)",
+                "`check_content`",
+                "Ratio to baseline",
+                "`invoke check`, whole command",
+                "Target",
+            ],
+            (
+                [
+                    f"{row.articles:,}",
+                    f"{row.baseline * 1000:.0f} ms",
+                    f"{row.check * 1000:.0f} ms",
+                    f"{row.check / row.baseline:.1f}×",
+                    f"{row.command:.2f} s",
+                    "≤ 2 s" if row.articles == 1000 else "",
+                ]
+                for row in rows
+            ),
+            "rrrrrl",
         ),
-        "| ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for row in rows:
-        target = "≤ 2 s" if row.articles == 1000 else ""
-        lines.append(
-            f"| {row.articles:,} | {row.baseline * 1000:.0f} ms "
-            f"| {row.check * 1000:.0f} ms | {row.check / row.baseline:.1f}× "
-            f"| {row.command:.2f} s | {target} |"
-        )
     return "\n".join(lines) + "\n"
 
 

@@ -32,10 +32,15 @@ import tempfile
 import time
 from urllib.parse import unquote, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.report import as_ratio, duration, markdown_table, ratio
+from bench.runner import Stopwatch, cores
+from tools.config import ROOT
+
+# The marker of this benchmark's section in docs/performance.md.
+SECTION = "make bench-web"
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 
-# The pages issue 6 asks for, as URL paths below the site's root. The search
+# The pages measured, as URL paths below the site's root. The search
 # page gets a query so that the measured page shows results.
 PAGES = {
     "home": "",
@@ -115,7 +120,7 @@ EXTENSIONS = {
     ".pf_filter": "index",
 }
 
-# Issue 6's targets.
+# The page targets: weight before images, requests, fonts, scores.
 BYTE_BUDGET = 12 * 1024
 MAX_REQUESTS_BEFORE_IMAGES = 3
 LEAN_PAGES = ("home", "article")
@@ -350,13 +355,6 @@ def same_requests(runs: Sequence[LighthouseRun]) -> bool:
     return len(requested) <= 1
 
 
-def ratio(ours: float | None, stock: float | None) -> float | None:
-    """Return ours / stock, or None when either is missing or stock is zero."""
-    if ours is None or not stock:
-        return None
-    return ours / stock
-
-
 def _score(value: float | None) -> str:
     return "error" if value is None else str(round(value * 100))
 
@@ -366,7 +364,7 @@ def _scores_met(result: PageResult, categories: Sequence[str]) -> bool:
 
 
 def verdicts(ours: Mapping[str, PageResult | None]) -> list[Verdict]:
-    """Judge our pages against issue 6's targets; a missing page fails its targets."""
+    """Judge our pages against the page targets; a missing page fails its targets."""
     found: list[Verdict] = []
 
     def judge(target: str, page: str, check) -> None:
@@ -434,25 +432,6 @@ def verdicts(ours: Mapping[str, PageResult | None]) -> list[Verdict]:
     return found
 
 
-def markdown_table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], align: str
-) -> list[str]:
-    """Render a Markdown table; `align` holds one `l` or `r` per column."""
-    if len(align) != len(headers):
-        raise ValueError("one alignment letter per column")
-    rule = ["---:" if a == "r" else "---" for a in align]
-    lines = [f"| {' | '.join(headers)} |", f"| {' | '.join(rule)} |"]
-    for row in rows:
-        if len(row) != len(headers):
-            raise ValueError(f"row {row!r} does not have {len(headers)} cells")
-        lines.append(f"| {' | '.join(row)} |")
-    return lines
-
-
-def _ratio_text(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}×"
-
-
 def _weight_rows(report: Report) -> list[list[str]]:
     rows = []
     for page in PAGES:
@@ -509,9 +488,9 @@ def _ratio_rows(report: Report) -> list[list[str]]:
         rows.append(
             [
                 page,
-                _ratio_text(ratio(ours.totals().gzipped, stock.totals().gzipped)),
-                _ratio_text(ratio(ours.totals().requests, stock.totals().requests)),
-                _ratio_text(ratio(ours.lighthouse.lcp_ms, stock.lighthouse.lcp_ms)),
+                as_ratio(ratio(ours.totals().gzipped, stock.totals().gzipped)),
+                as_ratio(ratio(ours.totals().requests, stock.totals().requests)),
+                as_ratio(ratio(ours.lighthouse.lcp_ms, stock.lighthouse.lcp_ms)),
             ]
         )
     return rows
@@ -562,7 +541,6 @@ def render(report: Report) -> str:
     """Render the Markdown section for docs/performance.md."""
     found = verdicts(report.results["ours"])
     missed = [v for v in found if not v.met]
-    minutes, seconds = divmod(round(report.seconds), 60)
     runs = (
         "one Lighthouse run per page and site"
         if report.runs == 1
@@ -579,7 +557,7 @@ def render(report: Report) -> str:
             f"Measured by `make bench-web` on {report.date}: {report.chromium}, "
             f"Lighthouse {report.lighthouse} with its mobile defaults (simulated "
             f"throttling), {report.cores} cores; {runs}. The whole run took "
-            f"{minutes} min {seconds:02d} s."
+            f"{duration(report.seconds)}."
         ),
         "",
         (
@@ -656,10 +634,10 @@ def render(report: Report) -> str:
             ["Page", "Gzip bytes", "Requests", "LCP"], _ratio_rows(report), "lrrr"
         ),
         "",
-        "### Targets (issue 6)",
+        "### Targets: page weight and scores",
         "",
         (
-            "The issue's 12 KB for HTML, CSS and fonts is checked here against "
+            "The 12 KB budget for HTML, CSS and fonts is checked here against "
             "every request but images (JavaScript too, none on these pages), "
             "with 1 KB = 1,024 B. Scores are judged on the figures above."
         ),
@@ -769,7 +747,7 @@ def measure(runs: int = RUNS) -> Report:
         serve,
     )
 
-    started = time.perf_counter()
+    clock = Stopwatch()
     versions, varying = [], []
     with (
         tempfile.TemporaryDirectory(prefix="bench-web-") as folder,
@@ -824,9 +802,9 @@ def measure(runs: int = RUNS) -> Report:
         date=time.strftime("%Y-%m-%d"),
         chromium=chromium_version(),
         lighthouse=versions[0] if versions else "?",
-        cores=os.cpu_count() or 0,
+        cores=cores(),
         runs=runs,
-        seconds=time.perf_counter() - started,
+        seconds=clock.seconds(),
         varying=tuple(varying),
     )
 

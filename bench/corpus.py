@@ -3,7 +3,9 @@
 `write_corpus(folder, articles=N)` writes `folder/content/` with N articles
 (headings, lists, quotes, links between articles, tags, categories, some with
 testimonials), a few pages, testimonials with recorded consent, and the
-taxonomy. The same seed always writes the same files.
+taxonomy. The same seed always writes the same files. `edit_article` and
+`edit_testimonial` change one file of it as a writer would save it, leaving a
+marker that the rebuilt pages must show.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 import random
+import re
 
 # Plain words, so summaries and titles pass the schema's length rules.
 WORDS_TEXT = """
@@ -141,3 +144,29 @@ def write_corpus(folder: Path, articles: int, seed: int = 20261129) -> Path:
         + "".join(f"  - {a}\n" for a in AUTHORS)
     )
     return content
+
+
+def edit_article(path: Path, marker: str) -> None:
+    """Append a paragraph holding `marker` to a Markdown article."""
+    # One append, so a watcher never sees a half-written file. The marker is
+    # not last: Typogrify joins a paragraph's last two words with &nbsp;.
+    with path.open("a", encoding="utf-8") as article:
+        article.write(f"\nAn added paragraph, {marker}, saved by the benchmark.\n")
+
+
+def edit_testimonial(path: Path, marker: str) -> None:
+    """Give a testimonial YAML file a new one-line quote holding `marker`.
+
+    Raises ValueError, leaving the file as it was, when it has no one-line quote.
+    """
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(
+        r"^quote:[ \t]*(?![>|\s]).+$",  # a one-line quote, not a block scalar
+        f"quote: New words {marker} of this patient, for benchmarks only.",
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
+    if not count:
+        raise ValueError(f"{path}: no one-line quote to edit")
+    path.write_text(edited, encoding="utf-8")
