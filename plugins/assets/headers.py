@@ -1,0 +1,226 @@
+"""The site's one header policy: cache lives, security headers, content types.
+
+Every host gets its headers from here, so no two can disagree:
+
+- `HeaderPolicy.headers_file(hashed)` is the text of `_headers` (Netlify,
+  Cloudflare Pages and similar hosts), which the assets plugin writes into
+  every build.
+- `HeaderPolicy.s3_metadata(name, gzipped=...)` is the Content-Type,
+  Cache-Control and Content-Encoding that deploy/s3.py gives the object of the
+  output file `name`. S3 can send no other headers: the pages' meta tags carry
+  their Content-Security-Policy there.
+- `HeaderPolicy.nginx_include()` is the nginx include of the same rules
+  (`add_header` lines, the hash-named files' `location`, `_headers` refused),
+  which deploy/nginx.conf includes.
+
+The policy: files named by a hash of their content (`HeaderPolicy.hashed`: the
+stylesheet bundle, Pagefind's index chunks) are cached for a year and marked
+`immutable`, since new content gets a new name; everything else, pages first,
+is cached for `html_max_age` seconds. Every response carries
+`content_security_policy` (when set) and `SECURITY_HEADERS`.
+`HeaderPolicy.from_settings` reads the policy of a Pelican configuration:
+HEADERS_CONTENT_SECURITY_POLICY (else CONTENT_SECURITY_POLICY),
+ASSETS_HTML_MAX_AGE and ASSETS_CSS_OUTPUT, with this module's defaults for the
+two the assets plugin fills in.
+
+Why the policy lives here, in the assets plugin, rather than in deploy/: builds
+import plugins from PLUGIN_PATHS, and the child build (tools/build.py) has
+only plugins/ on its path, not the repository root, so a plugin cannot import
+the deploy package. deploy/ reaches this module through deploy/headers.py
+(`tools.build.plugins_on_path`): imports go from deploy/ to plugins/, never back.
+
+Why the nginx include is generated and checked in (deploy/nginx-headers.conf,
+written by `invoke nginx-headers`) rather than generated into the output or at
+deploy time: nginx reads its configuration when it starts or reloads, not when
+deploy/rsync.py switches the live release, so an include inside a release
+would be applied late or not at all, and it would be a file of the site that
+must not be served. The checked-in include is what a host copies next to
+nginx.conf, it is reviewed in the diff of any policy change, and
+tests/test_headers.py fails while it differs from `nginx_include()` of the
+publish settings: the policy and the file cannot drift apart unnoticed, and
+tests/test_nginx.py serves the publish build with exactly that file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import PurePosixPath
+import re
+
+# The host rules file the assets plugin writes; no host serves it as a page.
+HEADERS_FILE = "_headers"
+# The stylesheet bundle's name (ASSETS_CSS_OUTPUT): "{hash}" is the first
+# HASH_LENGTH hex digits of its content's SHA-256.
+CSS_BUNDLE = "theme/css/site.{hash}.css"
+HASH_LENGTH = 10
+HTML_MAX_AGE = 300  # seconds (ASSETS_HTML_MAX_AGE): a fixed page is live in minutes
+# A year: the longest lifetime HTTP caches are asked to honour (RFC 9111).
+HASHED_MAX_AGE = 31_536_000
+# Pagefind's index chunks are named by their hash; its entry file, script and
+# WebAssembly keep their names from build to build, so they are not here.
+PAGEFIND_HASHED = (
+    r"pagefind/(?:fragment|index|filter)/[^/]+\.pf_(?:fragment|index|filter)",
+    r"pagefind/pagefind\.[^/]+\.pf_meta",
+)
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+# S3 serves what it was told: every object needs its Content-Type. (nginx and
+# the _headers hosts take theirs from the file extension themselves.)
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",  # sitemap.xml and the Atom/RSS feeds
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/vnd.microsoft.icon",
+    ".woff2": "font/woff2",
+    ".pdf": "application/pdf",
+    ".webmanifest": "application/manifest+json",
+    ".wasm": "application/wasm",
+    ".gz": "application/gzip",
+    # Pagefind: `wasm.<lang>.pagefind` is its WebAssembly (gzipped; Pagefind
+    # fetches the bytes and unpacks them itself); the .pf_* files are gzipped
+    # binary index data it unpacks the same way.
+    ".pagefind": "application/wasm",
+    ".pf_fragment": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".pf_meta": "application/octet-stream",
+    ".pf_filter": "application/octet-stream",
+}
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+NGINX_HEADER = """\
+# Generated by `invoke nginx-headers` from plugins/assets/headers.py and the
+# publish settings: change those, not this file (tests/test_headers.py fails
+# while the two differ). Included by deploy/nginx.conf inside its server block.
+"""
+
+
+@dataclass(frozen=True)
+class HeaderPolicy:
+    """The headers every response of the site gets, whatever serves it.
+
+    `content_security_policy` None sends no Content-Security-Policy header (the
+    pages' meta tags still carry theirs). `css_bundle` is the bundle's output
+    path with "{hash}" where its hash goes; a ValueError if it has none, since
+    a file not named by its content cannot be cached forever.
+    """
+
+    content_security_policy: str | None = None
+    html_max_age: int = HTML_MAX_AGE
+    css_bundle: str = CSS_BUNDLE
+
+    def __post_init__(self) -> None:
+        """Refuse a bundle name without its hash, and values nginx cannot quote."""
+        if self.css_bundle.count("{hash}") != 1:
+            raise ValueError(f"{self.css_bundle!r}: the bundle's name needs {{hash}}")
+        if '"' in (self.content_security_policy or ""):
+            raise ValueError("a Content-Security-Policy has no double quotes")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping) -> HeaderPolicy:
+        """Return the policy of a Pelican configuration (see the module docstring)."""
+        return cls(
+            content_security_policy=settings.get(
+                "HEADERS_CONTENT_SECURITY_POLICY",
+                settings.get("CONTENT_SECURITY_POLICY"),
+            ),
+            html_max_age=settings.get("ASSETS_HTML_MAX_AGE", HTML_MAX_AGE),
+            css_bundle=settings.get("ASSETS_CSS_OUTPUT", CSS_BUNDLE),
+        )
+
+    @cached_property
+    def hashed(self) -> re.Pattern[str]:
+        """Match (fully) the output paths, like `theme/css/…`, named by a hash."""
+        bundle = re.escape(self.css_bundle).replace(
+            re.escape("{hash}"), f"[0-9a-f]{{{HASH_LENGTH}}}"
+        )
+        return re.compile("|".join((bundle, *PAGEFIND_HASHED)))
+
+    @property
+    def immutable(self) -> str:
+        """The Cache-Control of a hash-named file."""
+        return f"public, max-age={HASHED_MAX_AGE}, immutable"
+
+    @property
+    def short_lived(self) -> str:
+        """The Cache-Control of every other file, pages first."""
+        return f"public, max-age={self.html_max_age}"
+
+    def cache_control(self, name: str) -> str:
+        """Return the Cache-Control of the output file `name` (path, "/"-separated)."""
+        return self.immutable if self.hashed.fullmatch(name) else self.short_lived
+
+    def every_response(self) -> list[tuple[str, str]]:
+        """Return the headers of every response, errors too, but Cache-Control."""
+        policy = self.content_security_policy
+        csp = [("Content-Security-Policy", policy)] if policy else []
+        return [*csp, *SECURITY_HEADERS]
+
+    def headers_file(self, hashed: Iterable[str]) -> str:
+        """Return the text of `_headers`: `hashed` output paths immutable, rest short.
+
+        `_headers` matches no patterns of ours, so the build names the
+        hash-named files it wrote; a ValueError if the policy calls one of them
+        not hash-named.
+        """
+        lines = []
+        for name in hashed:
+            if not self.hashed.fullmatch(name):
+                raise ValueError(f"{name} is not named by its hash: not immutable")
+            lines += [f"/{name}", f"  Cache-Control: {self.immutable}"]
+        lines += ["/*", f"  Cache-Control: {self.short_lived}"]
+        lines += [f"  {header}: {value}" for header, value in self.every_response()]
+        return "\n".join(lines) + "\n"
+
+    def s3_metadata(self, name: str, *, gzipped: bool) -> dict[str, str]:
+        """Return the put_object arguments (ContentType, …) of the output file `name`.
+
+        `gzipped`: the object's bytes are the build's gzip copy of the file.
+        """
+        content_type = CONTENT_TYPES.get(
+            PurePosixPath(name).suffix.lower(), DEFAULT_CONTENT_TYPE
+        )
+        metadata = {
+            "ContentType": content_type,
+            "CacheControl": self.cache_control(name),
+        }
+        return {**metadata, "ContentEncoding": "gzip"} if gzipped else metadata
+
+    def nginx_include(self) -> str:
+        """Return the nginx include of the policy, for inside a `server` block."""
+        every = "\n".join(
+            f'add_header {header} "{value}" always;'
+            for header, value in self.every_response()
+        )
+        return f"""\
+{NGINX_HEADER}
+# On every response, errors too.
+{every}
+
+# A variable, because a location with an add_header of its own would drop
+# every add_header above.
+set $cache_control "{self.short_lived}";
+add_header Cache-Control $cache_control always;
+
+# Files named by a hash of their content.
+location ~ "^/(?:{self.hashed.pattern})$" {{
+    set $cache_control "{self.immutable}";
+}}
+
+# The header rules of other hosts, not part of the site.
+location = /{HEADERS_FILE} {{
+    return 404;
+}}
+"""
