@@ -264,16 +264,14 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
             )
         else:
             from deploy import s3  # noqa: PLC0415 - only deploys need it
+            from deploy.headers import publish_policy  # noqa: PLC0415 - ditto
 
-            settings = read_settings(str(CONFIG["publish_settings"]))
             report = s3.sync(
                 CONFIG["output"],
                 bucket,
                 prefix=prefix or os.environ.get("S3_PREFIX", ""),
                 endpoint_url=endpoint_url or None,
-                html_max_age=settings.get(
-                    "ASSETS_HTML_MAX_AGE", s3.DEFAULT_HTML_MAX_AGE
-                ),
+                policy=publish_policy(),
                 dry_run=dry_run,
                 force=force,
             )
