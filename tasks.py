@@ -193,6 +193,16 @@ def docs(c):
 
 
 @task
+def nginx_headers(c):
+    """Regenerate deploy/nginx-headers.conf from the publish settings' header policy."""
+    from deploy.headers import NGINX_INCLUDE, write_nginx_include  # noqa: PLC0415 - deploys only
+
+    changed = write_nginx_include()
+    name = NGINX_INCLUDE.relative_to(ROOT)
+    sys.stdout.write(f"{'Updated' if changed else 'Unchanged:'} {name}\n")
+
+
+@task
 def clean(c):
     """Remove generated files (output, caches)."""
     for path in (CONFIG["output"], ROOT / "cache", ROOT / ".output-staging"):
