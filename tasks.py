@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 import shutil
-import sys
 
 from invoke import Exit, task
 
-from deploy import preview as previews, publish as publishing
+from deploy import headers, preview as previews, publish as publishing
 from deploy.publish import DEPLOY_TARGETS, say
 from tools import check_report, devserver, docs as docs_module, scaffold, setup
 from tools.build import build_or_exit
@@ -106,6 +105,14 @@ def docs(c):
     """Regenerate the field tables of the writers' documentation from the schema."""
     for name in docs_module.update_field_tables():
         say(f"Updated {name}")
+
+
+@task
+def nginx_headers(c):
+    """Regenerate deploy/nginx-headers.conf from the publish settings' header policy."""
+    changed = headers.write_nginx_include()
+    name = headers.NGINX_INCLUDE.relative_to(ROOT)
+    say(f"{'Updated' if changed else 'Unchanged:'} {name}")
 
 
 @task

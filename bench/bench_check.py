@@ -15,16 +15,13 @@ import subprocess
 import tempfile
 import time
 
+from content_schema import check_content
 from pelican.settings import read_settings
 
 from bench.corpus import write_corpus
 from bench.report import markdown_table
 from bench.runner import cores, interpreter, invoke, median_seconds
-from tools.build import plugins_on_path
 from tools.config import ROOT
-
-plugins_on_path()
-from content_schema import check_content  # noqa: E402 - needs plugins/ on sys.path
 
 # The marker of this benchmark's section in docs/performance.md.
 SECTION = "make check"

@@ -17,7 +17,6 @@ import subprocess
 import sys
 
 from invoke import Exit
-from pelican.settings import read_settings
 
 from deploy import gh_pages, rsync
 from deploy.errors import DeployError
@@ -168,17 +167,17 @@ def publish_s3(  # noqa: PLR0913 - the sync's options, as the task passes them
     """Pass the gates, then make the bucket's objects the files of the build."""
     # Imported here: boto3 is in the deploy extra, which writers do not install.
     from deploy import s3  # noqa: PLC0415
+    from deploy.headers import publish_policy  # noqa: PLC0415 - with s3
 
     bucket = from_environment(bucket, "S3_BUCKET", "--bucket")
     checked_publish_build(c, branch)
-    settings = read_settings(str(CONFIG["publish_settings"]))
     with deploy_errors():
         report = s3.sync(
             CONFIG["output"],
             bucket,
             prefix=prefix or os.environ.get("S3_PREFIX", ""),
             endpoint_url=endpoint_url or None,
-            html_max_age=settings.get("ASSETS_HTML_MAX_AGE", s3.DEFAULT_HTML_MAX_AGE),
+            policy=publish_policy(),
             dry_run=dry_run,
             force=force,
         )

@@ -10,11 +10,12 @@ Contract:
   never read, written or deleted.
 - A file whose bytes to upload have the MD5 of the object already there (its
   ETag) is not sent again: a redeploy uploads only what changed. `force=True`
-  sends everything, for when only the rules below changed.
-- Every object gets a Content-Type from its extension (`CONTENT_TYPES`) and a
-  Cache-Control: a year and `immutable` for files named by a hash of their
-  content (`HASHED`), `html_max_age` seconds (ASSETS_HTML_MAX_AGE, as in
-  `_headers`) for everything else.
+  sends everything, for when only the header policy changed.
+- Every object gets the Content-Type, Cache-Control and Content-Encoding that
+  `policy` gives it (`HeaderPolicy.s3_metadata`, plugins/assets/headers.py:
+  the policy `_headers` and the nginx include come from too). Without a
+  `policy`, the policy's defaults; `invoke publish` passes the publish
+  settings' (`deploy.headers.publish_policy()`).
 - Precompressed copies: S3 sends every client the same bytes; it cannot pick a
   `.br` or `.gz` file by Accept-Encoding. Where the build wrote a `.gz` copy of
   a file (pelican-precompress, gzip -9), that copy is uploaded under the file's
@@ -24,9 +25,10 @@ Contract:
   clients without it unable to read the page). Files without a `.gz` copy go
   up as they are; Pagefind's index files are compressed by Pagefind itself and
   carry no Content-Encoding.
-- `_headers` is not uploaded: it is the header rules of Netlify-style hosts.
-  S3 has no such file and sends no Content-Security-Policy; the pages' meta
-  tags carry the policy, and a CDN in front of the bucket can add the rest.
+- `_headers` (`HEADERS_FILE`) is not uploaded: it is the header rules of
+  Netlify-style hosts. S3 has no such file and sends no
+  Content-Security-Policy; the pages' meta tags carry the policy, and a CDN in
+  front of the bucket can add the rest.
 - Credentials, region and profile come from the standard AWS settings
   (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
   AWS_DEFAULT_REGION, ~/.aws). Any S3-compatible host (Cloudflare R2, MinIO,
@@ -63,53 +65,13 @@ from botocore.exceptions import (
 )
 
 from deploy.errors import DeployError
+from deploy.headers import HEADERS_FILE, HeaderPolicy
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-DEFAULT_HTML_MAX_AGE = 300  # plugins/assets: ASSETS_HTML_MAX_AGE
-# Files named by a hash of their content: a new content is a new name.
-HASHED = re.compile(
-    # plugins/assets: ASSETS_CSS_OUTPUT, "theme/css/site.{hash}.css"
-    r"theme/css/site\.[0-9a-f]{10}\.css"
-    # Pagefind's index chunks; its entry file, script and WebAssembly keep
-    # their names across builds, so they are not here.
-    r"|pagefind/(?:fragment|index|filter)/[^/]+\.pf_(?:fragment|index|filter)"
-    r"|pagefind/pagefind\.[^/]+\.pf_meta"
-)
 # Uploaded last: they link to everything else.
 ENTRY_POINTS = re.compile(r".*\.html|pagefind/pagefind-entry\.json")
 # Header rules for Netlify-style hosts; meaningless on S3.
-SKIPPED = frozenset({"_headers"})
+SKIPPED = frozenset({HEADERS_FILE})
 PRECOMPRESSED = (".gz", ".br")
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml",  # sitemap.xml and the Atom/RSS feeds
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/vnd.microsoft.icon",
-    ".woff2": "font/woff2",
-    ".pdf": "application/pdf",
-    ".webmanifest": "application/manifest+json",
-    ".wasm": "application/wasm",
-    ".gz": "application/gzip",
-    # Pagefind: `wasm.<lang>.pagefind` is its WebAssembly (gzipped; Pagefind
-    # fetches the bytes and unpacks them itself); the .pf_* files are gzipped
-    # binary index data it unpacks the same way.
-    ".pagefind": "application/wasm",
-    ".pf_fragment": "application/octet-stream",
-    ".pf_index": "application/octet-stream",
-    ".pf_meta": "application/octet-stream",
-    ".pf_filter": "application/octet-stream",
-}
-DEFAULT_CONTENT_TYPE = "application/octet-stream"
 UPLOAD_THREADS = 8
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
@@ -138,9 +100,7 @@ class SiteObject:
 
     name: str  # path relative to the output folder, with "/"
     source: Path  # the file whose bytes are uploaded: the file or its .gz copy
-    content_type: str
-    cache_control: str
-    content_encoding: str | None  # "gzip" when `source` is the .gz copy
+    metadata: dict[str, str]  # put_object's ContentType, CacheControl, …
 
     @cached_property
     def md5(self) -> str:
@@ -172,18 +132,6 @@ class SyncReport:
         return f"{line} (dry run: nothing was changed)" if self.dry_run else line
 
 
-def content_type(name: str) -> str:
-    """Return the Content-Type of an output file, from its extension."""
-    return CONTENT_TYPES.get(Path(name).suffix.lower(), DEFAULT_CONTENT_TYPE)
-
-
-def cache_control(name: str, html_max_age: int = DEFAULT_HTML_MAX_AGE) -> str:
-    """Return the Cache-Control of an output file: immutable when hash-named."""
-    if HASHED.fullmatch(name):
-        return IMMUTABLE
-    return f"public, max-age={html_max_age}"
-
-
 def _gzip_copy(path: Path) -> Path | None:
     """Return the build's .gz copy of `path`, checked to hold the same bytes."""
     copy = path.with_name(path.name + ".gz")
@@ -201,8 +149,9 @@ def _gzip_copy(path: Path) -> Path | None:
     return copy
 
 
-def plan(output: Path, html_max_age: int = DEFAULT_HTML_MAX_AGE) -> list[SiteObject]:
-    """List the objects that publish `output`, sorted by name."""
+def plan(output: Path, policy: HeaderPolicy | None = None) -> list[SiteObject]:
+    """List the objects that publish `output` under `policy`, sorted by name."""
+    policy = policy or HeaderPolicy()
     if not output.is_dir():
         raise DeployError(f"{output} is not a folder: build the site first")
     if not (output / "index.html").is_file():
@@ -225,9 +174,7 @@ def plan(output: Path, html_max_age: int = DEFAULT_HTML_MAX_AGE) -> list[SiteObj
             SiteObject(
                 name=name,
                 source=copy or path,
-                content_type=content_type(name),
-                cache_control=cache_control(name, html_max_age),
-                content_encoding="gzip" if copy else None,
+                metadata=policy.s3_metadata(name, gzipped=copy is not None),
             )
         )
     return sorted(objects, key=lambda item: item.name)
@@ -297,17 +244,14 @@ def _existing(client, bucket: Bucket) -> dict[str, str]:
 
 
 def _upload(client, bucket: Bucket, item: SiteObject) -> None:
-    extra = {"ContentEncoding": item.content_encoding} if item.content_encoding else {}
     with item.source.open("rb") as body:
         client.put_object(
             Bucket=bucket.name,
             Key=bucket.key(item.name),
             Body=body,
-            ContentType=item.content_type,
-            CacheControl=item.cache_control,
             # S3 checks the bytes it stored against this, and refuses a mismatch.
             ContentMD5=base64.b64encode(bytes.fromhex(item.md5)).decode(),
-            **extra,
+            **item.metadata,
         )
 
 
@@ -338,7 +282,7 @@ def sync(  # noqa: PLR0913 (one call's keyword options; a bundle would only move
     *,
     prefix: str = "",
     endpoint_url: str | None = None,
-    html_max_age: int = DEFAULT_HTML_MAX_AGE,
+    policy: HeaderPolicy | None = None,
     client=None,
     dry_run: bool = False,
     force: bool = False,
@@ -346,13 +290,14 @@ def sync(  # noqa: PLR0913 (one call's keyword options; a bundle would only move
     """Make the objects under `prefix` in `bucket` the files of `output`.
 
     `endpoint_url` (else S3_ENDPOINT_URL) names an S3-compatible host; `client`
-    replaces the one made from it. `dry_run` only reports; `force` uploads
-    unchanged files too (after the Content-Type or Cache-Control rules change).
+    replaces the one made from it; `policy` gives the objects' headers.
+    `dry_run` only reports; `force` uploads unchanged files too (after the
+    header policy changed).
     """
     if not bucket:
         raise DeployError("no bucket given: name the bucket to publish to")
     target = Bucket(bucket, prefix)
-    objects = plan(output, html_max_age)
+    objects = plan(output, policy)
     client = client or make_client(endpoint_url)
     with _reported(target):
         existing = _existing(client, target)

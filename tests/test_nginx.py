@@ -7,17 +7,22 @@ import gzip
 import http.client
 from pathlib import Path
 import re
+import shutil
 import socket
 import subprocess
 import time
 
 import pytest
 
+from deploy.headers import HEADERS_FILE, NGINX_INCLUDE, publish_policy
 import pelicanconf
 from tests.support import ROOT, Site, free_port
 
 NGINX = Path("/usr/sbin/nginx")
 EXAMPLE = ROOT / "deploy" / "nginx.conf"
+# The example's include of the header policy, relative to nginx's
+# configuration folder: the folder of the -c file below.
+INCLUDE = re.compile(r"^\s*include (snippets/[^;]+);$", re.MULTILINE)
 # The two lines a host adapts (marked HOST in the example).
 LISTEN = re.compile(r"^\s*listen [^;]+;\n", re.MULTILINE)
 DOCUMENT_ROOT = re.compile(r"^(\s*)root [^;]+;$", re.MULTILINE)
@@ -76,7 +81,11 @@ def nginx(fixture_publish_site, tmp_path_factory) -> Iterator[str]:
         )
     tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    (tmp / "site.conf").write_text(example_for(fixture_publish_site.output, port))
+    example = example_for(fixture_publish_site.output, port)
+    (tmp / "site.conf").write_text(example)
+    (included,) = INCLUDE.findall(example)
+    (tmp / included).parent.mkdir(parents=True)
+    shutil.copy(NGINX_INCLUDE, tmp / included)
     (tmp / "nginx.conf").write_text(WRAPPER.format(tmp=tmp))
     log = tmp / "stderr.log"
     with log.open("wb") as stderr:
@@ -129,7 +138,7 @@ def headers_rules(site: Site) -> dict[str, str]:
 
 
 def test_the_example_sends_the_settings_policy():
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = NGINX_INCLUDE.read_text(encoding="utf-8")
     (policy,) = re.findall(
         r'add_header Content-Security-Policy "([^"]+)" always;', text
     )
@@ -204,3 +213,18 @@ def test_pagefind_files_have_their_types_and_cache_lives(nginx, fixture_publish_
 def test_the_headers_file_is_not_served(nginx):
     status, _, _ = get(nginx, "/_headers")
     assert status == 404
+
+
+def test_every_file_has_the_cache_life_of_the_header_policy(
+    nginx, fixture_publish_site
+):
+    policy = publish_policy()
+    output = fixture_publish_site.output
+    names = {
+        path.relative_to(output).as_posix()
+        for path in output.rglob("*")
+        if path.is_file() and path.suffix not in {".br", ".gz"}
+    } - {HEADERS_FILE}
+    served = {name: get(nginx, "/" + name)[1]["Cache-Control"] for name in names}
+    assert served == {name: policy.cache_control(name) for name in served}
+    assert set(served.values()) == {policy.immutable, policy.short_lived}

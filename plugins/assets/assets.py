@@ -8,9 +8,8 @@ Contract for templates:
 The bundle is built from ASSETS_CSS_ENTRY (theme-relative): its `@import` lines
 are inlined in order (an import with a media query is wrapped in `@media`),
 then the whole is minified with rcssmin. `_headers` (read by Netlify,
-Cloudflare Pages and similar hosts) marks the bundle immutable, gives HTML a
-short cache life and sends HEADERS_CONTENT_SECURITY_POLICY (default: the
-CONTENT_SECURITY_POLICY of the pages' meta tags) for every path.
+Cloudflare Pages and similar hosts) is the header policy of `headers.py` for
+this build's settings, the bundle named as its one hash-named file.
 """
 
 from __future__ import annotations
@@ -23,10 +22,12 @@ from pelican import signals
 from pelican.generators import Generator
 import rcssmin
 
+from .headers import CSS_BUNDLE, HASH_LENGTH, HEADERS_FILE, HTML_MAX_AGE, HeaderPolicy
+
 DEFAULTS = {
     "ASSETS_CSS_ENTRY": "static/css/site.css",
-    "ASSETS_CSS_OUTPUT": "theme/css/site.{hash}.css",
-    "ASSETS_HTML_MAX_AGE": 300,
+    "ASSETS_CSS_OUTPUT": CSS_BUNDLE,
+    "ASSETS_HTML_MAX_AGE": HTML_MAX_AGE,
 }
 IMPORT = re.compile(
     r'^\s*@import\s+"(?P<path>[^"]+)"\s*(?P<media>[^;]*);\s*$', re.MULTILINE
@@ -63,7 +64,7 @@ class AssetsGenerator(Generator):
     def generate_context(self) -> None:
         """Bundle the CSS and publish its hashed path to the templates."""
         self.css = bundle_css(Path(self.theme) / self.settings["ASSETS_CSS_ENTRY"])
-        digest = hashlib.sha256(self.css.encode()).hexdigest()[:10]
+        digest = hashlib.sha256(self.css.encode()).hexdigest()[:HASH_LENGTH]
         self.css_path = self.settings["ASSETS_CSS_OUTPUT"].format(hash=digest)
         self.context["CSS_BUNDLE_URL"] = self.css_path
 
@@ -72,20 +73,9 @@ class AssetsGenerator(Generator):
         target = Path(self.output_path) / self.css_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.css, encoding="utf-8")
-        policy = self.settings.get(
-            "HEADERS_CONTENT_SECURITY_POLICY", self.settings["CONTENT_SECURITY_POLICY"]
-        )
-        html_max_age = self.settings["ASSETS_HTML_MAX_AGE"]
-        headers = (
-            f"/{self.css_path}\n"
-            "  Cache-Control: public, max-age=31536000, immutable\n"
-            "/*\n"
-            f"  Cache-Control: public, max-age={html_max_age}\n"
-            f"  Content-Security-Policy: {policy}\n"
-            "  X-Content-Type-Options: nosniff\n"
-            "  Referrer-Policy: strict-origin-when-cross-origin\n"
-        )
-        Path(self.output_path, "_headers").write_text(headers, encoding="utf-8")
+        policy = HeaderPolicy.from_settings(self.settings)
+        headers = policy.headers_file([self.css_path])
+        Path(self.output_path, HEADERS_FILE).write_text(headers, encoding="utf-8")
 
 
 def get_generators(_pelican) -> type[AssetsGenerator]:
