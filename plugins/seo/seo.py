@@ -1,31 +1,141 @@
-"""SEO: schema.org JSON-LD for every page, and robots.txt.
+"""SEO: what every page says about itself (PageMeta), JSON-LD, and robots.txt.
 
 theme_filters must come before this plugin in PLUGINS: it is imported here.
 images must come before it too: it sets the `share_image` read here.
 
 Contract for templates:
+- `current_page_meta()` (Jinja global): the PageMeta of the page being
+  rendered, whatever made it: an article or page (its `page_meta`), or a
+  template alone (index and its pagination, lists, archives, 404, search,
+  testimonials: `site_page_meta`). base.html calls it once, as `page_meta`;
+  the head partials only print its fields.
+- `item.page_meta`: the PageMeta of every article and page, of any status.
 - `site_structured_data` (global): the Organization, for every page.
-- `article.share_image_url`: absolute address of `article.share_image` (images
-  plugin): its `Image:`, or the social card drawn for it; "" without either.
-- `item.structured_data`: a list of JSON-LD objects for an article (BlogPosting,
-  BreadcrumbList, and MedicalWebPage once medically reviewed) or a page.
-Templates print them with `|tojson`, never by pasting strings. No Review or
+Templates print JSON-LD with `|tojson`, never by pasting strings. No Review or
 AggregateRating markup is ever made: testimonials are not reviews of the clinic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+import datetime as dt
 from pathlib import Path
 
+from jinja2 import pass_context
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
-from theme_filters import plain_text
+from theme_filters import PREVIEW_ONLY, plain_text, publication_status
 
 ROBOTS_TEMPLATE = "robots.txt"
+# Between a page's own name and the site's in `<title>`.
+TITLE_SEPARATOR = " · "
 
 
-def _url(settings, relative: str) -> str:
+@dataclass(frozen=True)
+class PageMeta:
+    """What one page says about itself to browsers, crawlers and link previews.
+
+    Text is plain text, neither HTML nor escaped: templates print it with `|e`.
+    Built only here (`article_meta`, `page_meta`, `site_page_meta`).
+    """
+
+    document_title: str  # the `<title>`: the page's name, then the site's
+    title: str  # og:title and twitter:title
+    description: str  # <meta name="description">
+    social_description: str  # og:description and twitter:description
+    url: str  # canonical address (og:url, rel=canonical); "" without SITEURL
+    locale: str  # the page's language (DEFAULT_LANG)
+    type: str = "website"  # og:type
+    author: str = ""  # <meta name="author">; articles only
+    image: str = ""  # absolute address of the share image; "" without one
+    image_alt: str = ""  # what the image shows; "" without an image
+    image_width: int | None = None  # pixels, when known
+    image_height: int | None = None
+    published: dt.datetime | None = None  # articles only
+    modified: dt.datetime | None = None  # the publication date when never modified
+    noindex: bool = False  # a preview of a draft or scheduled item
+    structured_data: tuple[dict, ...] = ()  # the page's own JSON-LD objects
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """How `site_page_meta` describes a page made from a template alone.
+
+    Plain text; `{site}` stands for SITENAME as plain text. Empty fields take
+    the site's own: `name` "" gives the site name alone as `<title>`, `title`
+    SITENAME, `description` SITE_DESCRIPTION, `social_description` the
+    description.
+    """
+
+    name: str = ""
+    title: str = ""
+    description: str = ""
+    social_description: str = ""
+
+
+# The site's own pages, by template name (Pelican's DIRECT_TEMPLATES, and the
+# testimonials plugin's page). A template not listed is described like the
+# index: the site's name and description. The tag, category and author pages
+# and the index's later pages are named by `site_page_meta` itself.
+SITE_PAGES = {
+    "archives": SitePage(name="Archives"),
+    "tags": SitePage(name="Tags"),
+    "categories": SitePage(name="Topics"),
+    "authors": SitePage(name="Authors"),
+    # Hosts serve 404.html with status 404, which search engines never index:
+    # no noindex here, so Lighthouse scores the page itself.
+    "404": SitePage(
+        name="Page not found",
+        title="Page not found",
+        description="This page could not be found.",
+    ),
+    # The shared description has no closing full stop, as the page always had.
+    "search": SitePage(
+        name="Search",
+        title="Search",
+        description="Search the articles of {site}.",
+        social_description="Search the articles of {site}",
+    ),
+    "testimonials": SitePage(
+        name="Testimonials",
+        title="Testimonials",
+        description=(
+            "What patients have told us about their treatment. Individual results vary."
+        ),
+    ),
+}
+# Templates of one taxonomy term, which Pelican hands them under their own name.
+TERM_TEMPLATES = {"tag": "Tag: {term}", "category": "{term}", "author": "{term}"}
+
+
+def canonical_url(settings, relative: str) -> str:
+    """Return the address of `relative` (a URL or output path of the site).
+
+    SITEURL, then "/", then `relative`: absolute in publish builds, under any
+    sub-path SITEURL has; root-relative ("/slug/") when SITEURL is empty, as in
+    development builds. The one builder of page addresses, for meta tags and
+    JSON-LD alike.
+    """
     return f"{settings['SITEURL']}/{relative}"
+
+
+def output_url(output_file: str) -> str:
+    """Return the URL of an output file: directory URLs drop their `index.html`."""
+    return output_file.removesuffix("index.html")
+
+
+def _page_meta(settings, relative: str, **fields) -> PageMeta:
+    # og:url and rel=canonical need an absolute address: a site without
+    # SITEURL (development builds) has none to give.
+    url = canonical_url(settings, relative) if settings["SITEURL"] else ""
+    return PageMeta(url=url, locale=settings["DEFAULT_LANG"], **fields)
+
+
+def _document_title(name: str, settings) -> str:
+    site = plain_text(settings["SITENAME"])
+    return f"{name}{TITLE_SEPARATOR}{site}" if name else site
 
 
 def organization(settings) -> dict:
@@ -36,7 +146,7 @@ def organization(settings) -> dict:
         "name": settings["CLINIC_NAME"],
     }
     if settings["SITEURL"]:
-        data["url"] = _url(settings, "")
+        data["url"] = canonical_url(settings, "")
     return data
 
 
@@ -46,35 +156,157 @@ def _person_or_team(name: str, settings) -> dict:
     return {"@type": kind, "name": name}
 
 
-def share_image_url(item, settings) -> str:
-    """Return the absolute address of the item's share image, or "" without one."""
-    image = getattr(item, "share_image", None)
-    return _url(settings, str(image.path)) if image else ""
+def article_meta(article, settings) -> PageMeta:
+    """Return the PageMeta of an article (a draft, hidden or scheduled one too).
+
+    Its image is `article.share_image` (images plugin): the `Image:`, or the
+    social card drawn for it; its alt text is `Image_alt:`, else the title.
+    """
+    title = plain_text(article.title)
+    description = plain_text(article.summary)
+    image = getattr(article, "share_image", None)
+    meta = _page_meta(
+        settings,
+        article.url,
+        document_title=_document_title(title, settings),
+        title=title,
+        description=description,
+        social_description=description,
+        type="article",
+        author=plain_text(article.author),
+        published=article.date,
+        modified=getattr(article, "modified", article.date),
+        noindex=publication_status(article) in PREVIEW_ONLY,
+    )
+    if image:
+        meta = replace(
+            meta,
+            image=canonical_url(settings, str(image.path)),
+            image_alt=plain_text(getattr(article, "image_alt", None) or article.title),
+            image_width=image.width,
+            image_height=image.height,
+        )
+    return replace(meta, structured_data=tuple(article_data(article, meta, settings)))
 
 
-def article_data(article, settings) -> list[dict]:
-    """JSON-LD for one article."""
-    url = _url(settings, article.url)
-    published = article.date.isoformat()
+def page_meta(page, settings) -> PageMeta:
+    """Return the PageMeta of a page (content/pages): described by its `Summary:`."""
+    title = plain_text(page.title)
+    description = plain_text(page.summary or settings["SITE_DESCRIPTION"])
+    meta = _page_meta(
+        settings,
+        page.url,
+        document_title=_document_title(title, settings),
+        title=title,
+        description=description,
+        social_description=description,
+        modified=getattr(page, "modified", None),
+        noindex=publication_status(page) in PREVIEW_ONLY,
+    )
+    web_page = {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": title,
+        "url": canonical_url(settings, page.url),
+    }
+    return replace(meta, structured_data=(web_page,))
+
+
+def content_meta(item, settings) -> PageMeta:
+    """Return the PageMeta of any article or page."""
+    if isinstance(item, Article):
+        return article_meta(item, settings)
+    return page_meta(item, settings)
+
+
+def site_page_meta(
+    settings,
+    template: str,
+    output_file: str,
+    term: object = None,
+    page_number: int = 1,
+) -> PageMeta:
+    """Return the PageMeta of a page made from `template` alone into `output_file`.
+
+    `template` is the template's name without ".html" (see SITE_PAGES);
+    `term` is the tag, category or author of those templates' pages, and
+    `page_number` the page of a paginated listing: the index names its later
+    pages ("Articles, page 2"). The canonical address is the output file's.
+    """
+    site_page = SITE_PAGES.get(template, SitePage())
+    site = plain_text(settings["SITENAME"])
+    name = site_page.name
+    if template in TERM_TEMPLATES and term is not None:
+        name = TERM_TEMPLATES[template].format(term=term)
+    elif template == "index" and page_number > 1:
+        name = f"Articles, page {page_number}"
+    description = site_page.description.format(site=site) or plain_text(
+        settings["SITE_DESCRIPTION"]
+    )
+    return _page_meta(
+        settings,
+        output_url(output_file),
+        document_title=_document_title(name, settings),
+        title=site_page.title or site,
+        description=description,
+        social_description=site_page.social_description.format(site=site)
+        or description,
+    )
+
+
+def page_meta_global(settings) -> Callable[..., PageMeta]:
+    """Return the `current_page_meta()` Jinja global for a build's settings."""
+
+    @pass_context
+    def current_page_meta(context) -> PageMeta:
+        """Return the PageMeta of the page the template context renders.
+
+        An article or page in the context brings its own; otherwise the page
+        is the template's own (`site_page_meta`), named by the template that
+        owns the context: call it from that template or its base, not from an
+        include.
+        """
+        item = context.get("article")
+        if item is None:
+            item = context.get("page")
+        if item is not None:
+            meta = getattr(item, "page_meta", None)
+            return meta if meta is not None else content_meta(item, settings)
+        template = context.name.removesuffix(".html")
+        listing = context.get("articles_page")
+        return site_page_meta(
+            settings,
+            template,
+            context["output_file"],
+            term=context.get(template) if template in TERM_TEMPLATES else None,
+            page_number=listing.number if listing else 1,
+        )
+
+    return current_page_meta
+
+
+def article_data(article, meta: PageMeta, settings) -> list[dict]:
+    """JSON-LD for one article, from its PageMeta and its review data."""
+    url = canonical_url(settings, article.url)
     posting = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": plain_text(article.title),
-        "description": plain_text(article.summary),
-        "datePublished": published,
-        "dateModified": getattr(article, "modified", article.date).isoformat(),
+        "headline": meta.title,
+        "description": meta.description,
+        "datePublished": meta.published.isoformat(),
+        "dateModified": meta.modified.isoformat(),
         "author": [_person_or_team(str(a), settings) for a in article.authors],
         "publisher": {"@type": "Organization", "name": settings["CLINIC_NAME"]},
         "mainEntityOfPage": url,
-        "inLanguage": settings["DEFAULT_LANG"],
+        "inLanguage": meta.locale,
         "keywords": [str(tag) for tag in getattr(article, "tags", ())],
     }
-    if article.share_image_url:
-        posting["image"] = article.share_image_url
+    if meta.image:
+        posting["image"] = meta.image
     crumbs = [
-        ("Home", _url(settings, "")),
-        (str(article.category), _url(settings, article.category.url)),
-        (plain_text(article.title), url),
+        ("Home", canonical_url(settings, "")),
+        (str(article.category), canonical_url(settings, article.category.url)),
+        (meta.title, url),
     ]
     breadcrumbs = {
         "@context": "https://schema.org",
@@ -124,31 +356,14 @@ def medical_web_page(article, review, url: str) -> dict:
 
 
 class SeoGenerator(Generator):
-    """Attaches JSON-LD to articles and pages, and writes robots.txt."""
+    """Attaches a PageMeta to every article and page, and writes robots.txt."""
 
     def generate_context(self) -> None:
-        """Build the structured data of every published article and page."""
+        """Describe every article and page (any status, translations too)."""
         self.context["site_structured_data"] = organization(self.settings)
-        articles = [
-            *self.context.get("articles", ()),
-            *self.context.get("drafts", ()),
-            *self.context.get("hidden_articles", ()),
-        ]
-        for article in articles:
-            article.share_image_url = share_image_url(article, self.settings)
-            article.structured_data = article_data(article, self.settings)
-        for page in (
-            *self.context.get("pages", ()),
-            *self.context.get("hidden_pages", ()),
-        ):
-            page.structured_data = [
-                {
-                    "@context": "https://schema.org",
-                    "@type": "WebPage",
-                    "name": plain_text(page.title),
-                    "url": _url(self.settings, page.url),
-                }
-            ]
+        for item in self.context["generated_content"].values():
+            if item is not None:  # None marks a source Pelican failed to read
+                item.page_meta = content_meta(item, self.settings)
 
     def generate_output(self, writer) -> None:
         """Write robots.txt: pointing at the sitemap, or closed for previews."""
@@ -163,7 +378,14 @@ def get_generators(_pelican) -> type[SeoGenerator]:
     return SeoGenerator
 
 
+def add_page_meta_global(generator) -> None:
+    """Give the generator's templates `current_page_meta()`."""
+    generator.env.globals["current_page_meta"] = page_meta_global(generator.settings)
+
+
 def register() -> None:
     """Connect the plugin to Pelican."""
     # Runs after the health generator (PLUGINS order), whose review data it uses.
     signals.get_generators.connect(get_generators)
+    # Every generator renders pages, so every environment needs the global.
+    signals.generator_init.connect(add_page_meta_global)

@@ -1,5 +1,5 @@
-"""Theme filters plugin: the Jinja filters our templates use, in one module."""
+"""Theme filters plugin: the Jinja filters and tests of our templates, in one module."""
 
-from .theme_filters import plain_text, register
+from .theme_filters import PREVIEW_ONLY, plain_text, publication_status, register
 
-__all__ = ["plain_text", "register"]
+__all__ = ["PREVIEW_ONLY", "plain_text", "publication_status", "register"]

@@ -1,15 +1,23 @@
-"""Jinja filters for the theme, registered on every generator's environment.
+"""Jinja filters and tests for the theme, registered on every generator's environment.
 
 Pelican does not autoescape, and Typogrify turns titles and summaries into
 HTML. Filters here turn such values into what each place in a page needs.
+Tests here answer "is this published" for templates, the same way plugins ask
+`publication_status`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import datetime as dt
 
 from markupsafe import Markup, escape
 from pelican import signals
+
+# What `publication_status` can say; the theme has a Jinja test for each.
+PUBLICATION_STATUSES = ("published", "hidden", "draft", "scheduled")
+# Statuses that only development builds contain: previews, not the public site.
+PREVIEW_ONLY = frozenset({"draft", "scheduled"})
 
 
 def plain_text(value: object) -> str:
@@ -27,20 +35,43 @@ def plain(value: object) -> Markup:
     return escape(plain_text(value))
 
 
-def scheduled(item: object) -> bool:
-    """Test whether an article is dated in the future: `{% if article is scheduled %}`.
+def iso_date(value: dt.date) -> str:
+    """Return the day of a date or datetime as YYYY-MM-DD, for `<time datetime>`."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return day.isoformat()
 
-    Only development builds contain such articles: publish builds leave them
-    out until a build runs on or after their date.
+
+def publication_status(item: object) -> str:
+    """Return one of PUBLICATION_STATUSES for an article or page.
+
+    "draft" for `Status: draft`, whatever the date; "scheduled" for an item
+    dated in the future (hidden or not); otherwise its status, "published" or
+    "hidden". Only development builds contain drafts and scheduled items:
+    publish builds leave them out until a build runs on or after their date.
+    This is the one place that decides; templates ask through the tests
+    (`{% if item is published %}`), plugins call it.
     """
+    status = getattr(item, "status", "published")
+    if status == "draft":
+        return "draft"
     date = getattr(item, "date", None)
-    if not isinstance(date, dt.datetime):
-        return False
-    return date > dt.datetime.now(tz=date.tzinfo)
+    # Pages carry no date; a naive date is compared with the local clock.
+    if isinstance(date, dt.datetime) and date > dt.datetime.now(tz=date.tzinfo):
+        return "scheduled"
+    return status
 
 
-FILTERS = {"plain": plain}
-TESTS = {"scheduled": scheduled}
+def _status_test(status: str) -> Callable[[object], bool]:
+    def test(item: object) -> bool:
+        return publication_status(item) == status
+
+    test.__name__ = status
+    test.__doc__ = f"Test whether `publication_status(item)` is {status!r}."
+    return test
+
+
+FILTERS = {"plain": plain, "iso_date": iso_date}
+TESTS = {status: _status_test(status) for status in PUBLICATION_STATUSES}
 
 
 def add_filters(generator) -> None:
