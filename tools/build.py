@@ -25,7 +25,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 from search import index_site
-from search.search import DEFAULTS as SEARCH_DEFAULTS
+from search.settings import DEFAULTS as SEARCH_DEFAULTS
 
 from tools.config import ROOT
 

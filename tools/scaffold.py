@@ -10,17 +10,27 @@ for: a scaffold left as it is never reaches readers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import is_dataclass
 import datetime as dt
 import difflib
 from pathlib import Path
+import typing
+from typing import Any
 
+from content_schema.parsing import Scaffold, field_types, writable_fields
 from content_schema.placeholders import (
     ARTICLE_BODY,
     DATE_PLACEHOLDER,
     PLACEHOLDER,
     SUMMARY_PLACEHOLDER,
 )
-from content_schema.schema import ID_PATTERN, load_taxonomy_file
+from content_schema.schema import (
+    ID_PATTERN,
+    ArticleMeta,
+    Testimonial,
+    load_taxonomy_file,
+)
 from invoke import Exit
 from pelican.settings import read_settings
 from pelican.utils import slugify
@@ -94,37 +104,65 @@ def _choose(value: str, allowed: tuple[str, ...], kind: str) -> str:
 
 
 def article(title: str, slug: str, author: str, category: str, today: dt.date) -> str:
-    """Return a draft article dated `today`, with valid front matter."""
-    front_matter = {
-        "Title": title,
-        "Date": today.isoformat(),
-        "Summary": SUMMARY_PLACEHOLDER,
-        "Author": author,
-        "Category": category,
-        "Slug": slug,
-        # A draft until the writer removes this line: never published by accident.
-        "Status": "draft",
+    """Return a draft article dated `today`, with valid front matter.
+
+    Its header lists the ArticleMeta fields the schema gives a Scaffold, in
+    the schema's order; the summary is the placeholder writers replace.
+    """
+    given = {
+        "title": title,
+        "date": today.isoformat(),
+        "summary": SUMMARY_PLACEHOLDER,
+        "author": author,
+        "category": category,
+        "slug": slug,
     }
-    header = "".join(f"{key}: {value}\n" for key, value in front_matter.items())
+    header = "".join(
+        f"{spec.name.capitalize()}: {given.get(spec.name, shown.value)}\n"
+        for spec, shown in _scaffolded(ArticleMeta)
+    )
     return header + ARTICLE_BODY
 
 
 def testimonial(testimonial_id: str) -> str:
-    """Return a testimonial whose every field but the id is still to fill in."""
-    return f"""\
-id: {testimonial_id}
-name: {PLACEHOLDER}  # first name, initials or pseudonym, as the consent allows
-place: {PLACEHOLDER}  # e.g. Pasadena, CA
-condition: {PLACEHOLDER}  # e.g. PTSD
-quote: >-
-  {PLACEHOLDER}: the patient's words, exactly as given, without quote marks.
-consent:
-  # Keep `status: pending` until the signed authorization is on file: previews
-  # show the testimonial with a badge, and the published site leaves it out.
-  # Then set status: obtained and fill in record, date and scope.
-  status: pending
-  record: {PLACEHOLDER}  # id of the signed form in the clinic's records (outside git)
-  date: {PLACEHOLDER}  # the date it was signed, as {DATE_PLACEHOLDER}
-  scope: [{PLACEHOLDER}]  # where it may appear: website, social, email
-  # expires: {DATE_PLACEHOLDER}  # only if the authorization has an end date
-"""
+    """Return a testimonial whose every field but the id is still to fill in.
+
+    Its fields, hints and notes are the Testimonial schema's (Scaffold).
+    """
+    return "".join(_yaml_lines(Testimonial, {"id": testimonial_id}, ""))
+
+
+def _scaffolded(cls: type) -> list[tuple[Any, Scaffold]]:
+    """Return the fields of `cls` a scaffold shows, with how it shows them."""
+    return [
+        (spec, spec.metadata["scaffold"])
+        for spec in writable_fields(cls)
+        if spec.metadata.get("scaffold") is not None
+    ]
+
+
+def _yaml_lines(cls: type, given: dict[str, str], indent: str) -> Iterator[str]:
+    """Yield the YAML lines of a record type's scaffold, nested records indented."""
+    types = field_types(cls)
+    for spec, shown in _scaffolded(cls):
+        for note in shown.note.splitlines():
+            yield f"{indent}# {note}\n"
+        annotation = types[spec.name]
+        if is_dataclass(annotation):
+            yield f"{indent}{spec.name}:\n"
+            yield from _yaml_lines(annotation, {}, indent + "  ")
+            continue
+        hint = f"  # {shown.hint}" if shown.hint else ""
+        if shown.block:
+            yield f"{indent}{spec.name}: >-\n{indent}  {PLACEHOLDER}: {shown.hint}\n"
+        elif shown.example:
+            yield f"{indent}# {spec.name}: {DATE_PLACEHOLDER}{hint}\n"
+        else:
+            value = given.get(spec.name, shown.value or _placeholder(annotation))
+            yield f"{indent}{spec.name}: {value}{hint}\n"
+
+
+def _placeholder(annotation: Any) -> str:
+    """Return the placeholder a writer replaces: a list of one for list fields."""
+    is_list = typing.get_origin(annotation) is tuple
+    return f"[{PLACEHOLDER}]" if is_list else PLACEHOLDER

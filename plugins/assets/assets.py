@@ -15,6 +15,7 @@ this build's settings, the bundle named as its one hash-named file.
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 import re
 
@@ -22,13 +23,11 @@ from pelican import signals
 from pelican.generators import Generator
 import rcssmin
 
-from .headers import CSS_BUNDLE, HASH_LENGTH, HEADERS_FILE, HTML_MAX_AGE, HeaderPolicy
+from .headers import HASH_LENGTH, HEADERS_FILE, HeaderPolicy
+from .settings import DEFAULTS, problems
 
-DEFAULTS = {
-    "ASSETS_CSS_ENTRY": "static/css/site.css",
-    "ASSETS_CSS_OUTPUT": CSS_BUNDLE,
-    "ASSETS_HTML_MAX_AGE": HTML_MAX_AGE,
-}
+log = logging.getLogger(__name__)
+
 IMPORT = re.compile(
     r'^\s*@import\s+"(?P<path>[^"]+)"\s*(?P<media>[^;]*);\s*$', re.MULTILINE
 )
@@ -53,9 +52,13 @@ def bundle_css(entry: Path) -> str:
 
 
 def set_defaults(pelican) -> None:
-    """Fill in plugin settings the site did not set."""
+    """Fill in plugin settings the site did not set; name any that cannot work."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    # As pelican-sitemap does: say so, and build with the default instead.
+    for setting, message in problems(pelican.settings).items():
+        log.error("assets: %s; using %r", message, DEFAULTS[setting])
+        pelican.settings[setting] = DEFAULTS[setting]
 
 
 class AssetsGenerator(Generator):

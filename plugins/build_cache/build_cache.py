@@ -34,9 +34,10 @@ from pelican import signals
 import smartypants
 import typogrify.filters
 
+from .settings import DEFAULTS, problems
+
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"BUILD_CACHE_KEEP": 3}
 # Settings that say where files go, or whether the search index is made now,
 # not what the cached files contain. (The development server builds without
 # the index and makes it after the reload: the same cache must serve both.)
@@ -170,21 +171,31 @@ class TypographyMemo:
         return self.known[key]
 
 
-MEMO = TypographyMemo()
+def _install_memo(memo: TypographyMemo) -> None:
+    """Route Typogrify through `memo` for this build (until `_remove_memo`).
 
-
-def _install_memo() -> None:
-    # Pelican imports `typogrify` from typogrify.filters inside every call of
-    # Readers.read_file, so replacing the module attribute reaches it.
-    original = typogrify.filters.typogrify
-    if getattr(original, "memoised", False):
-        return
+    Pelican imports `typogrify` from typogrify.filters inside every call of
+    Readers.read_file, so replacing the module attribute reaches it. The
+    memo lives on the wrapper, not in this module: a build installs its own,
+    replacing whatever an earlier build (even a failed one) left.
+    """
+    original = getattr(
+        typogrify.filters.typogrify, "original", typogrify.filters.typogrify
+    )
 
     def memoised_typogrify(text, *arguments, **options):
-        return MEMO.apply(original, text, *arguments, **options)
+        return memo.apply(original, text, *arguments, **options)
 
-    memoised_typogrify.memoised = True
+    memoised_typogrify.original = original
+    memoised_typogrify.memo = memo
     typogrify.filters.typogrify = memoised_typogrify
+
+
+def _remove_memo() -> TypographyMemo | None:
+    """Give Typogrify back its own function; return the memo the build used."""
+    installed = typogrify.filters.typogrify
+    typogrify.filters.typogrify = getattr(installed, "original", installed)
+    return getattr(installed, "memo", None)
 
 
 def start(pelican) -> None:
@@ -195,6 +206,9 @@ def start(pelican) -> None:
     settings = pelican.settings
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    for setting, message in problems(settings).items():
+        log.error("build_cache: %s; using %r", message, DEFAULTS[setting])
+        settings[setting] = DEFAULTS[setting]
     base = Path(settings["CACHE_PATH"])
     settings["CACHE_PATH"] = str(base / fingerprint(settings))
     Path(settings["CACHE_PATH"]).mkdir(parents=True, exist_ok=True)
@@ -205,13 +219,16 @@ def start(pelican) -> None:
     settings["LOAD_CONTENT_CACHE"] = True
     settings["CONTENT_CACHING_LAYER"] = "reader"
     settings["GZIP_CACHE"] = False  # faster to read; disk is cheap
-    _install_memo()
-    MEMO.load(Path(settings["CACHE_PATH"]) / TYPOGRAPHY_FILE)
+    memo = TypographyMemo()
+    memo.load(Path(settings["CACHE_PATH"]) / TYPOGRAPHY_FILE)
+    _install_memo(memo)
 
 
 def finish(_pelican) -> None:
-    """Store this build's typography for the next one."""
-    MEMO.save()
+    """Store this build's typography for the next one; uninstall the memo."""
+    memo = _remove_memo()
+    if memo is not None:
+        memo.save()
 
 
 def register() -> None:

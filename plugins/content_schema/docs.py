@@ -7,11 +7,11 @@ rewrites them, and a test fails when they drift from the declarations.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, is_dataclass
+from dataclasses import is_dataclass
 import re
 from typing import Any
 
-from .parsing import field_types, type_name, writable_fields
+from .parsing import field_types, is_required, type_name, writable_fields
 from .schema import ArticleMeta, PageMeta, Reference, Reviewer, Taxonomy, Testimonial
 
 TABLES = {
@@ -33,7 +33,7 @@ def _rows(cls: type, spell_key, prefix: str = "") -> list[str]:
     for spec in writable_fields(cls):
         annotation: Any = types_[spec.name]
         key = f"{prefix}{spell_key(spec.name)}"
-        required = spec.default is MISSING and spec.default_factory is MISSING
+        required = is_required(spec)
         rows.append(
             f"| `{key}` | {'yes' if required else 'no'} | {type_name(annotation)} "
             f"| {spec.metadata['doc']} |"

@@ -10,7 +10,7 @@ input: every problem is reported with its file, line and field.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 import datetime as dt
 import difflib
 import functools
@@ -29,15 +29,42 @@ DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)")
 
 
+@dataclass(frozen=True)
+class Scaffold:
+    """How `make new-article` / `make new-testimonial` write a field.
+
+    A field without one is left out of the scaffold. By default the field is
+    written with the placeholder of its type, for the writer to replace.
+    """
+
+    hint: str = ""  # a comment after the value: what to write
+    value: str | None = None  # a value to start from instead of the placeholder
+    note: str = ""  # comment lines above the field: what to know first
+    block: bool = False  # long text: a folded block, the hint as its first words
+    example: bool = False  # optional: shown commented out, as an example
+
+
 def describe(
-    text: str, *, fix: str = "", set_by_loader: bool = False, **kwargs: Any
+    text: str,
+    *,
+    fix: str = "",
+    set_by_loader: bool = False,
+    scaffold: Scaffold | None = None,
+    **kwargs: Any,
 ) -> Any:
     """Declare a field with its meaning and, if required, how to add it.
 
-    `set_by_loader` marks fields that the loader fills in and files may not set.
+    `set_by_loader` marks fields that the loader fills in and files may not
+    set; `scaffold` says how a new file shows the field (see Scaffold).
     """
     return field(
-        metadata={"doc": text, "fix": fix, "set_by_loader": set_by_loader}, **kwargs
+        metadata={
+            "doc": text,
+            "fix": fix,
+            "set_by_loader": set_by_loader,
+            "scaffold": scaffold,
+        },
+        **kwargs,
     )
 
 
@@ -49,8 +76,18 @@ def field_types(cls: type) -> dict[str, Any]:
 
 @functools.cache
 def writable_fields(cls: type) -> tuple:
-    """Return the fields of a record type that content files may set."""
-    return tuple(f for f in fields(cls) if not f.metadata.get("set_by_loader"))
+    """Return the fields of a record type that content files may set.
+
+    Required fields come first, then the optional ones, each in declaration
+    order (a base class's first): the order documentation lists them in.
+    """
+    writable = [f for f in fields(cls) if not f.metadata.get("set_by_loader")]
+    return tuple(sorted(writable, key=lambda f: not is_required(f)))
+
+
+def is_required(spec) -> bool:
+    """Whether a field must be given: it has no default."""
+    return spec.default is MISSING and spec.default_factory is MISSING
 
 
 class LineMapping(dict):
@@ -279,7 +316,7 @@ def parse_record(
     for spec in declared:
         name = _join(prefix, spec.name)
         if spec.name not in value:
-            if spec.default is MISSING and spec.default_factory is MISSING:
+            if is_required(spec):
                 # A missing key has no line; point at its parent key, if any.
                 fix = spec.metadata.get("fix") or f"add `{spell_key(spec.name)}: …`"
                 report.add(line, name, f"missing required field; {fix}")

@@ -20,12 +20,13 @@ from .front_matter import read_markdown
 from .parsing import (
     INVALID,
     LineMapping,
+    Scaffold,
     describe,
     field_types,
     load_yaml_file,
     parse_record,
 )
-from .placeholders import Placeholder, in_mapping
+from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping
 from .problems import Problem, Reporter
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -45,23 +46,40 @@ class Consent:
     status: Literal["obtained", "pending"] = describe(
         "'obtained' once the signed authorization is on file; 'pending' while it "
         "is being collected (shown in previews only; the published site leaves "
-        "it out)."
+        "it out).",
+        scaffold=Scaffold(
+            value="pending",
+            note="Keep `status: pending` until the signed authorization is on file: "
+            "previews\nshow the testimonial with a badge, and the published site "
+            "leaves it out.\nThen set status: obtained and fill in record, date "
+            "and scope.",
+        ),
     )
     record: str | None = describe(
         "Identifier of the signed authorization in the clinic's records; required "
         "when obtained. The form itself stays outside git.",
         default=None,
+        scaffold=Scaffold(
+            hint="id of the signed form in the clinic's records (outside git)"
+        ),
     )
     date: dt.date | None = describe(
-        "Date the authorization was signed; required when obtained.", default=None
+        "Date the authorization was signed; required when obtained.",
+        default=None,
+        scaffold=Scaffold(hint=f"the date it was signed, as {DATE_PLACEHOLDER}"),
     )
     scope: tuple[Literal["website", "social", "email"], ...] = describe(
         "Where the patient allowed the testimonial to appear; required when "
         "obtained, and must include 'website' to publish.",
         default=(),
+        scaffold=Scaffold(hint="where it may appear: website, social, email"),
     )
     expires: dt.date | None = describe(
-        "Date the authorization ends, if it has one.", default=None
+        "Date the authorization ends, if it has one.",
+        default=None,
+        scaffold=Scaffold(
+            hint="only if the authorization has an end date", example=True
+        ),
     )
     revoked: dt.date | None = describe(
         "Date the patient revoked it in writing, if they did: from that day the "
@@ -95,18 +113,35 @@ class Testimonial:
 
     id: str = describe(
         "Unique id that articles use to list this testimonial "
-        "(lowercase letters, digits and hyphens)."
+        "(lowercase letters, digits and hyphens).",
+        scaffold=Scaffold(),  # the id `make new-testimonial` was given
     )
     name: str = describe(
-        "Display name: a first name, initials or a pseudonym, as the consent allows."
+        "Display name: a first name, initials or a pseudonym, as the consent allows.",
+        scaffold=Scaffold(
+            hint="first name, initials or pseudonym, as the consent allows"
+        ),
     )
-    place: str = describe("Where the patient lives, as they agreed to show it.")
-    condition: str = describe("The condition the patient was treated for.")
-    quote: str = describe("The patient's words, exactly as given, without quote marks.")
+    place: str = describe(
+        "Where the patient lives, as they agreed to show it.",
+        scaffold=Scaffold(hint="e.g. Pasadena, CA"),
+    )
+    condition: str = describe(
+        "The condition the patient was treated for.",
+        scaffold=Scaffold(hint="e.g. PTSD"),
+    )
+    quote: str = describe(
+        "The patient's words, exactly as given, without quote marks.",
+        scaffold=Scaffold(
+            hint="the patient's words, exactly as given, without quote marks.",
+            block=True,
+        ),
+    )
     consent: Consent = describe(
         "The recorded consent: the `consent.` fields below.",
         fix="every testimonial needs a `consent:` block with status, record, date "
         "and scope (see content/testimonials/README.md)",
+        scaffold=Scaffold(),
     )
     source: str = describe(
         "Path of the file, as writers see it.", default="", set_by_loader=True
@@ -132,30 +167,27 @@ class Taxonomy:
     tags: tuple[str, ...] = describe("Every tag an article may carry.", default=())
 
 
-@dataclass(frozen=True)
-class ArticleMeta:
-    """The front matter of an article (content/articles/*.md)."""
+@dataclass(frozen=True, kw_only=True)
+class ItemMeta:
+    """The front matter fields that articles and pages share."""
 
-    title: str = describe("The headline, in plain words.")
-    date: dt.datetime = describe("Publication date, YYYY-MM-DD (optionally HH:MM).")
-    summary: str = describe(
-        "One or two sentences, 50 to 160 characters: shown under the title, in "
-        "lists and as the search-engine description."
-    )
-    author: str = describe("Who wrote it: a name from content/taxonomy.yaml.")
-    category: str = describe("One category from content/taxonomy.yaml.")
-    modified: dt.datetime | None = describe(
-        "Date of the last significant change, YYYY-MM-DD.", default=None
-    )
-    tags: tuple[str, ...] = describe(
-        "Comma-separated tags from content/taxonomy.yaml.", default=()
+    title: str = describe(
+        "The headline, in plain words.",
+        scaffold=Scaffold(),  # as given
     )
     slug: str | None = describe(
-        "The address: /slug/. Made from the title when absent.", default=None
+        "The address: /slug/. Made from the title when absent.",
+        default=None,
+        scaffold=Scaffold(),  # made from the title
     )
     status: Literal["draft", "published", "hidden"] = describe(
         "'draft' keeps it out of the published site; 'hidden' publishes it unlisted.",
         default="published",
+        # A draft until the writer removes this line: never published by accident.
+        scaffold=Scaffold(value="draft"),
+    )
+    modified: dt.datetime | None = describe(
+        "Date of the last significant change, YYYY-MM-DD.", default=None
     )
     testimonials: tuple[str, ...] = describe(
         "Comma-separated testimonial ids, shown at the [testimonials] marker.",
@@ -166,6 +198,30 @@ class ArticleMeta:
     )
     image_alt: str | None = describe(
         "What the image shows (required with image).", default=None
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleMeta(ItemMeta):
+    """The front matter of an article (content/articles/*.md)."""
+
+    date: dt.datetime = describe(
+        "Publication date, YYYY-MM-DD (optionally HH:MM).",
+        scaffold=Scaffold(),  # today
+    )
+    summary: str = describe(
+        "One or two sentences, 50 to 160 characters: shown under the title, in "
+        "lists and as the search-engine description.",
+        scaffold=Scaffold(),
+    )
+    author: str = describe(
+        "Who wrote it: a name from content/taxonomy.yaml.", scaffold=Scaffold()
+    )
+    category: str = describe(
+        "One category from content/taxonomy.yaml.", scaffold=Scaffold()
+    )
+    tags: tuple[str, ...] = describe(
+        "Comma-separated tags from content/taxonomy.yaml.", default=()
     )
     reviewed_by: str | None = describe(
         "Id of the medical reviewer, from content/reviewers.yaml.", default=None
@@ -181,30 +237,12 @@ class ArticleMeta:
     )
 
 
-@dataclass(frozen=True)
-class PageMeta:
+@dataclass(frozen=True, kw_only=True)
+class PageMeta(ItemMeta):
     """The front matter of a page (content/pages/*.md)."""
 
-    title: str = describe("The page title.")
     summary: str | None = describe(
         "50 to 160 characters: the search-engine description.", default=None
-    )
-    slug: str | None = describe(
-        "The address: /slug/. Made from the title when absent.", default=None
-    )
-    status: Literal["draft", "published", "hidden"] = describe(
-        "'draft' keeps it out of the published site; 'hidden' publishes it unlisted.",
-        default="published",
-    )
-    modified: dt.datetime | None = describe(
-        "Date of the last significant change, YYYY-MM-DD.", default=None
-    )
-    testimonials: tuple[str, ...] = describe(
-        "Comma-separated testimonial ids.", default=()
-    )
-    image: str | None = describe("An image for sharing.", default=None)
-    image_alt: str | None = describe(
-        "What the image shows (required with image).", default=None
     )
 
 

@@ -21,12 +21,12 @@ DEFAULTS = {
 }
 
 
-def problems(settings: Mapping[str, Any]) -> list[str]:
-    """Name each setting of this plugin whose value cannot work, and what to use."""
-    found = []
+def problems(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Map each setting of this plugin whose value cannot work to what to use."""
+    found = {}
     tags = settings["CRISIS_TAGS"]
     if isinstance(tags, str) or not all(isinstance(tag, str) for tag in tags):
-        found.append(
+        found["CRISIS_TAGS"] = (
             f"CRISIS_TAGS is {tags!r}; list tag names, e.g. ('PTSD', 'depression')"
         )
     for number, note in enumerate(settings["OFF_LABEL_NOTES"], 1):
@@ -36,10 +36,12 @@ def problems(settings: Mapping[str, Any]) -> list[str]:
             and not isinstance(note.get("terms"), str)
             and note.get("terms")
         ):
-            found.append(
+            found["OFF_LABEL_NOTES"] = (
                 f"OFF_LABEL_NOTES entry {number} must be "
                 '{"terms": ("ketamine",), "text": "..."}'
             )
     if not isinstance(settings["MEDICAL_DISCLAIMER"], str):
-        found.append("MEDICAL_DISCLAIMER must be text (or empty for none)")
+        found["MEDICAL_DISCLAIMER"] = (
+            "MEDICAL_DISCLAIMER must be text (or empty for none)"
+        )
     return found

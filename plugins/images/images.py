@@ -54,22 +54,10 @@ from .responsive import (
     splice,
     write_variant,
 )
+from .settings import DEFAULTS, problems
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "IMAGES_WIDTHS": (480, 960, 1440),
-    # HTML's own default: the full window. The site sets its column instead.
-    "IMAGES_SIZES": "100vw",
-    "IMAGES_QUALITY": 80,  # WebP and JPEG copies
-    "IMAGES_CARD_SAVE_AS": "images/social/{slug}.png",
-    "IMAGES_CARD_TOKENS": "static/css/tokens.css",  # theme-relative
-    # File names Pillow finds in the system's font folders, by preference.
-    "IMAGES_CARD_FONTS": {
-        "bold": ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf"),
-        "regular": ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf"),
-    },
-}
 PICTURE_TEMPLATE = "partials/picture.html"
 STATIC_LINK = re.compile(r"\{static\}(?P<path>[^?#]+)")
 # Formats whose size a declared share image can be measured in.
@@ -91,19 +79,11 @@ class ShareImage:
 
 def set_defaults(pelican) -> None:
     """Fill in the plugin's settings the site did not set, and check them."""
-    settings = pelican.settings
     for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    widths = settings["IMAGES_WIDTHS"]
-    if not widths or not all(isinstance(w, int) and w > 0 for w in widths):
-        raise ImagesSettingsError(
-            f"IMAGES_WIDTHS must list positive pixel widths, not {widths!r}"
-        )
-    quality = settings["IMAGES_QUALITY"]
-    if not isinstance(quality, int) or not 1 <= quality <= 100:
-        raise ImagesSettingsError(
-            f"IMAGES_QUALITY must be a whole number from 1 to 100, not {quality!r}"
-        )
+        pelican.settings.setdefault(key, value)
+    found = problems(pelican.settings)
+    if found:
+        raise ImagesSettingsError("; ".join(found.values()))
 
 
 class ImagesGenerator(Generator):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 import itertools
+import logging
 import math
 import re
 
@@ -24,12 +25,10 @@ from content_schema import every_article
 from pelican import signals
 from theme_filters import plain_text
 
-DEFAULTS = {
-    "RELATED_ARTICLES_COUNT": 3,
-    "RELATED_CANDIDATES_PER_TAG": 50,
-    "READING_WORDS_PER_MINUTE": 200,
-    "TOC_MIN_SECTIONS": 3,
-}
+from .settings import DEFAULTS, problems
+
+log = logging.getLogger(__name__)
+
 SECTION_HEADING = re.compile(
     r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<html>.*?)</h2>', re.DOTALL
 )
@@ -37,9 +36,13 @@ WORD = re.compile(r"\w+")
 
 
 def set_defaults(pelican) -> None:
-    """Fill in plugin settings the site did not set."""
+    """Fill in plugin settings the site did not set; name any that cannot work."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    # As pelican-sitemap does: say so, and build with the default instead.
+    for setting, message in problems(pelican.settings).items():
+        log.error("navigation: %s; using %r", message, DEFAULTS[setting])
+        pelican.settings[setting] = DEFAULTS[setting]
 
 
 def related_articles(articles, count: int, per_tag: int) -> dict:

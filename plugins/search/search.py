@@ -26,15 +26,12 @@ import sys
 
 from pelican import signals
 
+from .settings import DEFAULTS, problems
+
 log = logging.getLogger(__name__)
 
 # Bundles Pagefind writes for sites that use its own interface; ours does not.
 UNUSED_BUNDLES = ("pagefind-*ui.*", "pagefind-highlight.js")
-
-DEFAULTS = {
-    "SEARCH_INDEX": True,
-    "SEARCH_INDEX_DIR": "pagefind",
-}
 
 
 def pagefind_command(site: Path, index_dir: str) -> list[str]:
@@ -54,9 +51,13 @@ def pagefind_command(site: Path, index_dir: str) -> list[str]:
 
 
 def set_defaults(pelican) -> None:
-    """Fill in plugin settings the site did not set."""
+    """Fill in plugin settings the site did not set; name any that cannot work."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
+    # As pelican-sitemap does: say so, and build with the default instead.
+    for setting, message in problems(pelican.settings).items():
+        log.error("search: %s; using %r", message, DEFAULTS[setting])
+        pelican.settings[setting] = DEFAULTS[setting]
 
 
 def index_site(site: Path, index_dir: str = DEFAULTS["SEARCH_INDEX_DIR"]) -> str:

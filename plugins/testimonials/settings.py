@@ -18,10 +18,10 @@ DEFAULTS = {
 }
 
 
-def problems(settings: Mapping[str, Any]) -> list[str]:
-    """Name each setting of this plugin whose value cannot work, and what to use."""
-    return [
-        f"{name} is {settings[name]!r}; it must be text, e.g. {DEFAULTS[name]!r}"
+def problems(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Map each setting of this plugin whose value cannot work to what to use."""
+    return {
+        name: f"{name} is {settings[name]!r}; it must be text, e.g. {DEFAULTS[name]!r}"
         for name in DEFAULTS
         if not isinstance(settings[name], str)
-    ]
+    }

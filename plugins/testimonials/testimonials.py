@@ -41,8 +41,10 @@ def set_defaults(pelican) -> None:
     """Fill in plugin settings the site did not set; name any that cannot work."""
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
-    for message in problems(pelican.settings):
-        log.error("testimonials: %s", message)
+    # As pelican-sitemap does: say so, and build with the default instead.
+    for setting, message in problems(pelican.settings).items():
+        log.error("testimonials: %s; using %r", message, DEFAULTS[setting])
+        pelican.settings[setting] = DEFAULTS[setting]
 
 
 class TestimonialsGenerator(Generator):
