@@ -151,7 +151,8 @@ MARKDOWN = {
 
 # --- Typography -------------------------------------------------------------
 # Typogrify also rewrites titles and summaries into HTML (getpelican/pelican#1930):
-# templates therefore print `|striptags` wherever plain text is required.
+# templates therefore print `|plain` (plugins/theme_filters) wherever plain text
+# is required.
 TYPOGRIFY = True
 TYPOGRIFY_DASHES = "oldschool"  # "--" en dash, "---" em dash
 

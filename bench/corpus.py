@@ -15,6 +15,8 @@ from pathlib import Path
 import random
 import re
 
+from tools import scaffold
+
 # Plain words, so summaries and titles pass the schema's length rules.
 WORDS_TEXT = """
     patient clinic treatment therapy session recovery symptom memory sleep anxiety
@@ -103,17 +105,19 @@ def _article(rng: random.Random, number: int, total: int) -> str:
 
 
 def _testimonial(number: int) -> str:
-    return (
-        f"id: {testimonial_id(number)}\n"
-        f"name: Patient {number}\n"
-        "place: Generated Town, CA\n"
-        "condition: PTSD\n"
-        f"quote: Generated words of patient {number}, for benchmarks only.\n"
-        "consent:\n"
-        "  status: obtained\n"
-        f"  record: BENCH-{number:04d}\n"
-        "  date: 2024-01-01\n"
-        "  scope: [website]\n"
+    """Return a testimonial as `make new-testimonial` writes it, filled in."""
+    return scaffold.testimonial(
+        testimonial_id(number),
+        {
+            "name": f"Patient {number}",
+            "place": "Generated Town, CA",
+            "condition": "PTSD",
+            "quote": f"Generated words of patient {number}, for benchmarks only.",
+            "consent.status": "obtained",
+            "consent.record": f"BENCH-{number:04d}",
+            "consent.date": "2024-01-01",
+            "consent.scope": "[website]",
+        },
     )
 
 

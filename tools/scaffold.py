@@ -10,7 +10,7 @@ for: a scaffold left as it is never reaches readers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import is_dataclass
 import datetime as dt
 import difflib
@@ -124,12 +124,15 @@ def article(title: str, slug: str, author: str, category: str, today: dt.date) -
     return header + ARTICLE_BODY
 
 
-def testimonial(testimonial_id: str) -> str:
+def testimonial(testimonial_id: str, filled: Mapping[str, str] | None = None) -> str:
     """Return a testimonial whose every field but the id is still to fill in.
 
     Its fields, hints and notes are the Testimonial schema's (Scaffold).
+    `filled` gives values for some fields by dotted name (`consent.status`),
+    written in place of the scaffold's, on one line each.
     """
-    return "".join(_yaml_lines(Testimonial, {"id": testimonial_id}, ""))
+    given = {"id": testimonial_id, **(filled or {})}
+    return "".join(_yaml_lines(Testimonial, given, ""))
 
 
 def _scaffolded(cls: type) -> list[tuple[Any, Scaffold]]:
@@ -141,16 +144,22 @@ def _scaffolded(cls: type) -> list[tuple[Any, Scaffold]]:
     ]
 
 
-def _yaml_lines(cls: type, given: dict[str, str], indent: str) -> Iterator[str]:
+def _yaml_lines(
+    cls: type, given: Mapping[str, str], indent: str, prefix: str = ""
+) -> Iterator[str]:
     """Yield the YAML lines of a record type's scaffold, nested records indented."""
     types = field_types(cls)
     for spec, shown in _scaffolded(cls):
+        name = prefix + spec.name
+        annotation = types[spec.name]
+        if name in given:
+            yield f"{indent}{spec.name}: {given[name]}\n"
+            continue
         for note in shown.note.splitlines():
             yield f"{indent}# {note}\n"
-        annotation = types[spec.name]
         if is_dataclass(annotation):
             yield f"{indent}{spec.name}:\n"
-            yield from _yaml_lines(annotation, {}, indent + "  ")
+            yield from _yaml_lines(annotation, given, indent + "  ", f"{name}.")
             continue
         hint = f"  # {shown.hint}" if shown.hint else ""
         if shown.block:
@@ -158,7 +167,7 @@ def _yaml_lines(cls: type, given: dict[str, str], indent: str) -> Iterator[str]:
         elif shown.example:
             yield f"{indent}# {spec.name}: {DATE_PLACEHOLDER}{hint}\n"
         else:
-            value = given.get(spec.name, shown.value or _placeholder(annotation))
+            value = shown.value or _placeholder(annotation)
             yield f"{indent}{spec.name}: {value}{hint}\n"
 
 
