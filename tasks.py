@@ -270,16 +270,20 @@ def rollback(c, target="gh-pages", to="", destination=""):
 
 @task
 def lint(c):
-    """Check Python style and formatting with ruff."""
+    """Check Python style and formatting (ruff), and the theme's indentation."""
     c.run(f"{BIN / 'ruff'} check .")
     c.run(f"{BIN / 'ruff'} format --check .")
+    c.run(f"{BIN / 'djhtml'} --check {setup.theme_files('templates', '.html')}")
+    c.run(f"{BIN / 'djcss'} --check {setup.theme_files('static', '.css')}")
 
 
 @task
 def format(c):
-    """Reformat Python code and fix what ruff can fix."""
+    """Reformat Python code, fix what ruff can fix, and indent the theme."""
     c.run(f"{BIN / 'ruff'} check --fix .")
     c.run(f"{BIN / 'ruff'} format .")
+    c.run(f"{BIN / 'djhtml'} {setup.theme_files('templates', '.html')}")
+    c.run(f"{BIN / 'djcss'} {setup.theme_files('static', '.css')}")
 
 
 @task

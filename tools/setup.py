@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+import shlex
 import shutil
 
 from invoke import Exit
@@ -108,3 +109,11 @@ def compile_locks(c) -> None:
             f"{compile_lock} {options} --constraint {CONFIG['lock'].name} "
             f"-o {CONFIG['serve_lock'].name} pyproject.toml"
         )
+
+
+def theme_files(folder: str, suffix: str) -> str:
+    """Return the theme's files under `folder` ending in `suffix`, quoted."""
+    return " ".join(
+        shlex.quote(str(path.relative_to(ROOT)))
+        for path in sorted((ROOT / "theme" / folder).rglob(f"*{suffix}"))
+    )
