@@ -199,6 +199,6 @@ def rollback(target: str, to: str = "", destination: str = "") -> None:
         else:
             raise Exit(
                 "S3 keeps no releases: check out the deployed commit to restore and "
-                "run `invoke publish --target s3` from it (see README, Publishing).",
+                "run `invoke publish --target s3` from it (see docs/publishing.md).",
                 code=2,
             )
