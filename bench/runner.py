@@ -122,20 +122,15 @@ def cores() -> int:
 
 def commit() -> str:
     """Return the commit measured, noting uncommitted changes."""
-    head = subprocess.run(
-        ["git", "rev-parse", "--short=12", "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    head = _git("rev-parse", "--short=12", "HEAD")
     if not head:
         return "an unknown commit"
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
     return f"commit {head}" + (" with uncommitted changes" if dirty else "")
+
+
+def _git(*arguments: str) -> str:
+    """Return what git prints for `arguments` here, stripped ("" if it fails)."""
+    return subprocess.run(
+        ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()

@@ -15,18 +15,16 @@ this build's settings, the bundle named as its one hash-named file.
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 import re
 
+from content_schema.settings import fill_in
 from pelican import signals
 from pelican.generators import Generator
 import rcssmin
 
 from .headers import HASH_LENGTH, HEADERS_FILE, HeaderPolicy
 from .settings import DEFAULTS, problems
-
-log = logging.getLogger(__name__)
 
 IMPORT = re.compile(
     r'^\s*@import\s+"(?P<path>[^"]+)"\s*(?P<media>[^;]*);\s*$', re.MULTILINE
@@ -53,12 +51,7 @@ def bundle_css(entry: Path) -> str:
 
 def set_defaults(pelican) -> None:
     """Fill in plugin settings the site did not set; name any that cannot work."""
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    # As pelican-sitemap does: say so, and build with the default instead.
-    for setting, message in problems(pelican.settings).items():
-        log.error("assets: %s; using %r", message, DEFAULTS[setting])
-        pelican.settings[setting] = DEFAULTS[setting]
+    fill_in(pelican.settings, "assets", DEFAULTS, problems)
 
 
 class AssetsGenerator(Generator):

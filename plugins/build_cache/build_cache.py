@@ -24,19 +24,17 @@ from __future__ import annotations
 import hashlib
 from importlib import metadata
 import json
-import logging
 from pathlib import Path
 import pickle
 import shutil
 import types
 
+from content_schema.settings import fill_in
 from pelican import signals
 import smartypants
 import typogrify.filters
 
 from .settings import DEFAULTS, problems
-
-log = logging.getLogger(__name__)
 
 # Settings that say where files go, or whether the search index is made now,
 # not what the cached files contain. (The development server builds without
@@ -204,11 +202,7 @@ def start(pelican) -> None:
     Connected to `get_generators` and returns no generator.
     """
     settings = pelican.settings
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    for setting, message in problems(settings).items():
-        log.error("build_cache: %s; using %r", message, DEFAULTS[setting])
-        settings[setting] = DEFAULTS[setting]
+    fill_in(settings, "build_cache", DEFAULTS, problems)
     base = Path(settings["CACHE_PATH"])
     settings["CACHE_PATH"] = str(base / fingerprint(settings))
     Path(settings["CACHE_PATH"]).mkdir(parents=True, exist_ok=True)

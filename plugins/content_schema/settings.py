@@ -4,14 +4,19 @@ These are read by the check, which every build and `make check` run, so they
 are the schema's own, even where another plugin shows the result (the health
 plugin's crisis block, the testimonials plugin's cards). `validate` names a
 setting whose value cannot work, as a Problem against pelicanconf.py.
+
+`fill_in` is how every other plugin applies its own settings.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
+import logging
 from typing import Any
 
 from .problems import Problem
+
+log = logging.getLogger(__name__)
 
 CONSENT_POLICIES = ("preview", "withhold", "refuse")
 DEFAULTS = {
@@ -76,3 +81,23 @@ def validate(settings: Mapping[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def fill_in(
+    settings: MutableMapping[str, Any],
+    plugin: str,
+    defaults: Mapping[str, Any],
+    problems: Callable[[Mapping[str, Any]], Mapping[str, str]],
+) -> None:
+    """Fill in a plugin's `defaults` the site did not set; replace what cannot work.
+
+    `problems(settings)` maps each setting whose value cannot work to a
+    message naming it. Each is logged as an error (a `--fatal` build stops
+    there) and replaced by its default, as pelican-sitemap does, so a build
+    without `--fatal` still works.
+    """
+    for key, value in defaults.items():
+        settings.setdefault(key, value)
+    for setting, message in problems(settings).items():
+        log.error("%s: %s; using %r", plugin, message, defaults[setting])
+        settings[setting] = defaults[setting]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import datetime as dt
-import logging
 import re
 
 from content_schema import (
@@ -30,12 +29,12 @@ from content_schema import (
     loaded,
     next_review_due,
 )
+from content_schema.settings import fill_in
 from pelican import signals
 from pelican.generators import Generator
 
 from .settings import DEFAULTS, problems
 
-log = logging.getLogger(__name__)
 CITATION_TEMPLATE = "partials/citation.html"
 
 
@@ -64,12 +63,7 @@ class MedicalReview:
 
 def set_defaults(pelican) -> None:
     """Fill in plugin settings the site did not set; name any that cannot work."""
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    # As pelican-sitemap does: say so, and build with the default instead.
-    for setting, message in problems(pelican.settings).items():
-        log.error("health: %s; using %r", message, DEFAULTS[setting])
-        pelican.settings[setting] = DEFAULTS[setting]
+    fill_in(pelican.settings, "health", DEFAULTS, problems)
 
 
 def _about(item, terms) -> bool:

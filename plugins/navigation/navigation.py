@@ -17,17 +17,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 import itertools
-import logging
 import math
 import re
 
 from content_schema import every_article
+from content_schema.settings import fill_in
 from pelican import signals
 from theme_filters import plain_text
 
 from .settings import DEFAULTS, problems
-
-log = logging.getLogger(__name__)
 
 SECTION_HEADING = re.compile(
     r'<h2 id="(?P<id>[^"]+)"[^>]*>(?P<html>.*?)</h2>', re.DOTALL
@@ -37,12 +35,7 @@ WORD = re.compile(r"\w+")
 
 def set_defaults(pelican) -> None:
     """Fill in plugin settings the site did not set; name any that cannot work."""
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    # As pelican-sitemap does: say so, and build with the default instead.
-    for setting, message in problems(pelican.settings).items():
-        log.error("navigation: %s; using %r", message, DEFAULTS[setting])
-        pelican.settings[setting] = DEFAULTS[setting]
+    fill_in(pelican.settings, "navigation", DEFAULTS, problems)
 
 
 def related_articles(articles, count: int, per_tag: int) -> dict:

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 
+from content_schema.settings import fill_in
 from pelican import signals
 
 from .settings import DEFAULTS, problems
@@ -52,12 +53,7 @@ def pagefind_command(site: Path, index_dir: str) -> list[str]:
 
 def set_defaults(pelican) -> None:
     """Fill in plugin settings the site did not set; name any that cannot work."""
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    # As pelican-sitemap does: say so, and build with the default instead.
-    for setting, message in problems(pelican.settings).items():
-        log.error("search: %s; using %r", message, DEFAULTS[setting])
-        pelican.settings[setting] = DEFAULTS[setting]
+    fill_in(pelican.settings, "search", DEFAULTS, problems)
 
 
 def index_site(site: Path, index_dir: str = DEFAULTS["SEARCH_INDEX_DIR"]) -> str:

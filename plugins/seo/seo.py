@@ -138,6 +138,25 @@ def _document_title(name: str, settings) -> str:
     return f"{name}{TITLE_SEPARATOR}{site}" if name else site
 
 
+def _item_meta(item, settings, description: str, **fields) -> PageMeta:
+    """Return what every article's and page's PageMeta holds, and `fields`.
+
+    Its titles are the item's, as plain text; `description` serves search
+    engines and social cards alike; a preview-only item asks not to be indexed.
+    """
+    title = plain_text(item.title)
+    return _page_meta(
+        settings,
+        item.url,
+        document_title=_document_title(title, settings),
+        title=title,
+        description=description,
+        social_description=description,
+        noindex=publication_status(item) in PREVIEW_ONLY,
+        **fields,
+    )
+
+
 def organization(settings) -> dict:
     """Describe the clinic as a schema.org Organization."""
     data = {
@@ -162,21 +181,15 @@ def article_meta(article, settings) -> PageMeta:
     Its image is `article.share_image` (images plugin): the `Image:`, or the
     social card drawn for it; its alt text is `Image_alt:`, else the title.
     """
-    title = plain_text(article.title)
-    description = plain_text(article.summary)
     image = getattr(article, "share_image", None)
-    meta = _page_meta(
+    meta = _item_meta(
+        article,
         settings,
-        article.url,
-        document_title=_document_title(title, settings),
-        title=title,
-        description=description,
-        social_description=description,
+        plain_text(article.summary),
         type="article",
         author=plain_text(article.author),
         published=article.date,
         modified=getattr(article, "modified", article.date),
-        noindex=publication_status(article) in PREVIEW_ONLY,
     )
     if image:
         meta = replace(
@@ -191,22 +204,16 @@ def article_meta(article, settings) -> PageMeta:
 
 def page_meta(page, settings) -> PageMeta:
     """Return the PageMeta of a page (content/pages): described by its `Summary:`."""
-    title = plain_text(page.title)
-    description = plain_text(page.summary or settings["SITE_DESCRIPTION"])
-    meta = _page_meta(
+    meta = _item_meta(
+        page,
         settings,
-        page.url,
-        document_title=_document_title(title, settings),
-        title=title,
-        description=description,
-        social_description=description,
+        plain_text(page.summary or settings["SITE_DESCRIPTION"]),
         modified=getattr(page, "modified", None),
-        noindex=publication_status(page) in PREVIEW_ONLY,
     )
     web_page = {
         "@context": "https://schema.org",
         "@type": "WebPage",
-        "name": title,
+        "name": meta.title,
         "url": canonical_url(settings, page.url),
     }
     return replace(meta, structured_data=(web_page,))

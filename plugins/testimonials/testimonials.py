@@ -24,27 +24,20 @@ PLUGINS, since this module imports it.
 
 from __future__ import annotations
 
-import logging
-
 from content_schema import RENDERED_TESTIMONIALS_MARKER, front_matter, loaded
+from content_schema.settings import fill_in
 from pelican import signals
 from pelican.generators import Generator
 
 from .settings import DEFAULTS, problems
 
-log = logging.getLogger(__name__)
 # Rendered in place of the marker; the same partial the testimonials page uses.
 LIST_TEMPLATE = "partials/testimonial_list.html"
 
 
 def set_defaults(pelican) -> None:
     """Fill in plugin settings the site did not set; name any that cannot work."""
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    # As pelican-sitemap does: say so, and build with the default instead.
-    for setting, message in problems(pelican.settings).items():
-        log.error("testimonials: %s; using %r", message, DEFAULTS[setting])
-        pelican.settings[setting] = DEFAULTS[setting]
+    fill_in(pelican.settings, "testimonials", DEFAULTS, problems)
 
 
 class TestimonialsGenerator(Generator):
