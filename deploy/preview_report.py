@@ -13,13 +13,13 @@ the workflow uses to update its one comment rather than add another.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 import datetime as dt
 from pathlib import Path
 import subprocess
 
 from deploy.errors import DeployError
+from tools.check_report import findings_sections, markdown_section, markdown_text
 
 MARKER = "<!-- clinic-blog-preview -->"
 CONTENT = "content/"
@@ -58,15 +58,8 @@ def changed_files(repository: Path, base: str) -> list[Change]:
     return changes
 
 
-def _markdown_text(text: str) -> str:
-    # Titles come from writers: keep them from turning into links or markup.
-    for character in "\\[]*_`<>":
-        text = text.replace(character, "\\" + character)
-    return text
-
-
 def _link(item, preview_url: str) -> str:
-    return f"[{_markdown_text(item.title)}]({preview_url}/{item.url})"
+    return f"[{markdown_text(item.title)}]({preview_url}/{item.url})"
 
 
 def _page_lines(changes: list[Change], result, preview_url: str, today) -> list[str]:
@@ -116,7 +109,7 @@ def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[
         if change.path in withheld:
             lines.append(
                 f"- `{testimonial.id}` (`{change.path}`, consent {consent}): {verb}; "
-                f"**left out of the site**: {_markdown_text(withheld[change.path])}"
+                f"**left out of the site**: {markdown_text(withheld[change.path])}"
             )
             continue
         shown_on = [
@@ -130,11 +123,6 @@ def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[
             f"{verb}; shown on {places}"
         )
     return lines
-
-
-def _section(title: str, lines: Iterable[str], empty: str) -> list[str]:
-    lines = list(lines)
-    return [f"#### {title}", "", *(lines or [empty]), ""]
 
 
 def preview_report(
@@ -169,8 +157,8 @@ def preview_report(
             "not to index it."
         ),
         "",
-        *_section("Pages changed", pages, "No article or page changed."),
-        *_section(
+        *markdown_section("Pages changed", pages, "No article or page changed."),
+        *markdown_section(
             "Testimonials touched",
             _testimonial_lines(changes, result, preview_url),
             "None.",
@@ -178,46 +166,3 @@ def preview_report(
     ]
     lines += findings_sections(result)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _listed(findings) -> list[str]:
-    return [f"- {_markdown_text(str(finding))}" for finding in findings]
-
-
-def findings_sections(result) -> list[str]:
-    """Return Markdown lines for what a content check found, problems first.
-
-    Each finding is one `file:line: field: message` item, as `make check`
-    prints it; the pull-request comment and CI's job summary both use this.
-    """
-    lines = []
-    if result.problems:
-        lines += _section(
-            "Problems that block publishing", _listed(result.problems), ""
-        )
-    if result.todos:
-        lines += _section("To fill in before publishing", _listed(result.todos), "")
-    if result.withheld:
-        lines += _section(
-            "Testimonials left out of the site until their consent allows it "
-            "(the rest publishes)",
-            _listed(result.withheld),
-            "",
-        )
-    lines += _section(
-        "Content warnings (`make check`: advisory)", _listed(result.warnings), "None."
-    )
-    return lines
-
-
-def check_summary(result) -> str:
-    """Return the Markdown CI writes to its job summary for a content check."""
-    count = len(result.problems)
-    verdict = (
-        f"**{count} problem{'s' if count != 1 else ''} to fix** before this can be "
-        "published. Each line names the file, the line, the field and the fix; "
-        "`make check` on your computer lists the same."
-        if count
-        else "**Content OK**: nothing blocks publishing."
-    )
-    return "\n".join(["### Content check", "", verdict, "", *findings_sections(result)])

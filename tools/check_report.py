@@ -2,11 +2,14 @@
 
 `run_check` checks all content as the build would (content_schema), prints
 the findings for writers and returns the exit code; with a summary file it
-also appends them as Markdown for CI's job summary.
+also appends them as Markdown for CI's job summary (`check_summary`).
+`findings_sections` renders the same findings as Markdown for the
+pull-request comment too (deploy/preview_report.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 import sys
 import time
@@ -14,7 +17,6 @@ import time
 from content_schema import check_content
 from pelican.settings import read_settings
 
-from deploy.preview_report import check_summary
 from tools.config import ROOT
 
 
@@ -113,3 +115,62 @@ def _write_err(line: str) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def markdown_text(text: str) -> str:
+    """Return writer text as Markdown that shows it as typed, never as markup."""
+    # Titles come from writers: keep them from turning into links or markup.
+    for character in "\\[]*_`<>":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def markdown_section(title: str, lines: Iterable[str], empty: str) -> list[str]:
+    """Return a Markdown section: its heading, then `lines` (or `empty`)."""
+    lines = list(lines)
+    return [f"#### {title}", "", *(lines or [empty]), ""]
+
+
+def _listed(findings) -> list[str]:
+    return [f"- {markdown_text(str(finding))}" for finding in findings]
+
+
+def findings_sections(result) -> list[str]:
+    """Return Markdown lines for what a content check found, problems first.
+
+    Each finding is one `file:line: field: message` item, as `make check`
+    prints it; the pull-request comment and CI's job summary both use this.
+    """
+    lines = []
+    if result.problems:
+        lines += markdown_section(
+            "Problems that block publishing", _listed(result.problems), ""
+        )
+    if result.todos:
+        lines += markdown_section(
+            "To fill in before publishing", _listed(result.todos), ""
+        )
+    if result.withheld:
+        lines += markdown_section(
+            "Testimonials left out of the site until their consent allows it "
+            "(the rest publishes)",
+            _listed(result.withheld),
+            "",
+        )
+    lines += markdown_section(
+        "Content warnings (`make check`: advisory)", _listed(result.warnings), "None."
+    )
+    return lines
+
+
+def check_summary(result) -> str:
+    """Return the Markdown CI writes to its job summary for a content check."""
+    count = len(result.problems)
+    verdict = (
+        f"**{count} problem{'s' if count != 1 else ''} to fix** before this can be "
+        "published. Each line names the file, the line, the field and the fix; "
+        "`make check` on your computer lists the same."
+        if count
+        else "**Content OK**: nothing blocks publishing."
+    )
+    return "\n".join(["### Content check", "", verdict, "", *findings_sections(result)])
