@@ -1,8 +1,9 @@
 """Check all content against the schema and against each other, without building.
 
-`check_content(settings)` is what `make check` runs and what the build runs
-first: it reads every article, page and testimonial and the taxonomy, applies
-the single-file rules of schema.py and then the rules across files:
+`check_content(settings)` is what `make check` runs, and `check_loaded` what
+the build runs first, on the records loaders.py read (every file parsed once,
+against the single-file rules of schema.py). This module holds the rules
+across files; the advisory claim rules are editorial.py's:
 
 - slugs are unique across articles and pages, and none takes a reserved path;
 - categories, tags and authors come from content/taxonomy.yaml;
