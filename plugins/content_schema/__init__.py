@@ -4,6 +4,7 @@ from .check import CheckResult, check_content, check_loaded, next_review_due
 from .content_schema import NOTICES_LOGGER, register
 from .loaders import LoadedContent, every_article, front_matter, load_content, loaded
 from .markup import CITATION, CITATION_KEY, RENDERED_TESTIMONIALS_MARKER
+from .mistakes import help_anchor
 from .problems import ContentError, Problem
 from .schema import (
     ArticleMeta,
@@ -35,6 +36,7 @@ __all__ = [
     "check_loaded",
     "every_article",
     "front_matter",
+    "help_anchor",
     "load_content",
     "loaded",
     "next_review_due",

@@ -13,6 +13,9 @@ class Problem:
     line: int | None  # 1-based line of the offending field, when known
     field: str  # dotted field name, e.g. consent.date; "" for the whole file
     message: str  # what is wrong and how to fix it
+    # Which writer mistake this is, when it is one of mistakes.py's table:
+    # the docs section that explains it (help_anchor).
+    topic: str = ""
 
     def __str__(self) -> str:
         """Format as `path:line: field: message` (line and field when known)."""
@@ -39,6 +42,6 @@ class Reporter:
         self.source = source
         self.problems: list[Problem] = []
 
-    def add(self, line: int | None, name: str, message: str) -> None:
+    def add(self, line: int | None, name: str, message: str, topic: str = "") -> None:
         """Record one problem at `line` (or None) in field `name`."""
-        self.problems.append(Problem(self.source, line, name, message))
+        self.problems.append(Problem(self.source, line, name, message, topic))
