@@ -22,8 +22,8 @@ from tests.support import (
 
 EXPECTED = {
     "invalid-syntax.yaml": [
-        "content/testimonials/invalid-syntax.yaml:3: invalid YAML: while scanning a "
-        "quoted scalar, found unexpected end of stream; check indentation and quotes"
+        "content/testimonials/invalid-syntax.yaml:3: a quote mark that opens a value "
+        "is never closed; close it at the end of the value, or remove it"
     ],
     "missing-field.yaml": [
         "content/testimonials/missing-field.yaml: condition: missing required field; "
@@ -31,7 +31,7 @@ EXPECTED = {
     ],
     "wrong-type.yaml": [
         "content/testimonials/wrong-type.yaml:9: consent.date: 'last spring' is not a "
-        "valid date; write it as YYYY-MM-DD"
+        "date; write it as YYYY-MM-DD, e.g. 2026-03-14"
     ],
     "unknown-key.yaml": [
         "content/testimonials/unknown-key.yaml:6: raiting: unknown field; the fields "

@@ -70,13 +70,13 @@ FRONT_MATTER_CASES = {
     ),
     "bad date": (
         ("Date: 2026-02-01", "Date: 01/02/2026"),
-        f"{SOURCE}:2: date: '01/02/2026' is not a valid date; write it as YYYY-MM-DD, "
-        "or YYYY-MM-DD HH:MM",
+        f"{SOURCE}:2: date: '01/02/2026' is not written as YYYY-MM-DD; write "
+        "2026-01-02 for January 2, 2026 or 2026-02-01 for February 1, 2026",
     ),
     "impossible date": (
         ("Date: 2026-02-01", "Date: 2026-02-30"),
-        f"{SOURCE}:2: date: '2026-02-30' is not a valid date; write it as YYYY-MM-DD, "
-        "or YYYY-MM-DD HH:MM",
+        f"{SOURCE}:2: date: '2026-02-30' is not a date that exists; check the month "
+        "and the day (YYYY-MM-DD)",
     ),
     "bad status": (
         ("Slug: valid-fixture", "Slug: valid-fixture\nStatus: publish"),
@@ -171,8 +171,8 @@ FRONT_MATTER_CASES = {
     ),
     "broken static link": (
         ("Some text.", "A [leaflet]({static}/extra/leaflet.pdf)."),
-        f"{SOURCE}:9: link: {{static}}/extra/leaflet.pdf: no such file in content/ "
-        "(static)",
+        f"{SOURCE}:9: link: {{static}}/extra/leaflet.pdf: no such file in content/; "
+        "check the file's name and folder",
     ),
     "image without alt text": (
         ("Some text.", "![]({static}/images/pixel.png)"),
@@ -181,14 +181,16 @@ FRONT_MATTER_CASES = {
     ),
     "missing image": (
         ("Some text.", '<img src="../images/none.jpg" alt="A chart">'),
-        f"{SOURCE}:9: image: ../images/none.jpg: no such file in content/",
+        f"{SOURCE}:9: image: ../images/none.jpg: no such file in content/; check the "
+        "file's name and folder",
     ),
     "missing social image": (
         (
             "Slug: valid-fixture",
             "Slug: valid-fixture\nImage: {static}/images/card.png\nImage_alt: A card",
         ),
-        f"{SOURCE}:8: image: {{static}}/images/card.png: no such file in content/",
+        f"{SOURCE}:8: image: {{static}}/images/card.png: no such file in content/; "
+        "check the file's name and folder",
     ),
 }
 
@@ -276,7 +278,15 @@ def test_all_problems_of_all_files_come_together(scratch_content):
         scratch_content, ARTICLE.replace("Date: 2026-02-01", "Date: soon"), "b.md"
     )
     (scratch_content / "testimonials" / "bad.yaml").write_text("id: [unclosed\n")
-    assert len(problems_for(scratch_content)) == 3
+    problems = problems_for(scratch_content)
+    assert [p.split(": ", 2)[:2] for p in problems] == [
+        ["content/testimonials/bad.yaml:2", "cannot be read as `field"],
+        ["content/articles/b.md:2", "date"],
+        # b.md's date has a problem, yet its other rules are checked in the
+        # same run: it repeats writers-case.md's slug (and sorts first).
+        ["content/articles/b.md:7", "slug"],
+        ["content/articles/writers-case.md:5", "category"],
+    ]
 
 
 def test_make_check_prints_problems_and_exits_non_zero(scratch_content):
@@ -296,7 +306,7 @@ def test_make_check_prints_problems_and_exits_non_zero(scratch_content):
         "'Research'?" in result.stderr
     )
     assert (
-        "1 problem to fix (7 articles, 1 page and 3 testimonials checked in"
+        "1 problem to fix in 1 file (7 articles, 1 page and 3 testimonials checked in"
         in result.stderr
     )
     assert "Traceback" not in result.stderr
@@ -351,7 +361,7 @@ def test_make_check_puts_the_problems_first_and_the_advice_apart(project_copy):
         "To fill in before publishing",
         "Shown in previews only",
         "Editorial report (advisory",
-        "1 problem to fix (8 articles",
+        "1 problem to fix in 1 file (8 articles",
     ]
     todos = [line for line in lines if line.startswith("todo:")]
     assert "todo: content/articles/still-a-draft.md:3: summary: still holds" in todos[0]

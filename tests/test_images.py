@@ -239,8 +239,8 @@ def test_missing_image_is_reported_by_the_content_check(scratch_content, tmp_pat
     with pytest.raises(ContentError) as raised:
         build(scratch_content, tmp_path / "out")
     assert [str(p) for p in raised.value.problems] == [
-        f"content/articles/first-visit.md:{line}: link: {{static}}/images/none.jpg: "
-        "no such file in content/ (static)"
+        f"content/articles/first-visit.md:{line}: image: {{static}}/images/none.jpg: "
+        "no such file in content/; check the file's name and folder"
     ]
 
 

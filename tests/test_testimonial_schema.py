@@ -71,9 +71,8 @@ def test_quoted_date_text_is_accepted(tmp_path):
     [
         (
             "invalid-syntax.yaml",
-            "content/testimonials/invalid-syntax.yaml:3: invalid YAML: while scanning "
-            "a quoted scalar, found unexpected end of stream; check indentation and "
-            "quotes",
+            "content/testimonials/invalid-syntax.yaml:3: a quote mark that opens a "
+            "value is never closed; close it at the end of the value, or remove it",
         ),
         (
             "missing-field.yaml",
@@ -83,7 +82,7 @@ def test_quoted_date_text_is_accepted(tmp_path):
         (
             "wrong-type.yaml",
             "content/testimonials/wrong-type.yaml:9: consent.date: 'last spring' is "
-            "not a valid date; write it as YYYY-MM-DD",
+            "not a date; write it as YYYY-MM-DD, e.g. 2026-03-14",
         ),
         (
             "unknown-key.yaml",
@@ -117,7 +116,8 @@ def test_bad_fixture_gives_its_message(fixture, expected):
     [
         (
             ("name: Sam", "name: 42"),
-            f"{SOURCE}:2: name: expected text, got 42; put it in quotes",
+            f"{SOURCE}:2: name: reads as 42, not as text; put the text in double "
+            'quotes: name: "…"',
         ),
         (
             ("name: Sam", 'name: "  "'),
@@ -130,7 +130,7 @@ def test_bad_fixture_gives_its_message(fixture, expected):
         ),
         (
             ("status: obtained", "status: yes"),
-            f"{SOURCE}:7: consent.status: True is not allowed; use one of "
+            f"{SOURCE}:7: consent.status: a yes/no value is not allowed; use one of "
             "'obtained', 'pending'",
         ),
         (
@@ -150,8 +150,8 @@ def test_bad_fixture_gives_its_message(fixture, expected):
         ),
         (
             ("date: 2025-06-01", "date: 2025-02-30"),
-            f"{SOURCE}:9: consent.date: '2025-02-30' is not a valid date; write it "
-            "as YYYY-MM-DD",
+            f"{SOURCE}:9: consent.date: '2025-02-30' is not a date that exists; check "
+            "the month and the day (YYYY-MM-DD)",
         ),
         (
             ("scope: [website]", "scope: [website]\n  expires: 2024-01-01"),
@@ -169,7 +169,7 @@ def test_bad_fixture_gives_its_message(fixture, expected):
         ),
         (
             ("consent:", "consent: yes\nignored:"),
-            f"{SOURCE}:6: consent: must be a set of fields (a mapping), got True",
+            f"{SOURCE}:6: consent: must be a set of fields, got a yes/no value",
         ),
     ],
     ids=lambda value: value[0] if isinstance(value, tuple) else None,
@@ -206,15 +206,22 @@ def test_all_problems_of_a_file_are_reported_together(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["- a list\n- not a mapping\n", "just a sentence\n", ""],
-    ids=["list", "scalar", "empty"],
+    ("text", "found"),
+    [
+        ("- a list\n- not a mapping\n", "holds a list (lines that start with “- ”)"),
+        ("just a sentence\n", "holds a single value"),
+        ("", "is empty (or holds only comments)"),
+        ("# only a comment\n", "is empty (or holds only comments)"),
+    ],
+    ids=["list", "scalar", "empty", "comment"],
 )
-def test_file_must_be_a_mapping(tmp_path, text):
+def test_file_must_be_a_mapping(tmp_path, text, found):
     record, problems = load_text(tmp_path, text)
     assert record is None
-    assert len(problems) == 1
-    assert problems[0].startswith(f"{SOURCE}: the file must be a set of `field: value`")
+    assert problems == [
+        f"{SOURCE}: {found}; a testimonial needs `field: value` lines: start one "
+        "with `make new-testimonial ID=…`",
+    ]
 
 
 def test_non_utf8_file_is_reported(tmp_path):
@@ -222,7 +229,9 @@ def test_non_utf8_file_is_reported(tmp_path):
     path.write_bytes("name: Jos\xe9\n".encode("latin-1"))
     record, problems = load_testimonial_file(path, SOURCE)
     assert record is None
-    assert str(problems[0]).startswith(f"{SOURCE}: is not UTF-8 text")
+    assert str(problems[0]).startswith(
+        f"{SOURCE}:1: column 10: a character (“é”) is not saved as UTF-8"
+    )
 
 
 TODAY = dt.date(2026, 6, 1)

@@ -84,7 +84,7 @@ def run_check(
                 _write_err(f"{prefix}: {finding}")
     checked = (
         f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
-        f"{_count(len(result.testimonials), 'testimonial')} checked in {elapsed:.2f} s"
+        f"{_count(result.testimonial_files, 'testimonial')} checked in {elapsed:.2f} s"
     )
     if elsewhere:
         _write_err(
@@ -92,7 +92,11 @@ def run_check(
             "command without ONLY to see them."
         )
     if result.problems:
-        _write_err(f"\n{_count(len(result.problems), 'problem')} to fix ({checked}).")
+        files = len({problem.source for problem in result.problems})
+        _write_err(
+            f"\n{_count(len(result.problems), 'problem')} to fix in "
+            f"{_count(files, 'file')} ({checked})."
+        )
         return 1
     _write_err(f"\nContent OK: {checked}.")
     return 0

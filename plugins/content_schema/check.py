@@ -36,11 +36,12 @@ from dateutil.relativedelta import relativedelta
 from pelican.utils import slugify
 
 from .editorial import claim_warnings
+from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
 from .loaders import ContentFile, LoadedContent, first_line, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
-from .paths import INTRASITE_LINK, resolve_link
+from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
 from .placeholders import in_article
-from .problems import Problem
+from .problems import Problem, quoted
 from .schema import Taxonomy, Testimonial
 from .settings import CONSENT_POLICIES, validate, with_defaults
 
@@ -103,8 +104,9 @@ class CheckResult:
     consent_policy: str = "withhold"
     # The editorial report: overdue reviews, open questions, claims to check.
     warnings: list[Problem] = field(default_factory=list)
-    articles: int = 0
+    articles: int = 0  # article files checked, valid or not
     pages: int = 0
+    testimonial_files: int = 0
     testimonials: tuple[Testimonial, ...] = ()
     items: list[ContentItem] = field(default_factory=list)  # valid front matter only
     # The records checked, for the build's plugins (set by check_loaded).
@@ -121,9 +123,20 @@ class _Checker:
         self.result = CheckResult(problems=list(content.problems))
         # Ids of testimonials the published site leaves out (check_publication).
         self.withheld_ids: set[str] = set()
+        # Reference keys whose entries have problems, reported in their file.
+        references = content.display(
+            content.content / self.settings["CONTENT_REFERENCES_FILE"]
+        )
+        self.broken_references = {
+            problem.field.split(".", 1)[0]
+            for problem in content.problems
+            if problem.source == references and problem.field
+        }
 
-    def add(self, source: str, line: int | None, name: str, message: str) -> None:
-        self.result.problems.append(Problem(source, line, name, message))
+    def add(
+        self, source: str, line: int | None, name: str, message: str, topic: str = ""
+    ) -> None:
+        self.result.problems.append(Problem(source, line, name, message, topic))
 
     # --- rules across files ------------------------------------------------------
 
@@ -213,23 +226,26 @@ class _Checker:
         taken: dict[str, str] = {}
         substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
         for item in items:
+            if not (item.meta.slug or item.meta.title):
+                continue  # front matter with problems that give no address yet
             slug = item.meta.slug or slugify(item.meta.title, regex_subs=substitutions)
             line = item.markdown.metadata.key_lines.get(
                 "slug" if item.meta.slug else "title"
             )
             name = "slug" if item.meta.slug else "title"
             url_pattern = self.settings[f"{item.kind.upper()}_URL"]
-            self.result.items.append(
-                ContentItem(
-                    item.source,
-                    item.kind,
-                    item.meta.title,
-                    url_pattern.format(slug=slug),
-                    item.meta.status or "published",
-                    tuple(item.meta.testimonials),
-                    getattr(item.meta, "date", None),
+            if item.valid:
+                self.result.items.append(
+                    ContentItem(
+                        item.source,
+                        item.kind,
+                        item.meta.title,
+                        url_pattern.format(slug=slug),
+                        item.meta.status or "published",
+                        tuple(item.meta.testimonials),
+                        getattr(item.meta, "date", None),
+                    )
                 )
-            )
             if slug in RESERVED_SLUGS:
                 self.add(
                     item.source,
@@ -253,18 +269,20 @@ class _Checker:
         self, item: ContentFile, testimonials: dict[str, Testimonial]
     ) -> None:
         lines = item.markdown.metadata.key_lines
+        broken = self.content.broken_testimonials
         for testimonial_id in item.meta.testimonials:
-            if testimonial_id not in testimonials:
+            # A file with problems of its own: they are reported there.
+            if testimonial_id not in testimonials and testimonial_id not in broken:
                 close = difflib.get_close_matches(
                     testimonial_id, sorted(testimonials), n=1
                 )
-                hint = f"did you mean {close[0]!r}? " if close else ""
+                hint = f"did you mean {quoted(close[0])}? " if close else ""
                 self.add(
                     item.source,
                     lines.get("testimonials"),
                     "testimonials",
-                    f"unknown testimonial id {testimonial_id!r}; {hint}known ids: "
-                    f"{', '.join(sorted(testimonials)) or 'none'}",
+                    f"unknown testimonial id {quoted(testimonial_id)}; {hint}known "
+                    f"ids: {', '.join(sorted(testimonials)) or 'none'}",
                 )
         if item.meta.testimonials:
             return
@@ -311,7 +329,7 @@ class _Checker:
         for number, text in item.markdown.body:
             for match in INTRASITE_LINK.finditer(text):
                 target = resolve_link(self.content.content, item.path, match["path"])
-                what, written = match["what"], match[0]
+                written = match[0]
                 if match["what"] == "filename":
                     if target not in sources:
                         self.add(
@@ -326,20 +344,34 @@ class _Checker:
                     self.add(
                         item.source,
                         number,
-                        "link",
-                        f"{written}: no such file in content/ ({what})",
+                        "image" if _is_image(target) else "link",
+                        self.no_such_file(item, written, match["path"], target),
+                        MISSING_FILE_TOPIC,
                     )
             self.check_images(item, number, text)
         image = getattr(item.meta, "image", None)
         if image:
             path = image.split("}", 1)[1] if image.startswith("{") else image
-            if not resolve_link(self.content.content, item.path, path).is_file():
+            target = resolve_link(self.content.content, item.path, path)
+            if not target.is_file():
                 self.add(
                     item.source,
                     item.markdown.metadata.key_lines.get("image"),
                     "image",
-                    f"{image}: no such file in content/",
+                    self.no_such_file(item, image, path, target),
+                    MISSING_FILE_TOPIC,
                 )
+
+    def no_such_file(self, item: ContentFile, written: str, path: str, target) -> str:
+        """Say that `written` (whose file part is `path`) names no file; suggest one."""
+        message = f"{written}: no such file in content/"
+        found = closest_file(self.content.content, target)
+        if found is None:
+            return f"{message}; check the file's name and folder"
+        suggestion = written.replace(
+            path, link_to(self.content.content, item.path, path, found), 1
+        )
+        return f"{message}; did you mean {suggestion}?"
 
     def check_images(self, item: ContentFile, number: int, text: str) -> None:
         images = [(m["src"], m["alt"]) for m in MARKDOWN_IMAGE.finditer(text)]
@@ -360,10 +392,21 @@ class _Checker:
                 "{"
             ):
                 continue  # intrasite paths are checked with the links
-            if not resolve_link(self.content.content, item.path, src).is_file():
+            target = resolve_link(self.content.content, item.path, src)
+            if not target.is_file():
                 self.add(
-                    item.source, number, "image", f"{src}: no such file in content/"
+                    item.source,
+                    number,
+                    "image",
+                    self.no_such_file(item, src, src, target),
+                    MISSING_FILE_TOPIC,
                 )
+
+    def check_headings(self, item: ContentFile) -> None:
+        for number, message in heading_problems(item.markdown.body):
+            self.result.problems.append(
+                Problem(item.source, number, "heading", message, HEADINGS_TOPIC)
+            )
 
     def warn(self, source: str, line: int | None, name: str, message: str) -> None:
         self.result.warnings.append(Problem(source, line, name, message))
@@ -371,14 +414,16 @@ class _Checker:
     def check_citations(
         self, item: ContentFile, references: dict, cited: set[str]
     ) -> None:
+        if "CONTENT_REFERENCES_FILE" in self.content.unreadable:
+            return  # its own problems are reported; no key can be told unknown
         for number, text in item.markdown.body:
             for match in CITATION.finditer(text):
                 for key in CITATION_KEY.findall(match["keys"]):
                     cited.add(key)
-                    if key in references:
+                    if key in references or key in self.broken_references:
                         continue
                     close = difflib.get_close_matches(key, sorted(references), n=1)
-                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    hint = f"did you mean {quoted(close[0])}? " if close else ""
                     self.add(
                         item.source,
                         number,
@@ -389,13 +434,14 @@ class _Checker:
 
     def check_review(self, item: ContentFile, reviewers: dict) -> None:
         meta, lines = item.meta, item.markdown.metadata.key_lines
-        if meta.reviewed_by and meta.reviewed_by not in reviewers:
+        reviewers_read = "CONTENT_REVIEWERS_FILE" not in self.content.unreadable
+        if meta.reviewed_by and meta.reviewed_by not in reviewers and reviewers_read:
             known = ", ".join(sorted(reviewers)) or "none yet"
             self.add(
                 item.source,
                 lines.get("reviewed_by"),
                 "reviewed_by",
-                f"unknown reviewer {meta.reviewed_by!r}; reviewers are listed in "
+                f"unknown reviewer {quoted(meta.reviewed_by)}; reviewers are listed in "
                 f"content/reviewers.yaml (known: {known})",
             )
         if meta.last_reviewed and meta.last_reviewed > self.today:
@@ -426,7 +472,7 @@ class _Checker:
                 item.source,
                 lines.get("category"),
                 "reviewed_by",
-                f"articles in {meta.category!r} need a medical review before "
+                f"articles in {quoted(meta.category)} need a medical review before "
                 "publishing: add reviewed_by and last_reviewed",
             )
         for question in meta.editorial_questions:
@@ -445,11 +491,16 @@ class _Checker:
         self.check_publication(testimonials)
         self.result.articles = len(content.article_files)
         self.result.pages = len(content.page_files)
+        self.result.testimonial_files = len(content.testimonial_files)
         sources = set(content.article_files + content.page_files)
         cited: set[str] = set()
-        self.check_slugs(content.articles + content.pages)
-        for item in content.articles + content.pages:
+        # Front matter with problems is checked too, with what still reads:
+        # every problem in one run, not a second round once these are fixed.
+        items = content.articles + content.pages + content.salvaged
+        self.check_slugs(items)
+        for item in items:
             self.check_placeholders(item)
+            self.check_headings(item)
             if item.kind == "article":
                 if content.taxonomy is not None:
                     self.check_taxonomy(item, content.taxonomy)
@@ -474,6 +525,14 @@ class _Checker:
         return self.result
 
 
+MISSING_FILE_TOPIC = "a-file-that-is-not-there"  # its entry in mistakes.py
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
+
+
+def _is_image(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
 def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
     lowered = {a.lower(): a for a in allowed}
     close = (
@@ -481,10 +540,10 @@ def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
         if value.lower() in lowered
         else difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
     )
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = f"did you mean {quoted(close[0])}? " if close else ""
     kind = {"tags": "tag", "category": "category", "author": "author"}[name]
     return (
-        f"{value!r} is not a known {kind}; {hint}use one listed in "
+        f"{quoted(value)} is not a known {kind}; {hint}use one listed in "
         "content/taxonomy.yaml, or add it there"
     )
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .markup import CITATION
-from .problems import Problem
+from .problems import Problem, quoted
 
 ABSOLUTE_WORDING = re.compile(
     r"\b(cures?|cured|guaranteed?|proven|100\s?%|no side[- ]effects|not addictive|"
@@ -77,7 +77,7 @@ def claim_warnings(source: str, meta: Any, markdown: Any) -> list[Problem]:
                         source,
                         number,
                         name,
-                        f"absolute health wording {absolute!r}: qualify it, or "
+                        f"absolute health wording {quoted(absolute)}: qualify it, or "
                         "cite evidence that supports it",
                     )
                 )
@@ -87,7 +87,7 @@ def claim_warnings(source: str, meta: Any, markdown: Any) -> list[Problem]:
                         source,
                         number,
                         name,
-                        f"efficacy wording {efficacy!r} without a citation: "
+                        f"efficacy wording {quoted(efficacy)} without a citation: "
                         "add [@key] or rephrase",
                     )
                 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import re
 
-from .parsing import LineMapping
+from .parsing import LineMapping, read_text
 from .problems import Reporter
 
 KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
@@ -31,12 +31,26 @@ class MarkdownSource:
 
 
 def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
-    """Split `path` into metadata and body; report unreadable text, repeated keys."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError as error:
-        report.add(None, "", f"is not UTF-8 text ({error.reason}); save it as UTF-8")
+    """Split `path` into metadata and body; report unreadable text, repeated keys.
+
+    An empty file is reported as such, once, and gives None.
+    """
+    text = read_text(path, report)
+    if text is None:
         return None
+    if not text.strip():
+        report.add(
+            None,
+            "",
+            "is empty; an article starts with its front matter (Title, Date, "
+            "Summary, Author, Category), then an empty line, then the text: start "
+            'one with `make new-article TITLE="Its title"`, or delete this file',
+            topic="an-empty-file",
+        )
+        return None
+    # Lines end at "\n" only, as Pelican's reader splits them: str.splitlines()
+    # would also break at form feeds and Unicode line separators.
+    lines = text.split("\n")
     metadata = LineMapping(1)
     index = 0
     fenced = bool(lines) and FENCE.match(lines[0]) is not None

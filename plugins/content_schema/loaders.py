@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from .paths import MARKDOWN_EXTENSIONS, display_path
-from .problems import Problem
+from .problems import Problem, quoted
 from .schema import (
     ArticleMeta,
     PageMeta,
@@ -37,6 +37,7 @@ from .schema import (
     load_taxonomy_file,
     load_testimonial_file,
     parse_front_matter,
+    salvage_front_matter,
 )
 from .settings import with_defaults
 
@@ -54,6 +55,9 @@ class ContentFile:
     meta: ArticleMeta | PageMeta
     markdown: Any  # front_matter.MarkdownSource: the header lines and body lines
     kind: str  # "article" or "page"
+    # False when the front matter has problems: `meta` then holds only the
+    # fields that read (schema.salvage_front_matter), for the check alone.
+    valid: bool = True
 
 
 @dataclass
@@ -75,6 +79,16 @@ class LoadedContent:
     problems: list[Problem] = field(default_factory=list)
     # Resolved path -> front matter, of the articles and pages above.
     by_path: dict[Path, ArticleMeta | PageMeta] = field(default_factory=dict)
+    # Articles and pages whose front matter has problems, with what still
+    # reads: the rules across files check these too (every problem, one run).
+    salvaged: list[ContentFile] = field(default_factory=list)
+    testimonial_files: list[Path] = field(default_factory=list)
+    # The ids of testimonial files with problems (id -> file): articles that
+    # list them are not told the id is unknown, since the file exists.
+    broken_testimonials: dict[str, str] = field(default_factory=dict)
+    # Whether content/references.yaml (or reviewers.yaml) could not be read:
+    # then no citation (or reviewer) is called unknown on its account.
+    unreadable: set[str] = field(default_factory=set)
 
     def display(self, path: Path | str) -> str:
         """Name `path` as writers see it."""
@@ -97,6 +111,11 @@ def load_content(settings: Mapping[str, Any], today: dt.date) -> LoadedContent:
     loaded.page_files = markdown_files(loaded, settings["PAGE_PATHS"])
     loaded.articles = _load_items(loaded, loaded.article_files, ArticleMeta, "article")
     loaded.pages = _load_items(loaded, loaded.page_files, PageMeta, "page")
+    loaded.salvaged = [
+        item for item in loaded.articles + loaded.pages if not item.valid
+    ]
+    loaded.articles = [item for item in loaded.articles if item.valid]
+    loaded.pages = [item for item in loaded.pages if item.valid]
     loaded.by_path = {item.path: item.meta for item in loaded.articles + loaded.pages}
     return loaded
 
@@ -128,18 +147,23 @@ def _load(loaded: LoadedContent, setting: str, load_file):
     path = loaded.content / loaded.settings[setting]
     records, problems = load_file(path, loaded.display(path))
     loaded.problems += problems
+    # A problem of the whole file (no field) means nothing in it was read.
+    if any(not problem.field for problem in problems):
+        loaded.unreadable.add(setting)
     return records
 
 
 def _load_testimonials(loaded: LoadedContent) -> dict[str, Testimonial]:
     folder = loaded.content / loaded.settings["TESTIMONIALS_PATH"]
     files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml"))
+    loaded.testimonial_files = files
     by_id: dict[str, Testimonial] = {}
     for path in files:
         source = loaded.display(path)
         record, problems = load_testimonial_file(path, source)
         loaded.problems += problems
         if record is None:
+            loaded.broken_testimonials[_claimed_id(path)] = source
             continue
         if record.id in by_id:
             loaded.problems.append(
@@ -147,7 +171,7 @@ def _load_testimonials(loaded: LoadedContent) -> dict[str, Testimonial]:
                     source,
                     first_line(path, re.compile(r"^id\s*:")),
                     "id",
-                    f"duplicate id {record.id!r}, already used by "
+                    f"duplicate id {quoted(record.id)}, already used by "
                     f"{by_id[record.id].source}; give each testimonial its own id",
                 )
             )
@@ -155,6 +179,23 @@ def _load_testimonials(loaded: LoadedContent) -> dict[str, Testimonial]:
         blocker = record.consent.publication_blocker(loaded.today)
         by_id[record.id] = replace(record, consent_blocker=blocker)
     return dict(sorted(by_id.items()))
+
+
+ID_LINE = re.compile(r"""^id\s*:\s*["']?(?P<id>[^"'#\s]+)""")
+
+
+def _claimed_id(path: Path) -> str:
+    """Return the id a testimonial file with problems gives itself, or its name's.
+
+    Read from the text, as YAML may not parse: `make new-testimonial` names
+    the file after the id, so the file name is the next best guess.
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return path.stem
+    found = (ID_LINE.match(line) for line in text.split("\n"))
+    return next((match["id"] for match in found if match), path.stem)
 
 
 def _load_items(
@@ -167,6 +208,9 @@ def _load_items(
         loaded.problems += problems
         if meta is not None:
             items.append(ContentFile(source, path, meta, markdown, kind))
+        elif markdown is not None and markdown.metadata:
+            salvaged = salvage_front_matter(markdown, cls)
+            items.append(ContentFile(source, path, salvaged, markdown, kind, False))
     return items
 
 

@@ -20,11 +20,13 @@ import types
 import typing
 from typing import Any, Literal, Union
 
+from dateutil import parser as dateutil_parser
 import yaml
 
-from .problems import Reporter
+from .problems import Reporter, quoted
 
 INVALID = object()  # returned by the parser in place of a value it reported
+DATE_TOPIC = "a-date-in-another-format"  # mistakes.py's entry for date messages
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)")
 
@@ -138,27 +140,172 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
-def load_yaml_file(path: Path, report: Reporter) -> Any:
-    """Parse a YAML file with line numbers; report what is wrong and return INVALID."""
+# How to save a file as UTF-8 in the editors writers use.
+SAVE_AS_UTF8 = (
+    "save the file as UTF-8: in VS Code, click the encoding in the bottom bar, "
+    "then “Save with Encoding” and “UTF-8”; in Notepad, “Save as” with Encoding "
+    "“UTF-8”; in TextEdit, “Format”, “Make Plain Text”, then save with “Unicode "
+    "(UTF-8)”"
+)
+
+
+def read_text(path: Path, report: Reporter) -> str | None:
+    """Return the text of `path` as Pelican reads it, or report why it cannot.
+
+    A byte-order mark and Windows or old Mac line endings are accepted as
+    they are. Text that is not UTF-8 is reported at its first wrong
+    character, with how to save the file as UTF-8; then None.
+    """
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        report.add(None, "", f"is not UTF-8 text ({error.reason}); save it as UTF-8")
+        report.add(*_not_utf8(data, error.start), topic="not-saved-as-utf-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _not_utf8(data: bytes, start: int) -> tuple[int, str, str]:
+    """Return (line, field, message) for the first byte that is not UTF-8."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    # Files that are not UTF-8 are nearly always Windows-1252 (or Latin-1).
+    character = data[start : start + 1].decode("cp1252", errors="replace")
+    readable = character.isprintable() and character != "\ufffd"
+    shown = f" (“{character}”)" if readable else ""
+    message = (
+        f"column {column}: a character{shown} is not saved as UTF-8, the only "
+        f"encoding the site reads; {SAVE_AS_UTF8}"
+    )
+    return line, "", message
+
+
+def tab_indented_lines(text: str) -> list[int]:
+    """Return the 1-based numbers of the lines indented with a tab."""
+    return [
+        number
+        for number, line in enumerate(text.split("\n"), 1)
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]
+    ]
+
+
+def load_yaml_file(path: Path, report: Reporter) -> Any:
+    """Parse a YAML file with line numbers; report what is wrong and return INVALID.
+
+    Messages are in a writer's words, never the parser's: a tab, a colon
+    inside a value, a quote never closed, a line out of alignment.
+    """
+    text = read_text(path, report)
+    if text is None:
+        return INVALID
+    tabbed = tab_indented_lines(text)
+    for number in tabbed:
+        report.add(
+            number,
+            "",
+            "is indented with a tab; YAML files are indented with spaces only: "
+            "replace the tab with spaces, as many as on the lines around it",
+            topic="a-tab-in-a-yaml-file",
+        )
+    if tabbed:
         return INVALID
     try:
         return yaml.load(text, Loader=_LineLoader)
     except _DuplicateKeyError as error:
         report.add(error.line, str(error.key), "appears twice; keep one")
     except yaml.MarkedYAMLError as error:
-        # "while scanning a quoted scalar" points where the bad value starts,
-        # which is where the writer has to look; the problem mark may be EOF.
-        mark = error.context_mark or error.problem_mark
-        line = mark.line + 1 if mark else None
-        what = ", ".join(part for part in (error.context, error.problem) if part)
-        report.add(line, "", f"invalid YAML: {what}; check indentation and quotes")
-    except (yaml.YAMLError, ValueError) as error:
-        report.add(None, "", f"invalid YAML: {error}")
+        report.add(*_yaml_syntax_problem(error, text))
+    except (yaml.YAMLError, ValueError):
+        report.add(None, "", YAML_LAYOUT, topic=LAYOUT_TOPIC)
     return INVALID
+
+
+YAML_LAYOUT = (
+    "cannot be read as `field: value` lines: check that each line lines up with "
+    "the fields around it (spaces only), that a colon follows every field's name, "
+    "and that every quote mark is closed"
+)
+
+
+def _yaml_syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple:
+    """Return (line, field, message, topic) for a YAML syntax error, plainly.
+
+    The parser's own words name its state, not the writer's slip; the slip
+    is read from the marks and from the lines of `text` they point at.
+    """
+    problem, context = error.problem or "", error.context or ""
+    mark = error.problem_mark or error.context_mark
+    lines = text.split("\n")
+
+    def line_of(m) -> int | None:
+        return m.line + 1 if m else None
+
+    if "quoted scalar" in context:
+        # The problem mark may be the end of the file; the value starts here.
+        message = (
+            "a quote mark that opens a value is never closed; close it at the end "
+            "of the value, or remove it"
+        )
+        topic = "a-quote-mark-never-closed"
+        return line_of(error.context_mark or mark), "", message, topic
+    if "simple key" in context:
+        message = (
+            "is not a `field: value` line: write a colon after the field's name, "
+            "e.g. place: Santa Monica, CA"
+        )
+        return line_of(error.context_mark or mark), "", message, LAYOUT_TOPIC
+    if "mapping values are not allowed" in problem and mark:
+        if _indented_under_a_value(lines, mark.line):
+            message = (
+                "is indented more than the field above it; line it up with the "
+                "fields it belongs with (spaces only)"
+            )
+            return line_of(mark), "", message, LAYOUT_TOPIC
+        message = (
+            "a value holds a colon followed by a space (“: ”), which YAML reads as "
+            'a new field; put the whole value in double quotes, e.g. place: "Santa '
+            'Monica: Westside"'
+        )
+        return line_of(mark), "", message, "a-colon-inside-a-value"
+    if "\\t" in problem or "\t" in problem:
+        message = "holds a tab where YAML needs spaces; replace the tab with spaces"
+        return line_of(mark), "", message, "a-tab-in-a-yaml-file"
+    return line_of(mark), "", YAML_LAYOUT, LAYOUT_TOPIC
+
+
+LAYOUT_TOPIC = "yaml-that-cannot-be-read"
+FIELD_LINE = re.compile(r"^(?P<indent> *)[^\s:#][^:]*:(?P<value>.*)$")
+
+
+def _indented_under_a_value(lines: list[str], index: int) -> bool:
+    """Whether line `index` is a field indented under a field that has a value."""
+    here = FIELD_LINE.match(lines[index]) if index < len(lines) else None
+    above = next((line for line in reversed(lines[:index]) if line.strip()), "")
+    field_above = FIELD_LINE.match(above)
+    return bool(
+        here
+        and field_above
+        and field_above["value"].strip()
+        and len(here["indent"]) > len(field_above["indent"])
+    )
+
+
+def writer_value(value: Any) -> str:
+    """Show a parsed value in a writer's words: quoted text, or what kind it is."""
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return "a value of another kind"
 
 
 def type_name(annotation: Any) -> str:
@@ -185,14 +332,14 @@ def type_name(annotation: Any) -> str:
     if annotation is int:
         return "a whole number"
     if is_dataclass(annotation):
-        return "a set of fields (a mapping)"
+        return "a set of fields"
     return getattr(annotation, "__name__", str(annotation))
 
 
 def unknown_field_message(key: str, declared: list[str]) -> str:
     """Explain an unknown key, suggesting the declared name it resembles."""
     close = difflib.get_close_matches(key.lower(), declared, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = f"did you mean {quoted(close[0])}? " if close else ""
     return f"unknown field; {hint}the fields are: {', '.join(sorted(declared))}"
 
 
@@ -210,11 +357,19 @@ def coerce(
         allowed = typing.get_args(annotation)
         if isinstance(value, typing.Hashable) and value in allowed:
             return value
-        report.add(line, name, f"{value!r} is not allowed; use {type_name(annotation)}")
+        report.add(
+            line,
+            name,
+            f"{writer_value(value)} is not allowed; use {type_name(annotation)}",
+        )
         return INVALID
     if origin is tuple:
         if not isinstance(value, list):
-            report.add(line, name, f"expected {type_name(annotation)}, got {value!r}")
+            report.add(
+                line,
+                name,
+                f"expected {type_name(annotation)}, got {writer_value(value)}",
+            )
             return INVALID
         item_type = typing.get_args(annotation)[0]
         items = [coerce(item, item_type, name, line, report) for item in value]
@@ -236,15 +391,59 @@ def _coerce_scalar(
     if kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        report.add(line, name, f"expected a whole number, got {value!r}")
+        report.add(line, name, f"expected a whole number, got {writer_value(value)}")
         return INVALID
     if isinstance(value, str) and value.strip():
+        wrapped = wrapping_quotes(value.strip())
+        if wrapped:
+            report.add(
+                line,
+                name,
+                f"is wrapped in quote marks ({wrapped[0]}…{wrapped[1]}), which would "
+                "be published as part of the text; remove them",
+                topic="quote-marks-around-a-value",
+            )
+            return INVALID
         return value.strip()
-    if isinstance(value, str):
+    if isinstance(value, str) or value is None:
         report.add(line, name, "is empty; write the text or remove the field")
+    elif isinstance(value, (bool, int, float)):
+        key = name.rsplit(".", 1)[-1]
+        report.add(
+            line,
+            name,
+            f"reads as {writer_value(value)}, not as text; put the text in double "
+            f'quotes: {key}: "…"',
+            topic="yes-or-no-where-text-belongs",
+        )
     else:
-        report.add(line, name, f"expected text, got {value!r}; put it in quotes")
+        report.add(
+            line,
+            name,
+            f"expected text, got {writer_value(value)}; write the text on one line, "
+            "in double quotes if it holds a colon",
+        )
     return INVALID
+
+
+# Pairs of marks that wrap a quotation, straight and typographic.
+QUOTE_PAIRS = ('""', "''", "“”", "‘’", "«»", "„“", "‚‘", "»«")
+
+
+def wrapping_quotes(text: str) -> str | None:
+    """Return the pair of quote marks wrapping all of `text`, or None.
+
+    Only one quotation from end to end counts: “Yes,” she said, “it helped”
+    starts and ends with quote marks, but they are two quotations.
+    """
+    for pair in QUOTE_PAIRS:
+        opener, closer = pair
+        if len(text) < 2 or text[0] != opener or text[-1] != closer:
+            continue
+        inner = text[1:-1]
+        if opener not in inner and closer not in inner:
+            return pair
+    return None
 
 
 def _coerce_date(value: Any, name: str, line: int | None, report: Reporter) -> Any:
@@ -259,7 +458,12 @@ def _coerce_date(value: Any, name: str, line: int | None, report: Reporter) -> A
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    report.add(line, name, f"{value!r} is not a valid date; write it as YYYY-MM-DD")
+    report.add(
+        line,
+        name,
+        f"{writer_value(value)} {date_advice(text, time=False)}",
+        topic=DATE_TOPIC,
+    )
     return INVALID
 
 
@@ -276,9 +480,48 @@ def _coerce_timestamp(value: Any, name: str, line: int | None, report: Reporter)
     report.add(
         line,
         name,
-        f"{value!r} is not a valid date; write it as YYYY-MM-DD, or YYYY-MM-DD HH:MM",
+        f"{writer_value(value)} {date_advice(text, time=True)}",
+        topic=DATE_TOPIC,
     )
     return INVALID
+
+
+# Two defaults that differ in every part: a part a text leaves out shows.
+_PROBE_DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
+
+
+def date_advice(text: Any, *, time: bool) -> str:
+    """Say what is wrong with a date and how to write it, from what was written.
+
+    A date in another order (12/01/2026, December 1, 2026) is rewritten as
+    YYYY-MM-DD; when day and month could be either way round, both readings
+    are offered, the American one first. `time`: a time of day may follow.
+    """
+    text = text.strip() if isinstance(text, str) else ""
+    if DATE_TEXT.fullmatch(text):
+        return "is not a date that exists; check the month and the day (YYYY-MM-DD)"
+    readings = []
+    # Year first (2026/12/01) is read one way only; otherwise month or day first.
+    orders = (False,) if re.match(r"\d{4}", text) else (False, True)
+    for dayfirst in orders:
+        try:
+            parsed = [
+                dateutil_parser.parse(text, default=d, dayfirst=dayfirst)
+                for d in _PROBE_DEFAULTS
+            ]
+        except (ValueError, OverflowError):
+            continue
+        if parsed[0].date() == parsed[1].date() and parsed[0].date() not in readings:
+            readings.append(parsed[0].date())
+    if not readings:
+        example = (
+            "2026-03-14, or with a time 2026-03-14 09:30" if time else "2026-03-14"
+        )
+        return f"is not a date; write it as YYYY-MM-DD, e.g. {example}"
+    options = " or ".join(
+        f"{day.isoformat()} for {day:%B} {day.day}, {day.year}" for day in readings
+    )
+    return f"is not written as YYYY-MM-DD; write {options}"
 
 
 def parse_record(
@@ -297,7 +540,7 @@ def parse_record(
     INVALID when anything was reported.
     """
     if not isinstance(value, dict):
-        report.add(line, prefix, f"must be {type_name(cls)}, got {value!r}")
+        report.add(line, prefix, f"must be {type_name(cls)}, got {writer_value(value)}")
         return INVALID
     key_lines = value.key_lines if isinstance(value, LineMapping) else {}
     own_line = value.line if isinstance(value, LineMapping) else line

@@ -8,6 +8,8 @@ folder that holds content/, e.g. `content/articles/first-visit.md`.
 
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path, PurePosixPath
 import re
 
@@ -35,3 +37,31 @@ def display_path(content: Path, path: Path | str) -> str:
         return Path(path).resolve().relative_to(content.parent).as_posix()
     except ValueError:
         return str(path)
+
+
+def closest_file(content: Path, target: Path) -> Path | None:
+    """Return the file in content/ whose name is closest to missing `target`, or None.
+
+    Its own folder is searched first, then all of content/ by file name (an
+    image saved in the wrong folder, or a name with a slip in it).
+    """
+    folder = target.parent
+    if folder.is_dir() and folder.is_relative_to(content):
+        near = [path.name for path in folder.iterdir() if path.is_file()]
+        close = difflib.get_close_matches(target.name, near, n=1, cutoff=0.6)
+        if close:
+            return folder / close[0]
+    everywhere = {
+        path.name: path
+        for path in sorted(content.rglob("*"))
+        if path.is_file() and path.suffix not in (*MARKDOWN_EXTENSIONS, ".yaml", ".yml")
+    }
+    close = difflib.get_close_matches(target.name, list(everywhere), n=1, cutoff=0.6)
+    return everywhere[close[0]] if close else None
+
+
+def link_to(content: Path, source: Path, written: str, found: Path) -> str:
+    """Write a link to `found` the way `written` was written (absolute or relative)."""
+    if written.startswith("/"):
+        return "/" + found.relative_to(content).as_posix()
+    return Path(os.path.relpath(found, Path(source).parent)).as_posix()

@@ -45,3 +45,21 @@ class Reporter:
     def add(self, line: int | None, name: str, message: str, topic: str = "") -> None:
         """Record one problem at `line` (or None) in field `name`."""
         self.problems.append(Problem(self.source, line, name, message, topic))
+
+
+def quoted(text: object) -> str:
+    r"""Quote writer text in a message: 'like this', with nothing escaped.
+
+    Python's repr would show a tab as \t; a writer sees it named, [tab], and
+    any other invisible character as [invisible character].
+    """
+    shown = "".join(_visible(character) for character in str(text))
+    return f'"{shown}"' if "'" in shown and '"' not in shown else f"'{shown}'"
+
+
+def _visible(character: str) -> str:
+    if character == "\t":
+        return "[tab]"
+    if character == " " or character.isprintable():
+        return character
+    return "[invisible character]"

@@ -21,13 +21,16 @@ from .parsing import (
     INVALID,
     LineMapping,
     Scaffold,
+    coerce,
     describe,
     field_types,
+    is_required,
     load_yaml_file,
     parse_record,
+    writable_fields,
 )
 from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping
-from .problems import Problem, Reporter
+from .problems import Problem, Reporter, quoted
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -301,16 +304,61 @@ def _lines(mapping: Any) -> dict:
     return mapping.key_lines if isinstance(mapping, LineMapping) else {}
 
 
-def _not_a_mapping(report: Reporter, mapping: Any) -> bool:
-    if isinstance(mapping, dict):
+def _not_a_mapping(
+    report: Reporter, mapping: Any, what: str = "", start: str = ""
+) -> bool:
+    """Report a file that holds no `field: value` lines; True if so.
+
+    `what` names what the file should hold, e.g. "a testimonial", and
+    `start` how to begin one, for the message.
+    """
+    if isinstance(mapping, dict) and (mapping or not what):
         return False
+    needs = f"{what} needs" if what else "the file needs"
+    if mapping is None or mapping == {}:
+        found = "is empty (or holds only comments)"
+        topic = "an-empty-file"
+    elif isinstance(mapping, list):
+        found = "holds a list (lines that start with “- ”)"
+        topic = "the-wrong-kind-of-file"
+    else:
+        found = "holds a single value"
+        topic = "the-wrong-kind-of-file"
+    fix = f": start one with {start}" if start else ""
+    report.add(None, "", f"{found}; {needs} `field: value` lines{fix}", topic=topic)
+    return True
+
+
+def _wrong_kind(
+    report: Reporter, mapping: dict, cls: type, what: str, spell_key=str
+) -> bool:
+    """Report a file none of whose fields belong to `cls`; True if so.
+
+    Such a file was meant for another place (a taxonomy saved as a
+    testimonial, a testimonial saved as an article): one message says so,
+    instead of one per unknown and missing field.
+    """
+    declared = {f.name for f in writable_fields(cls)}
+    if not mapping or any(str(key).lower() in declared for key in mapping):
+        return False
+    found = ", ".join(str(key) for key in list(mapping)[:4])
+    required = ", ".join(
+        spell_key(f.name) for f in writable_fields(cls) if is_required(f)
+    )
     report.add(
-        None,
+        _first_key_line(mapping),
         "",
-        "the file must be a set of `field: value` lines "
-        f"(a YAML mapping), not {type(mapping).__name__}",
+        f"does not look like {what}: none of its fields ({found}) belongs to "
+        f"{what}, which needs {required}; was it meant for another file or "
+        "folder?",
+        topic="the-wrong-kind-of-file",
     )
     return True
+
+
+def _first_key_line(mapping: Any) -> int | None:
+    lines = _lines(mapping)
+    return min(lines.values()) if lines else None
 
 
 # --- Testimonials -------------------------------------------------------------
@@ -374,7 +422,11 @@ def parse_testimonial(
 ) -> tuple[Testimonial | None, list[Problem]]:
     """Validate one parsed YAML document; return the record (or None) and problems."""
     report = Reporter(source)
-    if _not_a_mapping(report, mapping):
+    what = "a testimonial"
+    start = "`make new-testimonial ID=…`"
+    if _not_a_mapping(report, mapping, what, start) or _wrong_kind(
+        report, mapping, Testimonial, what
+    ):
         return None, report.problems
     placeholders = tuple(in_mapping(mapping))
     record = parse_record(Testimonial, _without_optional_placeholders(mapping), report)
@@ -385,7 +437,7 @@ def parse_testimonial(
         report.add(
             top_lines.get("id"),
             "id",
-            f"{record.id!r} is not a valid id; use lowercase letters, digits and "
+            f"{quoted(record.id)} is not a valid id; use lowercase letters, digits and "
             "hyphens, e.g. 'john-hancock-park'",
         )
     _check_consent(
@@ -464,7 +516,9 @@ def load_taxonomy_file(
     for name in ("categories", "authors", "tags"):
         values = getattr(taxonomy, name)
         for value in {v for v in values if values.count(v) > 1}:
-            report.add(_lines(mapping).get(name), name, f"{value!r} is listed twice")
+            report.add(
+                _lines(mapping).get(name), name, f"{quoted(value)} is listed twice"
+            )
     return (None if report.problems else taxonomy), report.problems
 
 
@@ -500,7 +554,7 @@ def load_references_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
             report.add(
                 entry_lines.get("doi", line),
                 f"{key}.doi",
-                f"{record.doi!r} is not a DOI; write it as 10.NNNN/suffix, "
+                f"{quoted(record.doi)} is not a DOI; write it as 10.NNNN/suffix, "
                 "without https://doi.org/",
             )
         if record.pmid is not None and not 0 < record.pmid < 10**9:
@@ -513,7 +567,7 @@ def load_references_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
             report.add(
                 entry_lines.get("url", line),
                 f"{key}.url",
-                f"{record.url!r} is not a web address (http:// or https://)",
+                f"{quoted(record.url)} is not a web address (http:// or https://)",
             )
         references[key] = dataclasses.replace(record, key=key)
     return references, report.problems
@@ -536,7 +590,7 @@ def load_reviewers_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
             report.add(
                 _lines(mapping).get("reviewers"),
                 "reviewers",
-                f"id {reviewer.id!r} is listed twice",
+                f"id {quoted(reviewer.id)} is listed twice",
             )
         reviewers[reviewer.id] = reviewer
     return reviewers, report.problems
@@ -588,7 +642,22 @@ def parse_front_matter(
     markdown = read_markdown(path, report)
     if markdown is None:
         return None, None, report.problems
+    what = "an article" if cls is ArticleMeta else "a page"
+    if not markdown.metadata:
+        required = [f.name.capitalize() for f in writable_fields(cls) if is_required(f)]
+        fields = ", ".join(required[:-1]) + " and " + required[-1]
+        report.add(
+            1,
+            "",
+            f"has no front matter: {what} starts with `Field: value` lines "
+            f"({fields if len(required) > 1 else required[0]}), then an empty "
+            "line, then the text; a new file from `make new-article` shows them",
+            topic="no-front-matter",
+        )
+        return None, markdown, report.problems
     metadata = _front_matter_mapping(markdown.metadata, cls)
+    if _wrong_kind(report, metadata, cls, what, str.capitalize):
+        return None, markdown, report.problems
     lines = metadata.key_lines
     # Pelican reads keys case-insensitively; writers see them capitalised.
     record = parse_record(cls, metadata, report, spell_key=str.capitalize)
@@ -608,8 +677,8 @@ def parse_front_matter(
         report.add(
             lines.get("slug"),
             "slug",
-            f"{record.slug!r} is not a valid slug; use lowercase letters, digits and "
-            "hyphens",
+            f"{quoted(record.slug)} is not a valid slug; use lowercase letters, "
+            "digits and hyphens",
         )
     if record.image and not record.image_alt:
         report.add(
@@ -636,3 +705,28 @@ def parse_front_matter(
             f"{date:%Y-%m-%d}",
         )
     return (None if report.problems else record), markdown, report.problems
+
+
+def salvage_front_matter(markdown: Any, cls: type) -> Any:
+    """Return the fields of front matter with problems that still read, as `cls`.
+
+    The check goes on with these (links, images, taxonomy, testimonial ids)
+    so that a writer sees every problem in one run, not a second round once
+    the first is fixed. A field that does not read is None when required and
+    its default otherwise. Never for building: the record may break the
+    schema's promises.
+    """
+    metadata = _front_matter_mapping(markdown.metadata, cls)
+    hints = field_types(cls)
+    values = {}
+    for spec in writable_fields(cls):
+        if spec.name in metadata:
+            value = coerce(
+                metadata[spec.name], hints[spec.name], spec.name, None, Reporter("")
+            )
+            if value is not INVALID:
+                values[spec.name] = value
+                continue
+        if is_required(spec):
+            values[spec.name] = None
+    return cls(**values)

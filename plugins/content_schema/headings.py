@@ -1,0 +1,73 @@
+"""The outline rules of an article's text: no second title, no skipped level.
+
+The title is the page's one top-level heading (h1), so the text's headings
+start at `##` and go down one level at a time: screen-reader users move
+through a page by its outline, and a gap reads as a missing section. Code
+blocks are skipped, since `#` starts a comment there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import re
+
+ATX_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+|$)")
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?P<marks>=+|-+)[ \t]*$")
+HTML_HEADING = re.compile(r"<h(?P<level>[1-6])\b", re.IGNORECASE)
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)])(?:\s|$)")
+TOPIC = "headings-out-of-order"
+
+
+def _headings(body: tuple[tuple[int, str], ...]) -> Iterator[tuple[int, int, str]]:
+    """Yield (line, level, how it is written) for each heading outside code."""
+    fence = None
+    previous = ""  # the line before, when it is paragraph text
+    for number, text in body:
+        opening = FENCE.match(text)
+        if fence:
+            if opening and opening["fence"][0] == fence[0]:
+                fence = None
+            continue
+        if opening:
+            fence, previous = opening["fence"], ""
+            continue
+        if text.startswith(("    ", "\t")) and not previous:
+            continue  # an indented code block
+        atx = ATX_HEADING.match(text)
+        underline = SETEXT_UNDERLINE.match(text)
+        if atx:
+            marks = atx["marks"]
+            yield number, len(marks), f"“{marks} ”"
+        elif underline and previous:
+            level = 1 if underline["marks"][0] == "=" else 2
+            yield number - 1, level, f"a line underlined with “{underline['marks'][0]}”"
+        for match in HTML_HEADING.finditer(text):
+            yield number, int(match["level"]), f"<h{match['level']}>"
+        plain = text.strip() and not atx and not LIST_OR_QUOTE.match(text)
+        previous = text if plain else ""
+
+
+def heading_problems(body: tuple[tuple[int, str], ...]) -> list[tuple[int, str]]:
+    """Return (line, message) for each heading that breaks the outline rules."""
+    problems = []
+    level_before = 1  # the title
+    for number, level, written in _headings(body):
+        if level == 1:
+            message = (
+                f"{written} makes a second title: the title is the page's only "
+                "top-level heading; start a section with “## ”"
+            )
+            problems.append((number, message))
+            continue
+        if level > level_before + 1:
+            wanted = "#" * (level_before + 1)
+            after = f"a “{'#' * level_before} ” heading"
+            message = (
+                f"{written} comes after {'the title' if level_before == 1 else after}, "
+                f"skipping a level that screen readers announce; use “{wanted} ” here"
+            )
+            problems.append((number, message))
+        # Judged as the level it should have: one slip, one problem.
+        level_before = min(level, level_before + 1)
+    return problems
