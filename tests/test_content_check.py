@@ -264,7 +264,9 @@ def test_taxonomy_rules(scratch_content):
         "categories: [Research, Research, Mental health]\nauthors: Fixture Writer\n"
         "colours: [blue]\n"
     )
-    assert problems_for(scratch_content) == [
+    problems = problems_for(scratch_content)
+    # The articles are judged against what reads too (it lists no tags).
+    assert [p for p in problems if p.startswith("content/taxonomy.yaml")] == [
         "content/taxonomy.yaml:3: colours: unknown field; the fields are: authors, "
         "categories, tags",
         "content/taxonomy.yaml:2: authors: expected a list of texts, got "

@@ -16,11 +16,13 @@ import shutil
 from content_schema import check_content, help_anchor
 from content_schema.mistakes import (
     ERRORS_SECTION,
+    FIELD_SECTIONS,
     MISTAKES,
     TOPIC_BY_ANCHOR,
     TOPICS,
     render_mistakes,
 )
+from content_schema.parsing import date_advice
 from hypothesis import HealthCheck, given, settings, strategies as st
 from markdown import Markdown
 from pelican.settings import read_settings
@@ -137,8 +139,6 @@ def test_every_help_anchor_is_a_heading_of_the_writers_guide():
     collect(renderer.toc_tokens)
     assert ERRORS_SECTION in ids
     assert set(TOPIC_BY_ANCHOR) <= ids
-    from content_schema.mistakes import FIELD_SECTIONS  # noqa: PLC0415
-
     assert set(FIELD_SECTIONS.values()) <= ids
 
 
@@ -217,3 +217,61 @@ def test_damaged_files_get_messages_in_writers_words(tmp_path_factory, damage, k
     for problem in problems_for(content):
         assert problem.source.startswith("content/")
         assert not JARGON.search(problem.message), problem.message
+
+
+@pytest.mark.parametrize(
+    ("written", "advice"),
+    [
+        (
+            "12/01/2026",
+            "is not written as YYYY-MM-DD; write 2026-12-01 for December 1, 2026 or "
+            "2026-01-12 for January 12, 2026",
+        ),
+        (
+            "13/01/2026",
+            "is not written as YYYY-MM-DD; write 2026-01-13 for January 13, 2026",
+        ),
+        (
+            "2026/12/01",
+            "is not written as YYYY-MM-DD; write 2026-12-01 for December 1, 2026",
+        ),
+        (
+            "1 Dec 2026",
+            "is not written as YYYY-MM-DD; write 2026-12-01 for December 1, 2026",
+        ),
+        ("June 2025", "has no day; write the whole date, 2025-06-DD"),
+        ("Dec 1", "has no year; write the whole date, YYYY-12-01"),
+        (
+            "2025-02-30",
+            "is not a date that exists; check the month and the day (YYYY-MM-DD)",
+        ),
+        ("soon", "is not a date; write it as YYYY-MM-DD, e.g. 2026-03-14"),
+    ],
+)
+def test_a_date_is_rewritten_from_what_was_written(written, advice):
+    assert date_advice(written, time=False) == advice
+
+
+def test_front_matter_with_problems_is_still_checked_for_the_rest(scratch_content):
+    """One round: a bad date does not hide the unknown tag and the missing image."""
+    name, text = VALID["article"]
+    broken = (
+        text.replace("Date: 2026-02-01", "Date: soon")
+        .replace("Tags: PTSD, first visit", "Tags: PTSD, frist visit")
+        .replace("Some text.", "![A chart]({static}/images/chart.png)")
+    )
+    (scratch_content / name).write_text(broken)
+    fields = [(p.line, p.field) for p in problems_for(scratch_content)]
+    assert fields == [(2, "date"), (6, "tags"), (9, "image")]
+
+
+def test_a_taxonomy_with_problems_still_judges_the_articles(scratch_content):
+    taxonomy = scratch_content / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text() + "colours: [blue]\n")
+    name, text = VALID["article"]
+    (scratch_content / name).write_text(text.replace("Tags: PTSD,", "Tags: PSTD,"))
+    problems = problems_for(scratch_content)
+    assert [(p.source, p.field) for p in problems] == [
+        ("content/taxonomy.yaml", "colours"),
+        (f"content/{name}", "tags"),
+    ]

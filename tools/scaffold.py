@@ -47,7 +47,7 @@ def new_article(title: str, category: str = "", author: str = "") -> Path:
     settings = read_settings(str(CONFIG["dev_settings"]))
     taxonomy_path = CONFIG["content"] / settings["CONTENT_TAXONOMY_FILE"]
     taxonomy, problems = load_taxonomy_file(taxonomy_path, "content/taxonomy.yaml")
-    if taxonomy is None:
+    if taxonomy is None or taxonomy.categories is None or taxonomy.authors is None:
         raise Exit("\n".join(str(p) for p in problems), code=1)
     slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
     text = article(

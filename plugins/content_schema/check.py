@@ -216,7 +216,8 @@ class _Checker:
             ("tags", tag, taxonomy.tags) for tag in getattr(item.meta, "tags", ())
         ]
         for name, value, allowed in checks:
-            if value is None or value in allowed:
+            # None: that list of the taxonomy has problems of its own.
+            if value is None or allowed is None or value in allowed:
                 continue
             self.add(
                 item.source, lines.get(name), name, _not_in_list(value, allowed, name)

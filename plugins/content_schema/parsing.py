@@ -501,6 +501,7 @@ def date_advice(text: Any, *, time: bool) -> str:
     if DATE_TEXT.fullmatch(text):
         return "is not a date that exists; check the month and the day (YYYY-MM-DD)"
     readings = []
+    partial = None  # a reading that lacks the day (June 2025)
     # Year first (2026/12/01) is read one way only; otherwise month or day first.
     orders = (False,) if re.match(r"\d{4}", text) else (False, True)
     for dayfirst in orders:
@@ -511,8 +512,17 @@ def date_advice(text: Any, *, time: bool) -> str:
             ]
         except (ValueError, OverflowError):
             continue
-        if parsed[0].date() == parsed[1].date() and parsed[0].date() not in readings:
-            readings.append(parsed[0].date())
+        first, second = (p.date() for p in parsed)
+        if first == second and first not in readings:
+            readings.append(first)
+        elif partial:
+            continue  # the first reading (month first) says it already
+        elif (first.year, first.month) == (second.year, second.month):
+            partial = f"has no day; write the whole date, {first:%Y-%m}-DD"
+        elif (first.month, first.day) == (second.month, second.day):
+            partial = f"has no year; write the whole date, YYYY-{first:%m-%d}"
+    if not readings and partial:
+        return partial
     if not readings:
         example = (
             "2026-03-14, or with a time 2026-03-14 09:30" if time else "2026-03-14"
@@ -571,6 +581,28 @@ def parse_record(
     if len(report.problems) > before:
         return INVALID
     return cls(**kwargs)
+
+
+def salvage(cls: type, value: dict) -> Any:
+    """Return the fields of `value` that read, as `cls`, after parse_record failed.
+
+    The check goes on with these (links, images, taxonomy, testimonial ids)
+    so that a writer sees every problem in one run, not a second round once
+    the first is fixed. A field that does not read is None when required and
+    its default otherwise. Never for building: the record may break the
+    schema's promises.
+    """
+    hints = field_types(cls)
+    values = {}
+    for spec in writable_fields(cls):
+        if spec.name in value:
+            coerced = coerce(value[spec.name], hints[spec.name], "", None, Reporter(""))
+            if coerced is not INVALID:
+                values[spec.name] = coerced
+                continue
+        if is_required(spec):
+            values[spec.name] = None
+    return cls(**values)
 
 
 def _join(prefix: str, name: str) -> str:

@@ -21,12 +21,12 @@ from .parsing import (
     INVALID,
     LineMapping,
     Scaffold,
-    coerce,
     describe,
     field_types,
     is_required,
     load_yaml_file,
     parse_record,
+    salvage,
     writable_fields,
 )
 from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping
@@ -497,7 +497,11 @@ def load_testimonial_file(
 def load_taxonomy_file(
     path: Path, source: str
 ) -> tuple[Taxonomy | None, list[Problem]]:
-    """Read the list of allowed categories, tags and authors."""
+    """Read the list of allowed categories, tags and authors.
+
+    None when the file is missing or does not read at all. With problems in
+    some fields, the lists that read are returned, the others None.
+    """
     report = Reporter(source)
     if not path.is_file():
         report.add(
@@ -512,14 +516,15 @@ def load_taxonomy_file(
         return None, report.problems
     taxonomy = parse_record(Taxonomy, mapping, report)
     if taxonomy is INVALID:
-        return None, report.problems
+        # What still reads is checked against, so articles' tags and categories
+        # are judged in the same run; a list that does not read is None.
+        return salvage(Taxonomy, mapping), report.problems
     for name in ("categories", "authors", "tags"):
         values = getattr(taxonomy, name)
         for value in {v for v in values if values.count(v) > 1}:
-            report.add(
-                _lines(mapping).get(name), name, f"{quoted(value)} is listed twice"
-            )
-    return (None if report.problems else taxonomy), report.problems
+            line = _lines(mapping).get(name)
+            report.add(line, name, f"{quoted(value)} is listed twice")
+    return taxonomy, report.problems
 
 
 def load_references_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
@@ -708,25 +713,5 @@ def parse_front_matter(
 
 
 def salvage_front_matter(markdown: Any, cls: type) -> Any:
-    """Return the fields of front matter with problems that still read, as `cls`.
-
-    The check goes on with these (links, images, taxonomy, testimonial ids)
-    so that a writer sees every problem in one run, not a second round once
-    the first is fixed. A field that does not read is None when required and
-    its default otherwise. Never for building: the record may break the
-    schema's promises.
-    """
-    metadata = _front_matter_mapping(markdown.metadata, cls)
-    hints = field_types(cls)
-    values = {}
-    for spec in writable_fields(cls):
-        if spec.name in metadata:
-            value = coerce(
-                metadata[spec.name], hints[spec.name], spec.name, None, Reporter("")
-            )
-            if value is not INVALID:
-                values[spec.name] = value
-                continue
-        if is_required(spec):
-            values[spec.name] = None
-    return cls(**values)
+    """Return what still reads of front matter with problems, as `cls` (see salvage)."""
+    return salvage(cls, _front_matter_mapping(markdown.metadata, cls))
