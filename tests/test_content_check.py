@@ -169,6 +169,16 @@ FRONT_MATTER_CASES = {
         "or page; check the file name (paths are relative to this file, or to "
         "content/ when they start with /)",
     ),
+    "filename link with a slip": (
+        ("Some text.", "See [the first visit]({filename}frist-visit.md#before)."),
+        f"{SOURCE}:9: link: {{filename}}frist-visit.md does not lead to an article or "
+        "page; did you mean {filename}first-visit.md?",
+    ),
+    "filename link from content/ with a slip": (
+        ("Some text.", "See [about]({filename}/pages/abuot.md)."),
+        f"{SOURCE}:9: link: {{filename}}/pages/abuot.md does not lead to an article or "
+        "page; did you mean {filename}/pages/about.md?",
+    ),
     "broken static link": (
         ("Some text.", "A [leaflet]({static}/extra/leaflet.pdf)."),
         f"{SOURCE}:9: link: {{static}}/extra/leaflet.pdf: no such file in content/; "

@@ -337,9 +337,8 @@ class _Checker:
                             item.source,
                             number,
                             "link",
-                            f"{written} does not lead to an article or page; check "
-                            "the file name (paths are relative to this file, or to "
-                            "content/ when they start with /)",
+                            self.no_such_source(item, written, match["path"], sources),
+                            MISSING_FILE_TOPIC,
                         )
                 elif not target.is_file():
                     self.add(
@@ -362,6 +361,22 @@ class _Checker:
                     self.no_such_file(item, image, path, target),
                     MISSING_FILE_TOPIC,
                 )
+
+    def no_such_source(
+        self, item: ContentFile, written: str, path: str, sources: set[Path]
+    ) -> str:
+        """Say that a {filename} link leads nowhere; suggest the closest article."""
+        message = f"{written} does not lead to an article or page"
+        wanted = Path(path.split("#", 1)[0]).name
+        by_name = {source.name: source for source in sorted(sources)}
+        close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
+        if close:
+            fixed = link_to(self.content.content, item.path, path, by_name[close[0]])
+            return f"{message}; did you mean {written.replace(path, fixed, 1)}?"
+        return (
+            f"{message}; check the file name (paths are relative to this file, or "
+            "to content/ when they start with /)"
+        )
 
     def no_such_file(self, item: ContentFile, written: str, path: str, target) -> str:
         """Say that `written` (whose file part is `path`) names no file; suggest one."""
