@@ -275,3 +275,12 @@ def test_a_taxonomy_with_problems_still_judges_the_articles(scratch_content):
         ("content/taxonomy.yaml", "colours"),
         (f"content/{name}", "tags"),
     ]
+
+
+def test_a_testimonial_with_problems_is_still_checked_for_consent(scratch_content):
+    """One round: a missing name does not hide a consent record left out."""
+    name, text = VALID["testimonial"]
+    broken = text.replace("name: Ana\n", "").replace("  record: FIXTURE-001\n", "")
+    (scratch_content / name).write_text(broken)
+    fields = [p.field for p in problems_for(scratch_content)]
+    assert fields == ["name", "consent.record"]

@@ -429,24 +429,28 @@ def parse_testimonial(
     ):
         return None, report.problems
     placeholders = tuple(in_mapping(mapping))
-    record = parse_record(Testimonial, _without_optional_placeholders(mapping), report)
+    shaped = _without_optional_placeholders(mapping)
+    record = parse_record(Testimonial, shaped, report)
     if record is INVALID:
-        return None, report.problems
+        # The rules that tie fields together still run on what reads, so a
+        # consent slip is not a second round once the first problems are fixed.
+        record = salvage(Testimonial, shaped)
     top_lines = _lines(mapping)
-    if not ID_PATTERN.fullmatch(record.id):
+    if isinstance(record.id, str) and not ID_PATTERN.fullmatch(record.id):
         report.add(
             top_lines.get("id"),
             "id",
             f"{quoted(record.id)} is not a valid id; use lowercase letters, digits and "
             "hyphens, e.g. 'john-hancock-park'",
         )
-    _check_consent(
-        record.consent,
-        mapping.get("consent"),
-        top_lines.get("consent"),
-        report,
-        placeholders,
-    )
+    if record.consent is not None:
+        _check_consent(
+            record.consent,
+            mapping.get("consent"),
+            top_lines.get("consent"),
+            report,
+            placeholders,
+        )
     if report.problems:
         return None, report.problems
     return (
