@@ -29,23 +29,11 @@ from pelican.settings import read_settings
 import pytest
 
 from tests.support import DEV_SETTINGS, FIXTURE_CONTENT, ROOT, copy_fixture_site
+from tests.test_content_check import ARTICLE
 
 # A valid article and testimonial of the fixture site, which each row breaks.
 VALID = {
-    "article": (
-        "articles/writers-case.md",
-        """\
-Title: What to Expect at Your First Infusion
-Date: 2026-02-01
-Summary: A fixture article whose front matter passes every rule of the schema.
-Author: Fixture Writer
-Category: Research
-Tags: PTSD, first visit
-Slug: valid-fixture
-
-Some text.
-""",
-    ),
+    "article": ("articles/writers-case.md", ARTICLE),
     "testimonial": (
         "testimonials/maria-santa-monica.yaml",
         (FIXTURE_CONTENT / "testimonials" / "ana-fixture.yaml")
