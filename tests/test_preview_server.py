@@ -27,7 +27,13 @@ from tests.browser import axe_violations, open_page
 from tests.support import ROOT, free_port, text
 from tests.test_search import indexed_pages
 from tools.build import BuildProblem, BuildResult
-from tools.devserver import GUIDE, PreviewSite, guide_sections
+from tools.devserver import (
+    GUIDE,
+    STARTING_SECONDS,
+    PreviewSite,
+    guide_sections,
+    running_preview,
+)
 
 
 def request(app: PreviewSite, path: str) -> tuple[str, dict, bytes]:
@@ -415,6 +421,44 @@ def test_a_stale_state_file_is_ignored_and_a_taken_port_is_skipped(project_copy)
     )
     assert "A preview is already running" not in stderr
     assert server.returncode == 0
+
+
+def test_a_state_file_counts_while_its_preview_runs_or_starts(tmp_path):
+    state = tmp_path / ".preview-server.json"
+    silent_port = free_port()  # nothing listens: as during the first build
+    state.write_text(
+        json.dumps({"host": "127.0.0.1", "port": silent_port, "pid": os.getpid()})
+    )
+    assert running_preview(state).address == f"http://127.0.0.1:{silent_port}/"
+    # Long past its start and still silent: the process id is another program's.
+    old = time.time() - STARTING_SECONDS - 1
+    os.utime(state, (old, old))
+    assert running_preview(state) is None
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        state.write_text(json.dumps({"host": "127.0.0.1", "port": port, "pid": 1}))
+        os.utime(state, (old, old))
+        assert running_preview(state).port == port
+    state.write_text("{not json")
+    assert running_preview(state) is None
+
+
+def test_ctrl_c_during_the_first_build_ends_quietly_too(project_copy):
+    state = project_copy / ".preview-server.json"
+    with start_preview(project_copy, free_port()) as server:
+        deadline = time.monotonic() + 30
+        while not state.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # into the child build
+        assert server.poll() is None
+        _, stderr = interrupt(server)
+    assert server.returncode == 0
+    assert "Traceback" not in stderr
+    assert "Preview at" not in stderr  # it never got to serving
+    assert stderr.rstrip().endswith("Preview stopped.")
+    assert not state.exists()
 
 
 def test_make_serve_ends_with_status_0_on_ctrl_c_in_a_terminal(project_copy):

@@ -48,6 +48,8 @@ from tools.config import CONFIG
 OWN_PAGES = "/_preview/"
 STYLESHEETS = OWN_PAGES + "css/"
 GUIDE = OWN_PAGES + "writing/"
+# How long a preview may take from noting itself to answering (its first build).
+STARTING_SECONDS = 300
 
 
 def wrap_at_slashes(path: str) -> Markup:
@@ -295,17 +297,21 @@ def running_preview(state: Path) -> RunningPreview | None:
     """Return the preview whose state file is `state`, if it still runs; else None.
 
     A file left behind by a preview that has ended (its process is gone, or
-    nothing answers on its port any more) is ignored.
+    nothing answers on its port any more) is ignored. A preview still making
+    its first build does not answer yet: a recent file of a live process counts.
     """
     try:
         recorded = json.loads(state.read_text(encoding="utf-8"))
         preview = RunningPreview(
             str(recorded["host"]), int(recorded["port"]), int(recorded["pid"])
         )
+        age = time.time() - state.stat().st_mtime
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not _process_runs(preview.pid) or not _port_answers(preview.host, preview.port):
+    if not _process_runs(preview.pid):
         return None
+    if age > STARTING_SECONDS and not _port_answers(preview.host, preview.port):
+        return None  # the process id now belongs to another program
     return preview
 
 
