@@ -384,8 +384,9 @@ def own_terminal_interrupts() -> Iterator[None]:
     process leads a group of its own, made the terminal's foreground one: make
     sees only its child end, with 0. The terminal is handed back at the end.
     Ctrl+Z is ignored meanwhile: it would stop this group, which the shell does
-    not know as its job. Without a terminal, or when this process already
-    leads its group (run from a shell, not by make), nothing changes.
+    not know as its job. Without a terminal, when this process already leads
+    its group (run from a shell, not by make), or when it ignores Ctrl+C (run
+    in the background by a script), nothing changes.
     """
     try:
         terminal = os.open("/dev/tty", os.O_RDWR)
@@ -394,7 +395,9 @@ def own_terminal_interrupts() -> Iterator[None]:
         return
     try:
         foreground = os.tcgetpgrp(terminal)
-        taking = foreground == os.getpgrp() != os.getpid()
+        # Started in the background by a script (Ctrl+C ignored): stay there.
+        interruptible = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+        taking = interruptible and foreground == os.getpgrp() != os.getpid()
         if taking:
             os.setpgid(0, 0)
             _hand_terminal(terminal, os.getpgrp())
@@ -421,7 +424,7 @@ def _hand_terminal(terminal: int, group: int) -> None:
 
 
 def _stop_on_terminate(_signal_number, _frame) -> None:
-    """Treat SIGTERM as Ctrl+C: stop quietly, cleaning up on the way out."""
+    """Treat SIGTERM and SIGHUP as Ctrl+C: stop quietly, cleaning up on the way out."""
     raise KeyboardInterrupt
 
 
@@ -460,7 +463,9 @@ def live_preview(
             f"Port {port} is taken by another program; the preview uses port "
             f"{chosen} instead.\n"
         )
-    signal.signal(signal.SIGTERM, _stop_on_terminate)
+    # Stopped, or its terminal closed: the state file goes as on Ctrl+C.
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, _stop_on_terminate)
     # Ctrl+C while serving or during a build: the same quiet stop.
     with (
         own_terminal_interrupts(),
