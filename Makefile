@@ -42,14 +42,15 @@ new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=
 html: $(SERVE_STAMP) ## Build the local preview into output/
 	$(INVOKE) build
 
-clean: $(SERVE_STAMP) ## Remove output/ and caches
+clean: $(SERVE_STAMP) ## Remove output/, the preview's .preview/ and caches
 	$(INVOKE) clean
 
 regenerate: $(SERVE_STAMP) ## Rebuild output/ on every save
 	$(INVOKE) regenerate
 
-serve: $(SERVE_STAMP) ## Build, serve http://127.0.0.1:8000/ and reload on every save
-	$(INVOKE) livereload
+# PORT=8001 make serve and make serve PORT=8001 both choose another port.
+serve: $(SERVE_STAMP) ## Build, serve http://127.0.0.1:8000/ (PORT=… for another) and reload on every save
+	$(INVOKE) livereload $(if $(PORT),--port $(PORT))
 
 devserver: serve ## Same as serve
 

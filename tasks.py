@@ -14,7 +14,7 @@ from invoke import Exit, task
 from deploy import headers, preview as previews, publish as publishing
 from deploy.publish import DEPLOY_TARGETS, say
 from tools import check_report, devserver, docs as docs_module, scaffold, setup
-from tools.build import build_or_exit
+from tools.build import build_or_exit, staging_folder
 from tools.config import BIN, CONFIG, ROOT
 
 
@@ -78,25 +78,45 @@ def _sizes(sizes: str) -> list[int]:
     }
 )
 def new_article(c, title, category="", author=""):
-    """Write content/articles/<slug>.md: a draft with valid front matter, today."""
+    """Write content/articles/<slug>.md: a draft with valid front matter, today.
+
+    Names its preview address: the running `make serve`'s, else the configured.
+    """
     path = scaffold.new_article(title, category, author)
     slug = path.stem
+    address, running = devserver.preview_address(CONFIG["preview_state"])
     say(f"Wrote {path.relative_to(ROOT)}")
-    say(
-        f"Preview it with `make serve` at http://{CONFIG['host']}:{CONFIG['port']}"
-        f"/drafts/{slug}/ while it is a draft, and at /{slug}/ once you remove "
-        "`Status: draft`."
-    )
+    if running:
+        say(
+            f"The running preview shows it at {address}drafts/{slug}/ while it is a "
+            f"draft, and at /{slug}/ once you remove `Status: draft` (an open tab "
+            "follows it there)."
+        )
+    else:
+        say(
+            f"Preview it with `make serve` at {address}drafts/{slug}/ while it is a "
+            f"draft, and at /{slug}/ once you remove `Status: draft`."
+        )
 
 
 @task(help={"id": "The testimonial's id, e.g. jane-pasadena (also its file name)"})
 def new_testimonial(c, id):
-    """Write content/testimonials/<id>.yaml with the fields and consent to fill in."""
+    """Write content/testimonials/<id>.yaml with the fields and consent to fill in.
+
+    Names where the preview shows it: its card on the testimonials page.
+    """
     path = scaffold.new_testimonial(id)
+    address, running = devserver.preview_address(CONFIG["preview_state"])
+    card = f"{address}testimonials/#testimonial-{id}"
     say(f"Wrote {path.relative_to(ROOT)}")
     say(
         "Fill in every TO FILL IN; `make check` lists what is left. List the id in "
         "an article's `Testimonials:` line to show it there."
+    )
+    say(
+        f"The running preview shows it on the testimonials page: {card}"
+        if running
+        else f"Preview it with `make serve` on the testimonials page: {card}"
     )
 
 
@@ -117,9 +137,11 @@ def nginx_headers(c):
 
 @task
 def clean(c):
-    """Remove generated files (output, caches)."""
-    for path in (CONFIG["output"], ROOT / "cache", ROOT / ".output-staging"):
-        shutil.rmtree(path, ignore_errors=True)
+    """Remove generated files (output/, the preview's .preview/, caches)."""
+    for site in (CONFIG["output"], CONFIG["preview"]):
+        for path in (site, staging_folder(site, "staging")):
+            shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(ROOT / "cache", ignore_errors=True)
 
 
 @task
@@ -166,6 +188,13 @@ def publish(  # noqa: PLR0913, PLR0917 - one option per deploy setting, as invok
     """
     if not target:
         build_or_exit(CONFIG["publish_settings"], CONFIG["output"])
+        placeholder = publishing.placeholder_siteurl()
+        if placeholder:
+            say(
+                f"Warning: the site's address (SITEURL) is still the placeholder "
+                f"{placeholder}; the links in output/ point there. "
+                f"{publishing.how_to_set_siteurl('make publish')}"
+            )
     elif target == "rsync":
         publishing.publish_rsync(c, branch, destination)
     elif target == "s3":
@@ -188,15 +217,19 @@ def serve(c):
     devserver.serve_output(CONFIG["output"], CONFIG["host"], CONFIG["port"])
 
 
-@task(help={"port": "Port on 127.0.0.1 (default 8000)"})
+@task(help={"port": "Port on 127.0.0.1 (default 8000; the next free one if taken)"})
 def livereload(c, port=CONFIG["port"]):
-    """Build, serve at http://127.0.0.1:8000/ and rebuild and reload on every save."""
+    """Build .preview/, serve it at http://127.0.0.1:8000/, rebuild and reload on save.
+
+    Its own folder: `make publish` and `make html` into output/ leave it alone.
+    """
     devserver.live_preview(
         CONFIG["dev_settings"],
-        CONFIG["output"],
+        CONFIG["preview"],
         [ROOT / path for path in CONFIG["watched"]],
         CONFIG["host"],
         int(port),
+        CONFIG["preview_state"],
     )
 
 

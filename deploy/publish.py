@@ -1,8 +1,10 @@
 """Publishing: the gates, cheapest first, then one deploy to a target.
 
-`checked_publish_build(c, branch)` stops the task, publishing nothing, unless
+`checked_publish_build(c, branch, command)` stops the task, publishing nothing, unless
+the site has its real address (SITEURL, not publishconf.py's placeholder),
 the content passes the publish rules (seconds), HEAD is on `branch`, the tree
 is clean and the tests pass (minutes); then it builds with publishconf.py.
+`placeholder_siteurl()` names that placeholder while it is still in use.
 `publish_gh_pages`, `publish_rsync` and `publish_s3` run those gates and
 deploy the build; `rollback` makes an earlier deploy live again. Each says
 what it did, and how to undo it. `deploy_errors()` turns a DeployError into a
@@ -15,8 +17,10 @@ from contextlib import contextmanager
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 from invoke import Exit
+from pelican.settings import read_settings
 
 from deploy import gh_pages, rsync
 from deploy.errors import DeployError
@@ -26,6 +30,9 @@ from tools.build import build_or_exit
 from tools.config import CONFIG, ROOT
 
 DEPLOY_TARGETS = ("rsync", "s3")
+# publishconf.py's SITEURL is a host under this reserved domain until the
+# clinic fills in its real address (TO FILL IN).
+PLACEHOLDER_DOMAIN = "example"
 
 
 def git(*arguments: str) -> str:
@@ -80,12 +87,45 @@ def require_branch(branch: str) -> None:
         )
 
 
-def checked_publish_build(c, branch: str) -> None:
+def placeholder_siteurl() -> str:
+    """Return the publish build's SITEURL if it is still the placeholder, else ""."""
+    siteurl = read_settings(str(CONFIG["publish_settings"]))["SITEURL"]
+    host = (urlsplit(siteurl).hostname or "").rstrip(".")
+    if host == PLACEHOLDER_DOMAIN or host.endswith("." + PLACEHOLDER_DOMAIN):
+        return siteurl
+    return ""
+
+
+def how_to_set_siteurl(command: str) -> str:
+    """Say how to give the publish build the site's real address."""
+    return (
+        "Set the live site's address, either for one run, "
+        f"`SITEURL=https://blog.your-clinic.com {command}`, or for good in "
+        "publishconf.py (the SITEURL line marked TO FILL IN); CI's deploy "
+        "workflow reads it from there."
+    )
+
+
+def require_real_siteurl(command: str) -> None:
+    """Refuse to deploy a site whose links point at the placeholder address."""
+    placeholder = placeholder_siteurl()
+    if placeholder:
+        raise Exit(
+            f"Nothing was published: the site's address (SITEURL) is still the "
+            f"placeholder {placeholder}, so every link, feed and the sitemap "
+            f"would point there. {how_to_set_siteurl(command)}",
+            code=1,
+        )
+
+
+def checked_publish_build(c, branch: str, command: str) -> None:
     """Stop, publishing nothing, unless every gate passes; cheapest gate first.
 
-    The content check (seconds), the branch, the clean tree, the test suite
-    (minutes), then the build.
+    The site's address (`command`, the writer's command, is named in how to
+    set it), the content check (seconds), the branch, the clean tree, the
+    test suite (minutes), then the build.
     """
+    require_real_siteurl(command)
     require_content_to_publish()
     require_branch(branch)
     require_clean_tree()
@@ -131,7 +171,7 @@ def publish_gh_pages(c, branch: str) -> None:
     Open previews (previews/pr-N/) and the CNAME on the branch are kept; the
     previous deploy stays in the branch history (`invoke rollback`).
     """
-    checked_publish_build(c, branch)
+    checked_publish_build(c, branch, "make github")
     with deploy_errors():
         gh_pages.publish_site(
             pages_branch(), CONFIG["output"], f"Publish site from {head_commit()}"
@@ -145,7 +185,7 @@ def publish_gh_pages(c, branch: str) -> None:
 def publish_rsync(c, branch: str, destination: str) -> None:
     """Pass the gates, then upload the build as a new release and switch to it."""
     destination = from_environment(destination, "RSYNC_DESTINATION", "--destination")
-    checked_publish_build(c, branch)
+    checked_publish_build(c, branch, "invoke publish --target rsync")
     with deploy_errors():
         release = rsync.publish(CONFIG["output"], destination)
     say(
@@ -170,7 +210,7 @@ def publish_s3(  # noqa: PLR0913 - the sync's options, as the task passes them
     from deploy.headers import publish_policy  # noqa: PLC0415 - with s3
 
     bucket = from_environment(bucket, "S3_BUCKET", "--bucket")
-    checked_publish_build(c, branch)
+    checked_publish_build(c, branch, "invoke publish --target s3")
     with deploy_errors():
         report = s3.sync(
             CONFIG["output"],

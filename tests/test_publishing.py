@@ -27,7 +27,8 @@ PAGES_URL = "https://clinic.github.io/blog"
 def project(project_copy, tmp_path, monkeypatch, isolated_git) -> Path:
     """Return the project copy as a committed git repository with a bare `origin`."""
     monkeypatch.setenv("PUBLISH_TEST_COMMAND", "true")
-    monkeypatch.delenv("SITEURL", raising=False)
+    # The site's real address: publishconf.py's placeholder is refused.
+    monkeypatch.setenv("SITEURL", PAGES_URL)
     shutil.copy(ROOT / ".gitignore", project_copy)
     git(project_copy, "init", "--quiet", "-b", "main")
     git(project_copy, "config", "user.name", "Clinic Deploys")
@@ -121,6 +122,56 @@ def test_publishing_refuses_and_leaves_gh_pages_untouched(
     if breakage != "failing build":  # a broken template is a developer's to read
         assert "Traceback" not in result.stderr
     assert pages_tip(project) == before
+
+
+@pytest.mark.parametrize(
+    ("task", "command"),
+    [
+        (["gh-pages"], "make github"),
+        (["publish", "--target", "rsync", "--destination", "HOST"], "--target rsync"),
+        (["publish", "--target", "s3", "--bucket", "clinic-blog"], "--target s3"),
+    ],
+)
+def test_deploys_refuse_the_placeholder_site_address(
+    project, monkeypatch, tmp_path, task, command
+):
+    monkeypatch.delenv("SITEURL")  # publishconf.py's TO FILL IN placeholder
+    ran = tmp_path / "the-tests-ran"
+    monkeypatch.setenv("PUBLISH_TEST_COMMAND", f"touch {ran}")
+    host = tmp_path / "host"
+    result = invoke(project, *(str(host) if a == "HOST" else a for a in task))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "Nothing was published: the site's address (SITEURL) is still the "
+        "placeholder https://blog.clinic.example" in result.stderr
+    )
+    assert "SITEURL=https://blog.your-clinic.com " in result.stderr
+    assert command in result.stderr
+    assert "publishconf.py" in result.stderr
+    assert not ran.exists()  # refused before the minutes of tests
+    assert not host.exists()
+    assert pages_tip(project) == ""
+
+
+def test_a_publish_build_warns_about_the_placeholder_site_address(project, monkeypatch):
+    monkeypatch.delenv("SITEURL")
+    result = invoke(project, "publish")
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip()
+        .splitlines()[-1]
+        .startswith(
+            "Warning: the site's address (SITEURL) is still the placeholder "
+            "https://blog.clinic.example; the links in output/ point there. Set the "
+            "live site's address, either for one run, "
+            "`SITEURL=https://blog.your-clinic.com make publish`"
+        )
+    )
+    monkeypatch.setenv("SITEURL", PAGES_URL)
+    result = invoke(project, "publish")
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stdout + result.stderr
 
 
 def test_publishing_asks_the_cheap_questions_before_running_the_tests(

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
+import socket
 import subprocess
 
+import pytest
+
 from tests.support import ROOT, invoke
+
+
+@pytest.fixture
+def running_preview(project_copy):
+    """Pretend `make serve` runs in the copy: its state file, a process, a port."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        state = {"host": "127.0.0.1", "port": port, "pid": os.getpid()}
+        (project_copy / ".preview-server.json").write_text(json.dumps(state))
+        yield f"http://127.0.0.1:{port}/"
 
 
 def test_new_article_writes_a_valid_draft_dated_today(project_copy):
@@ -34,6 +51,16 @@ def test_new_article_writes_a_valid_draft_dated_today(project_copy):
     check = invoke(project_copy, "check")
     assert check.returncode == 0, check.stderr
     assert "7 articles" in check.stderr  # the six fixture articles and this one
+
+
+def test_new_article_names_the_running_preview(project_copy, running_preview):
+    result = invoke(project_copy, "new-article", "How Infusions Work")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        f"The running preview shows it at {running_preview}drafts/how-infusions-work/ "
+        "while it is a draft, and at /how-infusions-work/ once you remove `Status: "
+        "draft` (an open tab follows it there)."
+    )
 
 
 def test_new_article_never_overwrites(project_copy):
@@ -70,9 +97,27 @@ def test_publishing_a_scaffold_unchanged_is_refused(project_copy):
     )
 
 
+def test_new_testimonial_names_its_card_on_the_testimonials_page(
+    project_copy, running_preview, fixture_site
+):
+    result = invoke(project_copy, "new-testimonial", "--id", "jane-pasadena")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "The running preview shows it on the testimonials page: "
+        f"{running_preview}testimonials/#testimonial-jane-pasadena"
+    )
+    # The address's anchor is the card's id on that page.
+    page = fixture_site.soup("testimonials/")
+    assert page.find(id="testimonial-ana-fixture").name == "figure"
+
+
 def test_new_testimonial_writes_consent_fields_to_fill_in(project_copy):
     result = invoke(project_copy, "new-testimonial", "--id", "jane-pasadena")
     assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "Preview it with `make serve` on the testimonials page: "
+        "http://127.0.0.1:8000/testimonials/#testimonial-jane-pasadena"
+    )
     text = (
         project_copy / "content" / "testimonials" / "jane-pasadena.yaml"
     ).read_text()
@@ -121,6 +166,10 @@ def test_pre_commit_runs_the_content_check(project_copy):
         ".pre-commit-config.yaml",
     ):
         shutil.copy2(ROOT / name, project_copy)
+    for lock in ("requirements.lock", "requirements-serve.lock"):
+        # Older than the shared .venv's stamps, whatever the checkout's dates:
+        # make must reuse that .venv, not build one.
+        os.utime(project_copy / lock, (0, 0))
     (project_copy / ".venv").symlink_to(ROOT / ".venv")
     article = project_copy / "content" / "articles" / "older-notes.md"
     article.write_text(

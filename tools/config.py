@@ -10,10 +10,24 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = {
     "content": ROOT / "content",
     "output": ROOT / "output",
+    # What `make serve` builds and serves: its own folder, so that `make
+    # publish` or `make html` into output/ never replaces the pages an open
+    # preview is showing.
+    "preview": ROOT / ".preview",
+    # Where a running `make serve` notes its address and process (see
+    # tools/devserver.py), so a second one, `make new-article` and
+    # `make new-testimonial` can name that address.
+    "preview_state": ROOT / ".preview-server.json",
+    # The writers' guide the preview's error page links to, served rendered.
+    "writing_guide": ROOT / "docs" / "writing.md",
+    # The theme's stylesheets, served as they are by the preview (see devserver).
+    "theme_css": ROOT / "theme" / "static" / "css",
     "dev_settings": ROOT / "pelicanconf.py",
     "publish_settings": ROOT / "publishconf.py",
     "host": "127.0.0.1",
     "port": 8000,
+    # How many ports after `port` the preview tries when that one is taken.
+    "port_tries": 10,
     # What the live-reload server watches: every input of the build.
     "watched": ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py"),
     "ghp_branch": "gh-pages",

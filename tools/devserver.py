@@ -3,56 +3,129 @@
 `live_preview` is what `make serve` runs: a first build, then a livereload
 server that rebuilds on any change to the build's inputs and, while a build
 has failed, answers every page with its problems (templates/build_failed.html)
-until the next good build. `regenerate` rebuilds without serving;
-`serve_output` serves output/ as it is.
+until the next good build. When a build moves a page (a draft published, a
+slug changed) the old address redirects to the new one, so the open tab
+follows. It notes its address in a state file while it runs
+(`running_preview` reads it), refuses to start twice, moves to the next free
+port when its own is taken, and ends quietly on Ctrl+C. `regenerate`
+rebuilds without serving; `serve_output` serves output/ as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import json
 import mimetypes
+import os
 from pathlib import Path
+import signal
+import socket
 import sys
 import threading
 import time
 from urllib.parse import unquote
 
+from invoke import Exit
 from jinja2 import Environment, FileSystemLoader
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
+import markdown
+from markupsafe import Markup, escape
 from tornado import web
 
-from tools.build import build_site, index_search
+from tools.build import BuildProblem, BuildResult, build_site, index_search
+from tools.config import CONFIG
+
+# The dev server's own pages live under this path, never a site address: the
+# theme's stylesheets and the writers' guide, which the error page needs even
+# when no build ever succeeded.
+OWN_PAGES = "/_preview/"
+STYLESHEETS = OWN_PAGES + "css/"
+GUIDE = OWN_PAGES + "writing/"
+# How long a preview may take from noting itself to answering (its first build).
+STARTING_SECONDS = 300
+
+
+def wrap_at_slashes(path: str) -> Markup:
+    """Escape `path` and let it wrap after each slash (`<wbr>`), for narrow screens."""
+    return Markup("/<wbr>").join(escape(part) for part in str(path).split("/"))
+
 
 # Autoescaped: build messages quote writers' text.
 PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
+PAGES.filters["wrap_at_slashes"] = wrap_at_slashes
 
 
 class PreviewSite:
-    """WSGI app serving output/ like a static host, or the errors of a failed build.
+    """WSGI app serving the preview like a static host, or the errors of a failed build.
 
     While the last build has failed, every page request gets a page listing its
     problems, so a writer sees why the preview did not change; the next good
     build brings the site back. Live reload refreshes the browser either way.
+    An address that a good build moved (a draft published, a slug changed)
+    redirects to the page's new one, as long as no file is there any more.
+    Under OWN_PAGES it serves the theme's stylesheets (`stylesheets`) and the
+    writers' guide (`guide`, Markdown, rendered on each request).
     """
 
-    def __init__(self, root: Path) -> None:
-        """Serve files from `root`."""
+    def __init__(
+        self,
+        root: Path,
+        stylesheets: Path = CONFIG["theme_css"],
+        guide: Path = CONFIG["writing_guide"],
+    ) -> None:
+        """Serve files from `root`, with the dev server's own pages beside them."""
         self.root = root.resolve()
+        self.stylesheets = stylesheets.resolve()
+        self.guide = guide
+        # The last failed build's output, or None while the last build is good.
         self.errors: str | None = None
+        self.problems: tuple[BuildProblem, ...] = ()
+        # The last good build's address of every source, and {old: new address}.
+        self.addresses: dict[str, str] = {}
+        self.redirects: dict[str, str] = {}
+
+    def record(self, result: BuildResult) -> None:
+        """Take in a build: show its problems, or its pages and their moves."""
+        if not result.ok:
+            self.errors, self.problems = result.messages, result.problems
+            return
+        self.errors, self.problems = None, ()
+        moved = {
+            old: result.addresses[source]
+            for source, old in self.addresses.items()
+            if result.addresses.get(source, old) != old
+        }
+        # Chains collapse (a→b then b→c is a→c); a page moved back drops its loop.
+        redirects = {old: moved.get(new, new) for old, new in self.redirects.items()}
+        redirects.update(moved)
+        self.redirects = {old: new for old, new in redirects.items() if old != new}
+        self.addresses = dict(result.addresses)
 
     def __call__(self, environ, start_response):
         """Answer one request."""
         path = unquote(environ.get("PATH_INFO", "/"))
+        if path.startswith(OWN_PAGES) or path == OWN_PAGES.rstrip("/"):
+            return self._own_page(path, start_response)
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root):
             return self._respond(start_response, "404 Not Found", b"", "text/plain")
+        moved_to = self._moved_to(path, target)
+        if moved_to:
+            query = environ.get("QUERY_STRING", "")
+            location = f"{moved_to}?{query}" if query else moved_to
+            start_response(
+                "302 Found", [("Location", location), ("Cache-Control", "no-store")]
+            )
+            return [b""]
         if target.is_dir():
             if not path.endswith("/"):
                 start_response("301 Moved Permanently", [("Location", path + "/")])
@@ -62,7 +135,7 @@ class PreviewSite:
             return self._respond(
                 start_response,
                 "500 Build failed",
-                error_page(self.errors),
+                error_page(self.errors, self.problems, guide_sections(self.guide)),
                 "text/html",
             )
         if target.is_file():
@@ -71,6 +144,35 @@ class PreviewSite:
         not_found = self.root / "404.html"
         body = not_found.read_bytes() if not_found.is_file() else b"Not found"
         return self._respond(start_response, "404 Not Found", body, "text/html")
+
+    def _moved_to(self, path: str, target: Path) -> str:
+        """Return where a good build moved `path`, if nothing is left there; or ""."""
+        if self.errors is not None or target.exists():
+            return ""
+        return self.redirects.get(path) or self.redirects.get(path + "/", "")
+
+    def _own_page(self, path: str, start_response) -> list[bytes]:
+        """Answer a path under OWN_PAGES: a theme stylesheet or the writers' guide."""
+        if path.startswith(STYLESHEETS):
+            sheet = (self.stylesheets / path.removeprefix(STYLESHEETS)).resolve()
+            if (
+                sheet.is_relative_to(self.stylesheets)
+                and sheet.suffix == ".css"
+                and sheet.is_file()
+            ):
+                return self._respond(
+                    start_response, "200 OK", sheet.read_bytes(), "text/css"
+                )
+        elif path == GUIDE.rstrip("/"):
+            start_response("301 Moved Permanently", [("Location", GUIDE)])
+            return [b""]
+        elif path == GUIDE:
+            return self._respond(
+                start_response, "200 OK", guide_page(self.guide), "text/html"
+            )
+        return self._respond(
+            start_response, "404 Not Found", b"Not found", "text/plain"
+        )
 
     @staticmethod
     def _respond(start_response, status: str, body: bytes, kind: str) -> list[bytes]:
@@ -86,9 +188,77 @@ class PreviewSite:
         return [body]
 
 
-def error_page(errors: str) -> bytes:
-    """Render the page a writer sees while the preview cannot be rebuilt."""
-    return PAGES.get_template("build_failed.html").render(errors=errors).encode()
+def render_guide(guide: Path) -> tuple[Markup, dict[str, str]]:
+    """Render the writers' guide: (its HTML, {heading id: heading text}).
+
+    The ids are python-markdown's `toc` slugs of the headings, the ids that
+    content_schema.help_anchor names. A missing guide renders as a short note.
+    """
+    try:
+        text = guide.read_text(encoding="utf-8")
+    except OSError:
+        return Markup("<p>The writers' guide, docs/writing.md, is missing.</p>"), {}
+    converter = markdown.Markdown(extensions=["toc", "tables", "fenced_code"])
+    body = Markup(converter.convert(text))  # the project's own docs, not writers' text
+    sections = {}
+    pending = list(converter.toc_tokens)
+    while pending:
+        token = pending.pop(0)
+        sections[token["id"]] = Markup(token["name"]).striptags()
+        pending[:0] = token["children"]
+    return body, sections
+
+
+def guide_sections(guide: Path) -> dict[str, str]:
+    """Return the guide's {heading id: heading text} (see render_guide)."""
+    return render_guide(guide)[1]
+
+
+def guide_page(guide: Path) -> bytes:
+    """Render the page at GUIDE: docs/writing.md as HTML, in the site's style."""
+    body, _sections = render_guide(guide)
+    return (
+        PAGES.get_template("writing_guide.html")
+        .render(body=body, stylesheet=STYLESHEETS + "site.css")
+        .encode()
+    )
+
+
+def error_page(
+    errors: str,
+    problems: Iterable[BuildProblem] = (),
+    sections: dict[str, str] | None = None,
+) -> bytes:
+    """Render the page a writer sees while the preview cannot be rebuilt.
+
+    One list item per content problem, each linking to the guide's section on
+    it (`sections`: the guide's heading ids; a problem whose anchor the guide
+    does not have yet links to the guide's top); without content problems
+    (a Pelican warning, a broken template) the build's own text, `errors`.
+    """
+    sections = sections or {}
+    shown = [
+        {
+            "source": problem.source,
+            "line": problem.line,
+            "field": problem.field,
+            "message": problem.message,
+            "help": GUIDE
+            + (f"#{problem.anchor}" if problem.anchor in sections else ""),
+            "section": sections.get(problem.anchor, ""),
+        }
+        for problem in problems
+    ]
+    return (
+        PAGES.get_template("build_failed.html")
+        .render(
+            errors=errors,
+            problems=shown,
+            guide=GUIDE,
+            stylesheet=STYLESHEETS + "site.css",
+        )
+        .encode()
+    )
 
 
 class LiveReloadServer(Server):
@@ -109,15 +279,212 @@ class LiveReloadServer(Server):
         return [(r".*", web.FallbackHandler, {"fallback": fallback})]
 
 
+@dataclass(frozen=True)
+class RunningPreview:
+    """A `make serve` that is running: where it serves, and its process."""
+
+    host: str
+    port: int
+    pid: int
+
+    @property
+    def address(self) -> str:
+        """Return the preview's home page address."""
+        return f"http://{self.host}:{self.port}/"
+
+
+def running_preview(state: Path) -> RunningPreview | None:
+    """Return the preview whose state file is `state`, if it still runs; else None.
+
+    A file left behind by a preview that has ended (its process is gone, or
+    nothing answers on its port any more) is ignored. A preview still making
+    its first build does not answer yet: a recent file of a live process counts.
+    """
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8"))
+        preview = RunningPreview(
+            str(recorded["host"]), int(recorded["port"]), int(recorded["pid"])
+        )
+        age = time.time() - state.stat().st_mtime
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not _process_runs(preview.pid):
+        return None
+    if age > STARTING_SECONDS and not _port_answers(preview.host, preview.port):
+        return None  # the process id now belongs to another program
+    return preview
+
+
+def preview_address(state: Path) -> tuple[str, bool]:
+    """Return (the preview's home address, whether a preview runs there now).
+
+    The running preview's address when one runs (see running_preview), else
+    the configured host and port, where `make serve` would start.
+    """
+    running = running_preview(state)
+    if running is not None:
+        return running.address, True
+    return f"http://{CONFIG['host']}:{CONFIG['port']}/", False
+
+
+def _process_runs(pid: int) -> bool:
+    """Tell whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user's
+    return True
+
+
+def _port_answers(host: str, port: int) -> bool:
+    """Tell whether something accepts connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port(host: str, port: int, tries: int) -> int | None:
+    """Return the first of `tries` ports from `port` free to listen on, or None."""
+    for candidate in range(port, port + tries):
+        with socket.socket() as probe:
+            # As tornado binds: a port a closed server left in TIME_WAIT is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+@contextmanager
+def recorded_in(state: Path, host: str, port: int) -> Iterator[None]:
+    """Note this process's preview in `state` for as long as the block runs."""
+    state.write_text(
+        json.dumps({"host": host, "port": port, "pid": os.getpid()}), encoding="utf-8"
+    )
+    try:
+        yield
+    finally:
+        state.unlink(missing_ok=True)
+
+
+@contextmanager
+def own_terminal_interrupts() -> Iterator[None]:
+    """Receive the terminal's Ctrl+C alone, so that `make serve` ends with status 0.
+
+    Ctrl+C sends SIGINT to the terminal's foreground process group. Under
+    make that group is make's, and GNU make, on SIGINT, waits for its child and
+    then kills itself with the same signal: status 130 whatever the child
+    returns (measured with GNU make 4.3). So, while the block runs, this
+    process leads a group of its own, made the terminal's foreground one: make
+    sees only its child end, with 0. The terminal is handed back at the end.
+    Ctrl+Z is ignored meanwhile: it would stop this group, which the shell does
+    not know as its job. Without a terminal, when this process already leads
+    its group (run from a shell, not by make), or when it ignores Ctrl+C (run
+    in the background by a script), nothing changes.
+    """
+    try:
+        terminal = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        yield
+        return
+    try:
+        foreground = os.tcgetpgrp(terminal)
+        # Started in the background by a script (Ctrl+C ignored): stay there.
+        interruptible = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+        taking = interruptible and foreground == os.getpgrp() != os.getpid()
+        if taking:
+            os.setpgid(0, 0)
+            _hand_terminal(terminal, os.getpgrp())
+            suspend = signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            if taking:
+                _hand_terminal(terminal, foreground)
+                signal.signal(signal.SIGTSTP, suspend)
+    finally:
+        os.close(terminal)
+
+
+def _hand_terminal(terminal: int, group: int) -> None:
+    """Make `group` the terminal's foreground process group."""
+    # A group that is not in the foreground gets SIGTTOU (stop) for this call.
+    ignored = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    try:
+        with suppress(OSError):  # the group is gone: the shell takes over
+            os.tcsetpgrp(terminal, group)
+    finally:
+        signal.signal(signal.SIGTTOU, ignored)
+
+
+def _stop_on_terminate(_signal_number, _frame) -> None:
+    """Treat SIGTERM and SIGHUP as Ctrl+C: stop quietly, cleaning up on the way out."""
+    raise KeyboardInterrupt
+
+
 def live_preview(
+    settings: Path,
+    output: Path,
+    watched: Iterable[Path],
+    host: str,
+    port: int,
+    state: Path = CONFIG["preview_state"],
+) -> None:
+    """Build, serve at host:port, rebuild and reload on every change to `watched`.
+
+    Refuses, saying where, when the preview of this repository already runs
+    (its state file, `state`); moves to the next free port when `port` is
+    taken by another program; ends quietly, with status 0, on Ctrl+C.
+    """
+    running = running_preview(state)
+    if running is not None:
+        sys.stderr.write(
+            f"A preview is already running at {running.address} (process "
+            f"{running.pid}): open that address. To restart it, press Ctrl+C "
+            "in the terminal where it runs, then run `make serve` again.\n"
+        )
+        return
+    chosen = free_port(host, port, CONFIG["port_tries"])
+    if chosen is None:
+        last = port + CONFIG["port_tries"] - 1
+        raise Exit(
+            f"Ports {port} to {last} are all taken by other programs. Stop one, "
+            "or choose another port: `make serve PORT=8100`.",
+            code=1,
+        )
+    if chosen != port:
+        sys.stderr.write(
+            f"Port {port} is taken by another program; the preview uses port "
+            f"{chosen} instead.\n"
+        )
+    # Stopped, or its terminal closed: the state file goes as on Ctrl+C.
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, _stop_on_terminate)
+    # Ctrl+C while serving or during a build: the same quiet stop.
+    with (
+        own_terminal_interrupts(),
+        recorded_in(state, host, chosen),
+        suppress(KeyboardInterrupt),
+    ):
+        _serve_live(settings, output, watched, host, chosen)
+    sys.stderr.write("Preview stopped.\n")
+
+
+def _serve_live(
     settings: Path, output: Path, watched: Iterable[Path], host: str, port: int
 ) -> None:
-    """Build, serve at host:port, rebuild and reload on every change to `watched`."""
+    """Build, then serve and rebuild until interrupted (see live_preview)."""
     site = PreviewSite(output)
 
     def rebuild(search_later: bool = True) -> None:
         result = build_site(settings, output, search_later=search_later)
-        site.errors = None if result.ok else result.messages
+        site.record(result)
         sys.stderr.write(
             "Rebuilt; the browser reloads.\n"
             if result.ok
@@ -137,11 +504,23 @@ def live_preview(
         # Directories are watched recursively: Markdown, YAML, images, templates,
         # CSS and plugin code all trigger a rebuild.
         server.watch(str(path), rebuild)
-    server.serve(host=host, port=port, open_url_delay=None, debug=False)
+    sys.stderr.write(f"Preview at http://{host}:{port}/ (Ctrl+C stops it).\n")
+    try:
+        server.serve(host=host, port=port, open_url_delay=None, debug=False)
+    except OSError as error:
+        # Another program took the port since free_port looked.
+        raise Exit(
+            f"Could not serve at http://{host}:{port}/: {error.strerror}. Run "
+            "`make serve` again.",
+            code=1,
+        ) from None
 
 
 def regenerate(settings: Path, output: Path, watched: Iterable[Path]) -> None:
-    """Rebuild `output` on every change to `watched`, without serving it."""
+    """Rebuild `output` on every change to `watched`, without serving it.
+
+    Ends quietly, with status 0, on Ctrl+C.
+    """
 
     def rebuild() -> None:
         if build_site(settings, output).ok:
@@ -149,15 +528,19 @@ def regenerate(settings: Path, output: Path, watched: Iterable[Path]) -> None:
         else:
             sys.stderr.write("Build failed; output/ keeps the last good site.\n")
 
-    build_site(settings, output)
-    watcher = get_watcher_class()()
-    for path in watched:
-        watcher.watch(str(path), rebuild)
-    watcher.start(None)
-    sys.stderr.write("Watching for changes; Ctrl+C stops.\n")
-    while True:
-        watcher.examine()
-        time.sleep(0.5)
+    with own_terminal_interrupts():
+        try:
+            build_site(settings, output)
+            watcher = get_watcher_class()()
+            for path in watched:
+                watcher.watch(str(path), rebuild)
+            watcher.start(None)
+            sys.stderr.write("Watching for changes; Ctrl+C stops.\n")
+            while True:
+                watcher.examine()
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            sys.stderr.write("Stopped.\n")
 
 
 def serve_output(output: Path, host: str, port: int) -> None:
