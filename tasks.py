@@ -13,7 +13,14 @@ from invoke import Exit, task
 
 from deploy import headers, preview as previews, publish as publishing
 from deploy.publish import DEPLOY_TARGETS, say
-from tools import check_report, devserver, docs as docs_module, scaffold, setup
+from tools import (
+    check_report,
+    devserver,
+    docs as docs_module,
+    preview_process,
+    scaffold,
+    setup,
+)
 from tools.build import build_or_exit, staging_folder
 from tools.config import BIN, CONFIG, ROOT
 
@@ -84,7 +91,7 @@ def new_article(c, title, category="", author=""):
     """
     path = scaffold.new_article(title, category, author)
     slug = path.stem
-    address, running = devserver.preview_address(CONFIG["preview_state"])
+    address, running = preview_process.preview_address(CONFIG["preview_state"])
     say(f"Wrote {path.relative_to(ROOT)}")
     if running:
         say(
@@ -106,7 +113,7 @@ def new_testimonial(c, id):
     Names where the preview shows it: its card on the testimonials page.
     """
     path = scaffold.new_testimonial(id)
-    address, running = devserver.preview_address(CONFIG["preview_state"])
+    address, running = preview_process.preview_address(CONFIG["preview_state"])
     card = f"{address}testimonials/#testimonial-{id}"
     say(f"Wrote {path.relative_to(ROOT)}")
     say(

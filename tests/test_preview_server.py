@@ -27,13 +27,9 @@ from tests.browser import axe_violations, open_page
 from tests.support import ROOT, free_port, text
 from tests.test_search import indexed_pages
 from tools.build import BuildProblem, BuildResult
-from tools.devserver import (
-    GUIDE,
-    STARTING_SECONDS,
-    PreviewSite,
-    guide_sections,
-    running_preview,
-)
+from tools.devserver import PreviewSite
+from tools.preview_pages import GUIDE, guide_sections
+from tools.preview_process import STARTING_SECONDS, running_preview
 
 
 def request(app: PreviewSite, path: str) -> tuple[str, dict, bytes]:

@@ -15,12 +15,12 @@ CONFIG = {
     # preview is showing.
     "preview": ROOT / ".preview",
     # Where a running `make serve` notes its address and process (see
-    # tools/devserver.py), so a second one, `make new-article` and
+    # tools/preview_process.py), so a second one, `make new-article` and
     # `make new-testimonial` can name that address.
     "preview_state": ROOT / ".preview-server.json",
     # The writers' guide the preview's error page links to, served rendered.
     "writing_guide": ROOT / "docs" / "writing.md",
-    # The theme's stylesheets, served as they are by the preview (see devserver).
+    # The theme's stylesheets, served as they are by the preview (preview_pages).
     "theme_css": ROOT / "theme" / "static" / "css",
     "dev_settings": ROOT / "pelicanconf.py",
     "publish_settings": ROOT / "publishconf.py",

@@ -5,63 +5,49 @@ server that rebuilds on any change to the build's inputs and, while a build
 has failed, answers every page with its problems (templates/build_failed.html)
 until the next good build. When a build moves a page (a draft published, a
 slug changed) the old address redirects to the new one, so the open tab
-follows. It notes its address in a state file while it runs
-(`running_preview` reads it), refuses to start twice, moves to the next free
-port when its own is taken, and ends quietly on Ctrl+C. `regenerate`
+follows. It refuses to start twice, moves to the next free port when its own
+is taken, and ends quietly on Ctrl+C (preview_process.py); its own pages, the
+error page and the writers' guide, are preview_pages.py's. `regenerate`
 rebuilds without serving; `serve_output` serves output/ as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-import json
 import mimetypes
-import os
 from pathlib import Path
 import signal
-import socket
 import sys
 import threading
 import time
 from urllib.parse import unquote
 
 from invoke import Exit
-from jinja2 import Environment, FileSystemLoader
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
-import markdown
-from markupsafe import Markup, escape
 from tornado import web
 
 from tools.build import BuildProblem, BuildResult, build_site, index_search
 from tools.config import CONFIG
-
-# The dev server's own pages live under this path, never a site address: the
-# theme's stylesheets and the writers' guide, which the error page needs even
-# when no build ever succeeded.
-OWN_PAGES = "/_preview/"
-STYLESHEETS = OWN_PAGES + "css/"
-GUIDE = OWN_PAGES + "writing/"
-# How long a preview may take from noting itself to answering (its first build).
-STARTING_SECONDS = 300
-
-
-def wrap_at_slashes(path: str) -> Markup:
-    """Escape `path` and let it wrap after each slash (`<wbr>`), for narrow screens."""
-    return Markup("/<wbr>").join(escape(part) for part in str(path).split("/"))
-
-
-# Autoescaped: build messages quote writers' text.
-PAGES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+from tools.preview_pages import (
+    GUIDE,
+    OWN_PAGES,
+    STYLESHEETS,
+    error_page,
+    guide_page,
+    guide_sections,
 )
-PAGES.filters["wrap_at_slashes"] = wrap_at_slashes
+from tools.preview_process import (
+    free_port,
+    own_terminal_interrupts,
+    recorded_in,
+    running_preview,
+)
 
 
 class PreviewSite:
@@ -188,79 +174,6 @@ class PreviewSite:
         return [body]
 
 
-def render_guide(guide: Path) -> tuple[Markup, dict[str, str]]:
-    """Render the writers' guide: (its HTML, {heading id: heading text}).
-
-    The ids are python-markdown's `toc` slugs of the headings, the ids that
-    content_schema.help_anchor names. A missing guide renders as a short note.
-    """
-    try:
-        text = guide.read_text(encoding="utf-8")
-    except OSError:
-        return Markup("<p>The writers' guide, docs/writing.md, is missing.</p>"), {}
-    converter = markdown.Markdown(extensions=["toc", "tables", "fenced_code"])
-    body = Markup(converter.convert(text))  # the project's own docs, not writers' text
-    sections = {}
-    pending = list(converter.toc_tokens)
-    while pending:
-        token = pending.pop(0)
-        sections[token["id"]] = Markup(token["name"]).striptags()
-        pending[:0] = token["children"]
-    return body, sections
-
-
-def guide_sections(guide: Path) -> dict[str, str]:
-    """Return the guide's {heading id: heading text} (see render_guide)."""
-    return render_guide(guide)[1]
-
-
-def guide_page(guide: Path) -> bytes:
-    """Render the page at GUIDE: docs/writing.md as HTML, in the site's style."""
-    body, _sections = render_guide(guide)
-    return (
-        PAGES.get_template("writing_guide.html")
-        .render(body=body, stylesheet=STYLESHEETS + "site.css")
-        .encode()
-    )
-
-
-def error_page(
-    errors: str,
-    problems: Iterable[BuildProblem] = (),
-    sections: dict[str, str] | None = None,
-) -> bytes:
-    """Render the page a writer sees while the preview cannot be rebuilt.
-
-    One list item per content problem, each linking to the guide's section on
-    it (`sections`: the guide's heading ids; a problem whose anchor the guide
-    does not have yet links to the guide's top); without content problems
-    (a Pelican warning, a broken template) the build's own text, `errors`.
-    """
-    sections = sections or {}
-    shown = [
-        {
-            "source": problem.source,
-            "line": problem.line,
-            "field": problem.field,
-            "message": problem.message,
-            "help": GUIDE
-            + (f"#{problem.anchor}" if problem.anchor in sections else ""),
-            "section": sections.get(problem.anchor, ""),
-        }
-        for problem in problems
-    ]
-    return (
-        PAGES.get_template("build_failed.html")
-        .render(
-            errors=errors,
-            problems=shown,
-            guide=GUIDE,
-            stylesheet=STYLESHEETS + "site.css",
-        )
-        .encode()
-    )
-
-
 class LiveReloadServer(Server):
     """livereload's server, with a reload script our Content-Security-Policy allows.
 
@@ -277,150 +190,6 @@ class LiveReloadServer(Server):
         """Route every request to the app, injecting our script tag instead."""
         fallback = LiveScriptContainer(self.app, self.script_tag)
         return [(r".*", web.FallbackHandler, {"fallback": fallback})]
-
-
-@dataclass(frozen=True)
-class RunningPreview:
-    """A `make serve` that is running: where it serves, and its process."""
-
-    host: str
-    port: int
-    pid: int
-
-    @property
-    def address(self) -> str:
-        """Return the preview's home page address."""
-        return f"http://{self.host}:{self.port}/"
-
-
-def running_preview(state: Path) -> RunningPreview | None:
-    """Return the preview whose state file is `state`, if it still runs; else None.
-
-    A file left behind by a preview that has ended (its process is gone, or
-    nothing answers on its port any more) is ignored. A preview still making
-    its first build does not answer yet: a recent file of a live process counts.
-    """
-    try:
-        recorded = json.loads(state.read_text(encoding="utf-8"))
-        preview = RunningPreview(
-            str(recorded["host"]), int(recorded["port"]), int(recorded["pid"])
-        )
-        age = time.time() - state.stat().st_mtime
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not _process_runs(preview.pid):
-        return None
-    if age > STARTING_SECONDS and not _port_answers(preview.host, preview.port):
-        return None  # the process id now belongs to another program
-    return preview
-
-
-def preview_address(state: Path) -> tuple[str, bool]:
-    """Return (the preview's home address, whether a preview runs there now).
-
-    The running preview's address when one runs (see running_preview), else
-    the configured host and port, where `make serve` would start.
-    """
-    running = running_preview(state)
-    if running is not None:
-        return running.address, True
-    return f"http://{CONFIG['host']}:{CONFIG['port']}/", False
-
-
-def _process_runs(pid: int) -> bool:
-    """Tell whether a process with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, as another user's
-    return True
-
-
-def _port_answers(host: str, port: int) -> bool:
-    """Tell whether something accepts connections on host:port."""
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def free_port(host: str, port: int, tries: int) -> int | None:
-    """Return the first of `tries` ports from `port` free to listen on, or None."""
-    for candidate in range(port, port + tries):
-        with socket.socket() as probe:
-            # As tornado binds: a port a closed server left in TIME_WAIT is free.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((host, candidate))
-            except OSError:
-                continue
-            return candidate
-    return None
-
-
-@contextmanager
-def recorded_in(state: Path, host: str, port: int) -> Iterator[None]:
-    """Note this process's preview in `state` for as long as the block runs."""
-    state.write_text(
-        json.dumps({"host": host, "port": port, "pid": os.getpid()}), encoding="utf-8"
-    )
-    try:
-        yield
-    finally:
-        state.unlink(missing_ok=True)
-
-
-@contextmanager
-def own_terminal_interrupts() -> Iterator[None]:
-    """Receive the terminal's Ctrl+C alone, so that `make serve` ends with status 0.
-
-    Ctrl+C sends SIGINT to the terminal's foreground process group. Under
-    make that group is make's, and GNU make, on SIGINT, waits for its child and
-    then kills itself with the same signal: status 130 whatever the child
-    returns (measured with GNU make 4.3). So, while the block runs, this
-    process leads a group of its own, made the terminal's foreground one: make
-    sees only its child end, with 0. The terminal is handed back at the end.
-    Ctrl+Z is ignored meanwhile: it would stop this group, which the shell does
-    not know as its job. Without a terminal, when this process already leads
-    its group (run from a shell, not by make), or when it ignores Ctrl+C (run
-    in the background by a script), nothing changes.
-    """
-    try:
-        terminal = os.open("/dev/tty", os.O_RDWR)
-    except OSError:
-        yield
-        return
-    try:
-        foreground = os.tcgetpgrp(terminal)
-        # Started in the background by a script (Ctrl+C ignored): stay there.
-        interruptible = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
-        taking = interruptible and foreground == os.getpgrp() != os.getpid()
-        if taking:
-            os.setpgid(0, 0)
-            _hand_terminal(terminal, os.getpgrp())
-            suspend = signal.signal(signal.SIGTSTP, signal.SIG_IGN)
-        try:
-            yield
-        finally:
-            if taking:
-                _hand_terminal(terminal, foreground)
-                signal.signal(signal.SIGTSTP, suspend)
-    finally:
-        os.close(terminal)
-
-
-def _hand_terminal(terminal: int, group: int) -> None:
-    """Make `group` the terminal's foreground process group."""
-    # A group that is not in the foreground gets SIGTTOU (stop) for this call.
-    ignored = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-    try:
-        with suppress(OSError):  # the group is gone: the shell takes over
-            os.tcsetpgrp(terminal, group)
-    finally:
-        signal.signal(signal.SIGTTOU, ignored)
 
 
 def _stop_on_terminate(_signal_number, _frame) -> None:
