@@ -132,9 +132,10 @@ def test_the_error_page_lists_each_problem_with_help_from_the_guide(
     page = BeautifulSoup(body, "html.parser")
     items = page.select("#build-errors li")
     assert [text(item) for item in items] == [
-        "content/testimonials/a.yaml:4: conditon: unknown field; <b>not bold</b> "
+        # File, message and help link each on a line of their own.
+        "content/testimonials/a.yaml:4 conditon: unknown field; <b>not bold</b> "
         "Help: Add a testimonial",
-        "content/articles/b.md: no such heading Help: the writers' guide",
+        "content/articles/b.md no such heading Help: the writers' guide",
     ]
     # File names wrap after each slash; writers' text stays text.
     assert b"content/<wbr>testimonials/<wbr>a.yaml:4" in body
@@ -276,8 +277,7 @@ def test_live_reload_shows_errors_then_the_fixed_site(project_copy, browser):
             )
             # expect() retries across reloads: one save can trigger two builds.
             expect(page.locator("#build-errors")).to_contain_text(
-                "content/testimonials/ana-fixture.yaml:4: conditon: unknown field; did "
-                "you mean 'condition'?",
+                "conditon: unknown field; did you mean 'condition'?",
                 timeout=20000,
             )
             testimonial.write_text(original)
