@@ -472,8 +472,9 @@ def _example(mistake: Mistake) -> list[str]:
         return [f"- {what[0].upper()}{what[1:]}: accepted as it is.", ""]
     typed = mistake.shown.replace("\t", "→   ") or "(nothing)"
     location = f"{source}:LINE" if mistake.line else source
+    # The message is quoted, not a code block: it wraps on a phone.
     return [
-        f"In `{source}`:",
+        f"In `{source}`, writing",
         "",
         "```text",
         typed,
@@ -481,8 +482,6 @@ def _example(mistake: Mistake) -> list[str]:
         "",
         "gives",
         "",
-        "```text",
-        f"{location}: {mistake.message}",
-        "```",
+        f"> {location}: {mistake.message}",
         "",
     ]
