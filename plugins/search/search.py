@@ -81,8 +81,13 @@ def index_site(site: Path, index_dir: str = DEFAULTS["SEARCH_INDEX_DIR"]) -> str
     for pattern in UNUSED_BUNDLES:
         for unused in fresh.glob(pattern):
             unused.unlink()
-    shutil.rmtree(current, ignore_errors=True)
+    # Two renames, then the slow delete: searches meanwhile find an index.
+    stale = site / f"{index_dir}.old"
+    shutil.rmtree(stale, ignore_errors=True)
+    if current.exists():
+        current.rename(stale)
     fresh.rename(current)
+    shutil.rmtree(stale, ignore_errors=True)
     return ""
 
 
