@@ -182,7 +182,10 @@ SITE_NOINDEX = True
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "theme_filters",
-    "content_schema",  # first: it checks all content before anything is read
+    # The one reader of content, with writer HTML made inert; the check names
+    # what it refuses with this plugin's lists.
+    "sanitize",
+    "content_schema",  # before any content is read: it checks all of it
     "build_cache",  # before images, which keeps its copies and cards in its cache
     "testimonials",
     "health",

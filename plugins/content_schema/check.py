@@ -37,11 +37,17 @@ from pelican.utils import slugify
 
 from .editorial import claim_warnings
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
-from .loaders import ContentFile, LoadedContent, first_line, load_content
+from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
 from .placeholders import in_article
 from .problems import Problem, quoted
+from .safety import (
+    TOPIC as SAFETY_TOPIC,
+    file_problems,
+    header_lines_problems,
+    markup_problems,
+)
 from .schema import Taxonomy, Testimonial
 from .settings import CONSENT_POLICIES, validate, with_defaults
 
@@ -62,8 +68,16 @@ RESERVED_SLUGS = frozenset(
         "testimonials",
         "theme",
         "archives",
+        # The build's and the deploys' own folders: the search index, pull
+        # request previews on gh-pages, static files, the preview's own pages.
+        "pagefind",
+        "previews",
+        "search",
+        "extra",
+        "_preview",
     }
 )
+MAX_SLUG = 100  # characters: an address, and a file name, every host keeps
 MARKDOWN_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
 )
@@ -247,7 +261,17 @@ class _Checker:
                         getattr(item.meta, "date", None),
                     )
                 )
-            if slug in RESERVED_SLUGS:
+            if len(slug) > MAX_SLUG:
+                self.add(
+                    item.source,
+                    line,
+                    name,
+                    f"gives an address of {len(slug)} characters, more than the "
+                    f"{MAX_SLUG} a web address and a file name can safely take; set "
+                    "a shorter `Slug:`",
+                    SAFETY_TOPIC,
+                )
+            elif slug in RESERVED_SLUGS:
                 self.add(
                     item.source,
                     line,
@@ -331,7 +355,11 @@ class _Checker:
             for match in INTRASITE_LINK.finditer(text):
                 target = resolve_link(self.content.content, item.path, match["path"])
                 written = match[0]
-                if match["what"] == "filename":
+                if not target.is_relative_to(self.content.content):
+                    self.add(
+                        item.source, number, "link", self.outside(written), SAFETY_TOPIC
+                    )
+                elif match["what"] == "filename":
                     if target not in sources:
                         self.add(
                             item.source,
@@ -353,7 +381,10 @@ class _Checker:
         if image:
             path = image.split("}", 1)[1] if image.startswith("{") else image
             target = resolve_link(self.content.content, item.path, path)
-            if not target.is_file():
+            line = item.markdown.metadata.key_lines.get("image")
+            if not target.is_relative_to(self.content.content):
+                self.add(item.source, line, "image", self.outside(image), SAFETY_TOPIC)
+            elif not target.is_file():
                 self.add(
                     item.source,
                     item.markdown.metadata.key_lines.get("image"),
@@ -361,6 +392,14 @@ class _Checker:
                     self.no_such_file(item, image, path, target),
                     MISSING_FILE_TOPIC,
                 )
+
+    @staticmethod
+    def outside(written: str) -> str:
+        """Say that `written` leads out of content/, which is all that is published."""
+        return (
+            f"{written} leads outside content/, and only files kept in content/ "
+            "are published; copy the file into content/ and link to it there"
+        )
 
     def no_such_source(
         self, item: ContentFile, written: str, path: str, sources: set[Path]
@@ -409,7 +448,9 @@ class _Checker:
             ):
                 continue  # intrasite paths are checked with the links
             target = resolve_link(self.content.content, item.path, src)
-            if not target.is_file():
+            if not target.is_relative_to(self.content.content):
+                self.add(item.source, number, "image", self.outside(src), SAFETY_TOPIC)
+            elif not target.is_file():
                 self.add(
                     item.source,
                     number,
@@ -417,6 +458,15 @@ class _Checker:
                     self.no_such_file(item, src, src, target),
                     MISSING_FILE_TOPIC,
                 )
+
+    def check_safety(self, item: ContentFile) -> None:
+        """Refuse control characters in the header, and unsafe HTML anywhere."""
+        markdown = item.markdown
+        self.result.problems += header_lines_problems(item.source, markdown.header)
+        summary_line = markdown.metadata.key_lines.get("summary")
+        summary = markdown.metadata.get("summary")
+        lines = ((summary_line, summary),) if summary else ()
+        self.result.problems += markup_problems(item.source, lines + markdown.body)
 
     def check_headings(self, item: ContentFile) -> None:
         for number, message in heading_problems(item.markdown.body):
@@ -508,26 +558,15 @@ class _Checker:
         self.result.articles = len(content.article_files)
         self.result.pages = len(content.page_files)
         self.result.testimonial_files = len(content.testimonial_files)
-        sources = set(content.article_files + content.page_files)
         cited: set[str] = set()
         # Front matter with problems is checked too, with what still reads:
         # every problem in one run, not a second round once these are fixed.
         items = content.articles + content.pages + content.salvaged
+        self.result.problems += file_problems(content.content, self.settings)
         self.check_slugs(items)
         for item in items:
-            self.check_placeholders(item)
-            self.check_headings(item)
-            if item.kind == "article":
-                if content.taxonomy is not None:
-                    self.check_taxonomy(item, content.taxonomy)
-                self.check_review(item, content.reviewers)
-                self.result.warnings += claim_warnings(
-                    item.source, item.meta, item.markdown
-                )
-            self.check_testimonial_ids(item, testimonials)
-            self.check_withheld_section(item, testimonials)
-            self.check_body_links(item, sources)
-            self.check_citations(item, content.references, cited)
+            # A rule that fails on one file names it; the others are checked.
+            guarded(item.source, self.result.problems, self.check_item, item, cited)
         # File by file, articles before testimonials: the order writers work in.
         self.result.todos.sort(key=lambda p: (p.source, p.line or 0))
         references_file = content.content / self.settings["CONTENT_REFERENCES_FILE"]
@@ -539,6 +578,24 @@ class _Checker:
                 "declared but cited by no article",
             )
         return self.result
+
+    def check_item(self, item: ContentFile, cited: set[str]) -> None:
+        """Apply every rule across files to one article or page."""
+        content, testimonials = self.content, self.content.testimonials
+        self.check_placeholders(item)
+        self.check_headings(item)
+        self.check_safety(item)
+        if item.kind == "article":
+            if content.taxonomy is not None:
+                self.check_taxonomy(item, content.taxonomy)
+            self.check_review(item, content.reviewers)
+            self.result.warnings += claim_warnings(
+                item.source, item.meta, item.markdown
+            )
+        self.check_testimonial_ids(item, testimonials)
+        self.check_withheld_section(item, testimonials)
+        self.check_body_links(item, set(content.article_files + content.page_files))
+        self.check_citations(item, content.references, cited)
 
 
 MISSING_FILE_TOPIC = "a-file-that-is-not-there"  # its entry in mistakes.py

@@ -28,6 +28,8 @@ class MarkdownSource:
 
     metadata: LineMapping  # lowercased key -> text value, with key lines
     body: tuple[tuple[int, str], ...]  # (1-based line number, line) after the header
+    # The header's lines as written, (line number, line): fences included.
+    header: tuple[tuple[int, str], ...] = ()
 
 
 def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
@@ -79,4 +81,5 @@ def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
             break
         index += 1
     body = tuple((number, text) for number, text in enumerate(lines[index:], index + 1))
-    return MarkdownSource(metadata, body)
+    header = tuple(enumerate(lines[:index], 1))
+    return MarkdownSource(metadata, body, header)

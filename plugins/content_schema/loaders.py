@@ -143,9 +143,42 @@ def first_line(path: Path, pattern: re.Pattern[str]) -> int | None:
     return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
 
 
+def could_not_read(source: str, error: BaseException) -> Problem:
+    """Return the problem of a file the tools failed on: theirs to fix, not yours."""
+    return Problem(
+        source,
+        None,
+        "",
+        "could not be read: the tools failed on it, which is theirs to fix, not "
+        f"yours; please report it to a maintainer (the error: {type(error).__name__})",
+        "content-that-is-refused",
+    )
+
+
+def guarded(source: str, problems: list[Problem], read, *arguments, failed=None):
+    """Return `read(*arguments)`; if it fails unexpectedly, note why and give `failed`.
+
+    A file that crashes a parser (a bug, or input nobody foresaw) is reported
+    by name like any other problem, and every other file is still checked.
+    """
+    try:
+        return read(*arguments)
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - reported, by file
+        problems.append(could_not_read(source, error))
+        return failed
+
+
 def _load(loaded: LoadedContent, setting: str, load_file):
     path = loaded.content / loaded.settings[setting]
-    records, problems = load_file(path, loaded.display(path))
+    empty = (None, []) if setting == "CONTENT_TAXONOMY_FILE" else ({}, [])
+    records, problems = guarded(
+        loaded.display(path),
+        loaded.problems,
+        load_file,
+        path,
+        loaded.display(path),
+        failed=empty,
+    )
     loaded.problems += problems
     # A problem of the whole file (no field) means nothing in it was read.
     if any(not problem.field for problem in problems):
@@ -160,7 +193,14 @@ def _load_testimonials(loaded: LoadedContent) -> dict[str, Testimonial]:
     by_id: dict[str, Testimonial] = {}
     for path in files:
         source = loaded.display(path)
-        record, problems = load_testimonial_file(path, source)
+        record, problems = guarded(
+            source,
+            loaded.problems,
+            load_testimonial_file,
+            path,
+            source,
+            failed=(None, []),
+        )
         loaded.problems += problems
         if record is None:
             loaded.broken_testimonials[_claimed_id(path)] = source
@@ -204,7 +244,15 @@ def _load_items(
     items = []
     for path in files:
         source = loaded.display(path)
-        meta, markdown, problems = parse_front_matter(path, source, cls)
+        meta, markdown, problems = guarded(
+            source,
+            loaded.problems,
+            parse_front_matter,
+            path,
+            source,
+            cls,
+            failed=(None, None, []),
+        )
         loaded.problems += problems
         if meta is not None:
             items.append(ContentFile(source, path, meta, markdown, kind))

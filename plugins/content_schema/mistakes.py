@@ -125,6 +125,15 @@ TOPICS = (
         "than change your headings for you.",
     ),
     Topic(
+        "Content that is refused",
+        "A pull request may come from anyone, so the site publishes only what it "
+        "can vouch for: files kept in `content/` itself (no links out of it, no "
+        "symbolic links, nothing hidden), images it can read, and text whose HTML "
+        "cannot run code or load another site. The build removes such HTML anyway; "
+        "the check tells you, so nothing disappears without a word. "
+        "docs/security.md explains why.",
+    ),
+    Topic(
         "Accepted as they are",
         "Some differences between editors need nothing from you.",
     ),
@@ -393,6 +402,41 @@ MISTAKES = (
         "heading: “#### ” comes after a “## ” heading, skipping a level that "
         "screen readers announce; use “### ” here",
         at="#### The first day",
+    ),
+    Mistake(
+        "content-that-is-refused",
+        "article",
+        '<script src="/extra/x.js"></script>',
+        add_text('<script src="/extra/x.js"></script>'),
+        "html: a “script” tag is not allowed in the text: the site removes it, "
+        "since it could run code or load another site; write it as text, or ask a "
+        "maintainer for a safe alternative",
+    ),
+    Mistake(
+        "content-that-is-refused",
+        "article",
+        "![A chart](https://images.example.com/chart.png)",
+        add_text("![A chart](https://images.example.com/chart.png)"),
+        "html: https://images.example.com/chart.png loads from another site, which "
+        "would learn who reads the page; save the file in content/images/ and "
+        "write {static}/images/its-name",
+    ),
+    Mistake(
+        "content-that-is-refused",
+        "article",
+        "[settings]({attach}../../.git/config)",
+        add_text("[settings]({attach}../../.git/config)"),
+        "link: {attach}../../.git/config leads outside content/, and only files "
+        "kept in content/ are published; copy the file into content/ and link to "
+        "it there",
+    ),
+    Mistake(
+        "content-that-is-refused",
+        "testimonial",
+        "place: *home",
+        set_field("place", "*home"),
+        "uses a YAML anchor or alias (a value starting with & or *), which content "
+        "files may not; write the value out in full, or put it in double quotes",
     ),
     Mistake(
         "accepted-as-they-are",

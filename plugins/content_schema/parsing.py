@@ -27,6 +27,10 @@ from .problems import Reporter, quoted
 
 INVALID = object()  # returned by the parser in place of a value it reported
 DATE_TOPIC = "a-date-in-another-format"  # mistakes.py's entry for date messages
+REFUSED_TOPIC = "content-that-is-refused"  # ... and for what is never published
+# A Markdown or YAML file larger than this is a mistake or an attack: reading
+# a 50 MB article took 102 s.
+MAX_TEXT_BYTES = 1_000_000
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_TIME_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)")
 
@@ -109,8 +113,51 @@ class _DuplicateKeyError(yaml.YAMLError):
         self.line = line
 
 
+class _RefusedYAML(yaml.YAMLError):
+    """YAML that content files may not use: anchors, aliases, deep nesting."""
+
+    def __init__(self, mark, message: str) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark else None
+        self.message = message
+
+
+# Deeper than any testimonial or reference needs; far below Python's recursion
+# limit, which thousands of nested brackets would otherwise reach.
+MAX_YAML_DEPTH = 20
+
+
 class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader whose mappings are LineMapping objects."""
+    """Safe YAML loader whose mappings are LineMapping objects.
+
+    Anchors and aliases (`&name`, `*name`) are refused: content never needs
+    them, and aliases can multiply a small file into gigabytes. So is nesting
+    deeper than MAX_YAML_DEPTH.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        """Compose like PyYAML, refusing anchors, aliases and deep nesting."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _RefusedYAML(
+                event.start_mark,
+                "uses a YAML anchor or alias (a value starting with & or *), which "
+                "content files may not; write the value out in full, or put it in "
+                "double quotes",
+            )
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _RefusedYAML(
+                event.start_mark,
+                f"nests lists or fields more than {MAX_YAML_DEPTH} levels deep; a "
+                "content file needs two or three",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_line_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMapping:
@@ -156,6 +203,17 @@ def read_text(path: Path, report: Reporter) -> str | None:
     they are. Text that is not UTF-8 is reported at its first wrong
     character, with how to save the file as UTF-8; then None.
     """
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        report.add(
+            None,
+            "",
+            f"is {size / 1_000_000:.1f} MB, more than the "
+            f"{MAX_TEXT_BYTES // 1_000_000} MB a text file of the site may be; "
+            "split it into several",
+            topic=REFUSED_TOPIC,
+        )
+        return None
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -214,6 +272,8 @@ def load_yaml_file(path: Path, report: Reporter) -> Any:
         return yaml.load(text, Loader=_LineLoader)
     except _DuplicateKeyError as error:
         report.add(error.line, str(error.key), "appears twice; keep one")
+    except _RefusedYAML as error:
+        report.add(error.line, "", error.message, topic=REFUSED_TOPIC)
     except yaml.MarkedYAMLError as error:
         report.add(*_yaml_syntax_problem(error, text))
     except (yaml.YAMLError, ValueError):

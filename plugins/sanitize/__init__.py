@@ -1,0 +1,13 @@
+"""Sanitize plugin: one reader of content, and writer HTML made inert."""
+
+from .policy import REFUSED_TAGS, clean_html, is_remote
+from .sanitize import MARKDOWN_EXTENSIONS, SafeMarkdownReader, register
+
+__all__ = [
+    "MARKDOWN_EXTENSIONS",
+    "REFUSED_TAGS",
+    "SafeMarkdownReader",
+    "clean_html",
+    "is_remote",
+    "register",
+]

@@ -1,0 +1,97 @@
+"""What writer HTML may hold: an allow-list for prose, applied by nh3.
+
+Markdown lets a writer type raw HTML, and Pelican does not escape it. Every
+article's and page's HTML therefore passes `clean_html` (ammonia's allow-list,
+through nh3): the tags and attributes prose needs survive; script, style,
+iframes, objects, forms, meta, base and link elements, event attributes and
+any URL but a relative, https, mailto or tel one are removed. Images and
+other embedded media load only from the site itself: a reader never makes a
+request to a third party. `REFUSED_TAGS` names what the content check tells
+the writer about, so nothing is removed silently.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import nh3
+
+# Prose, tables, code and what Python-Markdown's extensions write (footnotes,
+# the table of contents, code highlighting, definition lists, abbreviations).
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col",
+        "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+        "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+        "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s",
+        "samp", "small", "source", "span", "strong", "sub", "summary", "sup",
+        "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
+        "ul", "var", "wbr",
+    }
+)  # fmt: skip
+# Attributes every allowed tag may carry, and those of particular tags. No
+# `style` (the theme styles prose) and no event handler (`on…`) anywhere.
+GENERIC_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
+TAG_ATTRIBUTES = {
+    "a": {"href", "rel"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
+    "source": {"srcset", "sizes", "type", "media"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "details": {"open"},
+}
+URL_SCHEMES = frozenset({"https", "mailto", "tel"})
+# Attributes whose URL loads something into the page: the site's own files only.
+EMBEDDING = frozenset({"src", "srcset"})
+# Removed with everything inside them, not only their tags.
+REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript"})
+# What the content check refuses by name (the sanitizer removes these too).
+REFUSED_TAGS = frozenset(
+    {
+        "applet", "base", "button", "embed", "form", "frame", "frameset",
+        "iframe", "input", "link", "math", "meta", "noscript", "object",
+        "script", "select", "style", "svg", "template", "textarea", "video",
+        "audio",
+    }
+)  # fmt: skip
+
+
+def is_remote(url: str) -> bool:
+    """Whether `url` points at another site (a scheme or `//host`), not this one."""
+    url = url.strip()
+    return url.startswith("//") or bool(urlsplit(url).scheme)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop embedded media from other sites; keep every other allowed value."""
+    if attribute in EMBEDDING:
+        candidates = [part.strip().split(" ")[0] for part in value.split(",")]
+        if any(is_remote(candidate) for candidate in candidates if candidate):
+            return None
+    return value
+
+
+def clean_html(html: str) -> str:
+    """Return writer HTML with only what ALLOWED_TAGS and the attributes allow."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attributes={
+            "*": set(GENERIC_ATTRIBUTES),
+            **{tag: set(names) for tag, names in TAG_ATTRIBUTES.items()},
+        },
+        attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )

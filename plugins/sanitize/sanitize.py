@@ -1,0 +1,65 @@
+"""The one reader of articles and pages: Markdown, with writer HTML made inert.
+
+`SafeMarkdownReader` is Pelican's Markdown reader, with three changes made
+before Typogrify and every other plugin see the text:
+
+- the title is plain text: what the writer typed is escaped, so `<b>` reads
+  as `<b>` and nothing in a title is markup;
+- the body and the summary (Markdown, so they may hold raw HTML) pass the
+  allow-list of policy.py;
+- nothing else changes: the same Markdown settings, metadata and dates.
+
+`use_only_the_safe_reader` (on `readers_init`) makes it the reader of every
+Markdown extension and switches every other reader off: Pelican registers
+each reader class it imports, so an installed reader plugin, or its own
+reStructuredText and HTML readers, would otherwise read files the content
+check never saw. The check refuses files of those formats by name.
+"""
+
+from __future__ import annotations
+
+import html
+
+from pelican import signals
+from pelican.readers import MarkdownReader
+
+from .policy import clean_html
+
+# The extensions the safe reader reads; content_schema's check reads the same.
+MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+
+
+class SafeMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader whose output holds no writer markup but prose."""
+
+    file_extensions = MARKDOWN_EXTENSIONS
+
+    def read(self, source_path):
+        """Read like MarkdownReader; then escape the title and clean the HTML."""
+        content, metadata = super().read(source_path)
+        if isinstance(metadata.get("title"), str):
+            metadata["title"] = html.escape(metadata["title"], quote=False)
+        if isinstance(metadata.get("summary"), str):
+            metadata["summary"] = clean_html(metadata["summary"])
+        return clean_html(content), metadata
+
+
+# Pelican's BaseReader "reads" static files (images, content/extra): it copies
+# them, parsing nothing.
+STATIC = "static"
+
+
+def use_only_the_safe_reader(readers) -> None:
+    """Read Markdown with SafeMarkdownReader, and no other format at all."""
+    for extension in list(readers.reader_classes):
+        if extension != STATIC:
+            readers.reader_classes[extension] = None
+    for extension in MARKDOWN_EXTENSIONS:
+        readers.reader_classes[extension] = SafeMarkdownReader
+
+
+def register() -> None:
+    """Connect the plugin to Pelican."""
+    # readers_init comes after Pelican has registered every reader class it
+    # imported, and after the READERS setting: the last word on who reads.
+    signals.readers_init.connect(use_only_the_safe_reader)
