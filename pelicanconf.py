@@ -63,7 +63,8 @@ PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 # Content folders carry a README.md for writers; it is guidance, not a page.
-IGNORE_FILES = [".#*", "README.md"]
+# ".*": hidden files are never published (the check also names them).
+IGNORE_FILES = [".#*", ".*", "README.md"]
 STATIC_PATHS = ["images", "extra"]
 # robots.txt is written by the seo plugin from theme/templates/robots.txt. A
 # custom domain for GitHub Pages goes in content/extra/CNAME (one line, the

@@ -36,6 +36,7 @@ from .parsing import REFUSED_TOPIC
 from .problems import Problem, quoted
 
 TOPIC = REFUSED_TOPIC
+HIDDEN = ".*"  # the IGNORE_FILES pattern of hidden files
 # Letters, digits, dot, hyphen and underscore: names that every host, git and
 # a URL keep as they are.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -76,9 +77,10 @@ def _problem(source: str, line: int | None, name: str, message: str) -> Problem:
 def file_problems(content: Path, settings: Mapping[str, Any]) -> list[Problem]:
     """Refuse what under `content` must never be published or read, by file."""
     problems = []
-    ignored = settings.get("IGNORE_FILES", ())
+    # What Pelican ignores is never published (README.md, editors' lock files);
+    # hidden files are ignored too, yet named, so none is dropped in silence.
+    ignored = [p for p in settings.get("IGNORE_FILES", ()) if p != HIDDEN]
     for path in _every_path(content):
-        # What Pelican ignores is never published (README.md, editors' files).
         if any(fnmatch.fnmatch(path.name, pattern) for pattern in ignored):
             continue
         source = f"{content.name}/{path.relative_to(content).as_posix()}"
