@@ -395,18 +395,39 @@ def leftovers(output: Path) -> list[Path]:
     ]
 
 
+def remove_leftovers(output: Path) -> bool:
+    """Delete everything a build of `output` makes (`leftovers`); False if busy.
+
+    A build running now is left alone: `make clean` says so instead of pulling
+    the folders out from under it.
+    """
+    try:
+        with one_build_at_a_time(output, timeout=0, notice=False):
+            for path in leftovers(output):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+    except BuildBusy:
+        return False
+    return True
+
+
 class BuildBusy(Exception):
     """Another build of the same folder kept it too long, or it cannot be locked."""
 
 
 @contextmanager
-def one_build_at_a_time(output: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def one_build_at_a_time(
+    output: Path, timeout: float = LOCK_TIMEOUT, notice: bool = True
+) -> Iterator[None]:
     """Hold the lock of `output`'s builds (see `lock_file`); wait for it if taken.
 
-    Says once that it waits; raises BuildBusy after `timeout` seconds. The lock
-    is an flock, so it is released whenever its holder ends, even killed. The
-    holder deletes the lock file before releasing it, so nothing is left
-    behind; a waiter that then gets the deleted file's lock opens the new one.
+    Says once that it waits (unless not `notice`); raises BuildBusy after
+    `timeout` seconds. The lock is an flock, so it is released whenever its
+    holder ends, even killed. The holder deletes the lock file before
+    releasing it, so nothing is left behind; a waiter that then gets the
+    deleted file's lock opens the new one.
     """
     path = lock_file(output)
     deadline = time.monotonic() + timeout
@@ -417,7 +438,7 @@ def one_build_at_a_time(output: Path, timeout: float = LOCK_TIMEOUT) -> Iterator
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock.close()
-            if not said:
+            if notice and not said:
                 sys.stderr.write(
                     f"Waiting for the other build of {output.name}/ to finish "
                     "(make html, make publish or make regenerate in this copy)…\n"
