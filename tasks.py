@@ -21,7 +21,7 @@ from tools import (
     scaffold,
     setup,
 )
-from tools.build import build_or_exit, staging_folder
+from tools.build import build_or_exit, remove_leftovers
 from tools.config import BIN, CONFIG, ROOT
 
 
@@ -144,10 +144,13 @@ def nginx_headers(c):
 
 @task
 def clean(c):
-    """Remove generated files (output/, the preview's .preview/, caches)."""
+    """Remove generated files: output/, .preview/, their build leftovers, caches.
+
+    A folder a build is writing right now is left alone, and said so.
+    """
     for site in (CONFIG["output"], CONFIG["preview"]):
-        for path in (site, staging_folder(site, "staging")):
-            shutil.rmtree(path, ignore_errors=True)
+        if not remove_leftovers(site):
+            say(f"{site.name}/ was left alone: a build of it is running.")
     shutil.rmtree(ROOT / "cache", ignore_errors=True)
 
 

@@ -12,6 +12,11 @@ Contract:
   and keep everything else.
 - Nothing is pushed without a committer identity: ghp-import would otherwise
   commit silently as " <>".
+- Nothing reaches git whose path git's import stream cannot carry as it is
+  (`unsafe_path`): ghp-import writes each path raw into `git fast-import`, so a
+  line break in a file name would inject commands that rewrite other files
+  (the live index.html, CNAME). Such a site is refused, naming the file, before
+  git runs; every tree is checked just before it is committed, whatever built it.
 - Failures raise DeployError with a message for the person deploying.
 """
 
@@ -21,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 import io
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 import shutil
 import subprocess
 import sys
@@ -34,6 +39,14 @@ PREVIEWS = "previews"
 SITE_MESSAGE = "Publish site"
 PREVIEW_MESSAGE = "Preview"
 ROLLBACK_MESSAGE = "Roll back site"
+# Characters that end or split a line of git's fast-import stream, or that a
+# terminal or log would show as something else: C0 and C1 controls, DEL, and
+# Unicode's line and paragraph separators.
+UNSAFE_CHARACTERS = frozenset(
+    [chr(code) for code in range(0x20)]
+    + [chr(code) for code in range(0x7F, 0xA0)]
+    + ["\u2028", "\u2029"]
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,60 @@ def preview_path(pull_request: int) -> str:
     if pull_request < 1:
         raise DeployError(f"pull request number must be positive, not {pull_request}")
     return f"{PREVIEWS}/pr-{pull_request}"
+
+
+def shown(path: str) -> str:
+    """Return `path` on one line: unsafe characters and backslashes escaped."""
+    return "".join(
+        character.encode("unicode_escape").decode("ascii")
+        if character in UNSAFE_CHARACTERS
+        or "\ud800" <= character <= "\udfff"
+        or character == "\\"
+        else character
+        for character in path
+    )
+
+
+def unsafe_path(path: str) -> str:
+    """Return why git cannot be given the relative POSIX `path` as it is, or "".
+
+    Refused: control characters and line separators (they split the
+    fast-import stream ghp-import writes); bytes that are not UTF-8 (ghp-import
+    cannot encode them); a part beginning with a double quote (fast-import
+    reads a quoted path as C-escaped, so `"CNAME"` would become CNAME); a part
+    named `.git` in any case (git refuses it, and it would hide the repository).
+    """
+    if any(character in UNSAFE_CHARACTERS for character in path):
+        return "it has a line break or another control character in its name"
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8 text"
+    for part in PurePosixPath(path).parts:
+        if part.startswith('"'):
+            return "a part of its name begins with a double quote"
+        if part.lower() == ".git":
+            return "git keeps its own files in folders named .git"
+    return ""
+
+
+def require_safe_paths(folder: Path, what: str) -> None:
+    """Refuse, naming the first such file, a tree holding a path git cannot carry.
+
+    `what` says in the message where the files come from ("output/").
+    """
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted([*folders, *files]):
+            relative = (Path(parent) / name).relative_to(folder).as_posix()
+            problem = unsafe_path(relative)
+            if problem:
+                raise DeployError(
+                    f"nothing was published: {what}{shown(relative)} cannot go to "
+                    f"gh-pages safely: {problem}. Rename or remove the file it "
+                    "comes from (content/extra/ holds files copied as they are), "
+                    "then build and publish again."
+                )
 
 
 def require_identity(branch: Branch) -> None:
@@ -116,6 +183,9 @@ def _copy_tree(source: Path, destination: Path) -> None:
 
 
 def _commit_and_push(branch: Branch, stage: Path, message: str) -> None:
+    # The last check before git: whatever made the tree (a build, the branch's
+    # own history in a rollback, a preview kept as it was).
+    require_safe_paths(stage, "")
     require_identity(branch)
     command = [
         sys.executable,
@@ -155,6 +225,7 @@ def _update(branch: Branch, message: str, change: Callable[[Path, Path], None]) 
 
 def publish_site(branch: Branch, output: Path, message: str = SITE_MESSAGE) -> None:
     """Publish `output` at the branch root, keeping the previews and the CNAME."""
+    require_safe_paths(output, f"{output.name}/")
 
     def change(stage: Path, current: Path) -> None:
         _copy_tree(output, stage)
@@ -170,6 +241,7 @@ def publish_site(branch: Branch, output: Path, message: str = SITE_MESSAGE) -> N
 def publish_preview(branch: Branch, output: Path, pull_request: int) -> None:
     """Publish `output` as the preview of a pull request, keeping everything else."""
     folder = preview_path(pull_request)
+    require_safe_paths(output, f"{output.name}/")
 
     def change(stage: Path, current: Path) -> None:
         _copy_tree(current, stage)

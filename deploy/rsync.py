@@ -8,8 +8,15 @@ Contract:
   only what changed), then points the symlink `<destination>/current` at it.
   The web server's root is `<destination>/current` (see deploy/nginx.conf): it
   switches to the new release only once the upload is complete.
-- The newest `keep` releases stay on the host; `rollback` points `current`
-  back at the release before the live one (or a named one).
+- A release is complete only once its whole upload has finished: the
+  marker `<destination>/releases/<stamp>.partial` is written before its first
+  file and removed after its last, so a deploy killed midway leaves a
+  release still marked partial. `releases` lists the complete ones only;
+  `rollback` never makes a partial release live, and pruning neither counts
+  nor keeps one. (Releases uploaded before the marker existed carry none:
+  they count as complete, as they were.)
+- The newest `keep` complete releases stay on the host; `rollback` points
+  `current` back at the complete release before the live one (or a named one).
 - Everything goes through rsync itself (no remote shell commands), so the same
   code serves an SSH host and a local folder. Failures raise DeployError.
 """
@@ -29,6 +36,8 @@ from deploy.errors import DeployError
 RELEASES = "releases"
 CURRENT = "current"
 STAMP = re.compile(r"^\d{8}T\d{6}Z$")
+# Beside a release folder, never in it: the web server must not serve it.
+PARTIAL = ".partial"
 
 
 @dataclass(frozen=True)
@@ -60,14 +69,49 @@ def _join(destination: str, *parts: str) -> str:
     return "/".join([destination.rstrip("/"), *parts])
 
 
-def releases(destination: str) -> list[str]:
-    """List the releases on the host, oldest first."""
+def _release_names(destination: str) -> tuple[list[str], set[str]]:
+    """Return every release folder on the host, oldest first, and the partial ones."""
     try:
         listing = _rsync("--list-only", _join(destination, RELEASES) + "/")
     except DeployError:
-        return []  # no releases folder yet
-    names = (line.rsplit(" ", 1)[-1] for line in listing.splitlines())
-    return sorted(name for name in names if STAMP.match(name))
+        return [], set()  # no releases folder yet
+    names = {line.rsplit(" ", 1)[-1] for line in listing.splitlines()}
+    folders = sorted(name for name in names if STAMP.match(name))
+    partial = {name for name in folders if name + PARTIAL in names}
+    return folders, partial
+
+
+def releases(destination: str) -> list[str]:
+    """List the complete releases on the host, oldest first."""
+    folders, partial = _release_names(destination)
+    return [name for name in folders if name not in partial]
+
+
+def partial_releases(destination: str) -> list[str]:
+    """List the releases whose upload never finished, oldest first."""
+    folders, partial = _release_names(destination)
+    return [name for name in folders if name in partial]
+
+
+def _mark_partial(destination: str, stamp: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="release-mark-") as folder:
+        marker = Path(folder, stamp + PARTIAL)
+        marker.touch()
+        _rsync("--mkpath", str(marker), _join(destination, RELEASES) + "/")
+
+
+def _mark_complete(destination: str, stamp: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="release-mark-") as empty:
+        # Syncing an empty folder with --delete, all but the marker excluded
+        # (and so kept): rsync deletes that one file.
+        _rsync(
+            "-r",
+            "--delete",
+            f"--include=/{stamp}{PARTIAL}",
+            "--exclude=*",
+            empty + "/",
+            _join(destination, RELEASES) + "/",
+        )
 
 
 def live_release(destination: str) -> str | None:
@@ -103,8 +147,14 @@ def _prune(destination: str, keep: int) -> None:
     live = live_release(destination)
     protect = {*kept, *([live] if live else [])}
     with tempfile.TemporaryDirectory(prefix="release-prune-") as empty:
-        # Syncing an empty folder with --delete removes every release not protected.
-        rules = [f"--filter=P /{name}/" for name in sorted(protect)]
+        # Syncing an empty folder with --delete removes every release not
+        # protected, partial ones included, with their markers. A protected
+        # release keeps its marker: only a finished upload removes it.
+        rules = [
+            rule
+            for name in sorted(protect)
+            for rule in (f"--filter=P /{name}/", f"--filter=P /{name}{PARTIAL}")
+        ]
         _rsync(
             "-r", "--delete", *rules, empty + "/", _join(destination, RELEASES) + "/"
         )
@@ -121,6 +171,9 @@ def publish(
     stamp = stamp or new_stamp()
     previous = live_release(destination)
     link_dest = [f"--link-dest=../{previous}/"] if previous else []
+    # Marked before its first file, unmarked after its last: an upload that
+    # is killed in between leaves a release that rollback will not use.
+    _mark_partial(destination, stamp)
     _rsync(
         # Content decides what is unchanged: every build writes every file
         # anew, so modification times say nothing. Without -t the hard link
@@ -134,15 +187,22 @@ def publish(
         str(output) + "/",
         _join(destination, RELEASES, stamp) + "/",
     )
+    _mark_complete(destination, stamp)
     _point_current_at(destination, stamp)
     _prune(destination, keep)
     return Release(stamp, destination)
 
 
 def rollback(destination: str, to: str = "") -> Release:
-    """Make an earlier release live: `to`, or the one before the live release."""
+    """Make an earlier complete release live: `to`, or the one before the live one."""
     available = releases(destination)
     if to:
+        if to in partial_releases(destination):
+            raise DeployError(
+                f"release {to} at {destination} never finished uploading (its "
+                f"deploy was stopped), so it cannot go live; the complete releases "
+                f"are: {', '.join(available) or 'none'}"
+            )
         if to not in available:
             raise DeployError(
                 f"no release {to!r} at {destination}; there are: {', '.join(available)}"
@@ -152,7 +212,7 @@ def rollback(destination: str, to: str = "") -> Release:
         live = live_release(destination)
         earlier = [name for name in available if live is None or name < live]
         if not earlier:
-            raise DeployError(f"no release before {live} at {destination}")
+            raise DeployError(f"no complete release before {live} at {destination}")
         target = earlier[-1]
     _point_current_at(destination, target)
     return Release(target, destination)

@@ -95,5 +95,7 @@ def test_nothing_to_roll_back_to_and_nothing_built_are_errors(tmp_path):
         str(host),
         stamp="20261129T060000Z",
     )
-    with pytest.raises(DeployError, match="no release before 20261129T060000Z"):
+    with pytest.raises(
+        DeployError, match="no complete release before 20261129T060000Z"
+    ):
         rollback(str(host))

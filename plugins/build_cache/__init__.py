@@ -1,5 +1,5 @@
 """Build cache plugin: caches keyed by a fingerprint of settings, theme and code."""
 
-from .build_cache import cache_folder, fingerprint, register
+from .build_cache import NOTICES_LOGGER, cache_folder, fingerprint, register
 
-__all__ = ["cache_folder", "fingerprint", "register"]
+__all__ = ["NOTICES_LOGGER", "cache_folder", "fingerprint", "register"]

@@ -17,16 +17,26 @@ Contract:
   Typogrify's own, byte for byte.
 - `cache_folder(settings, name)` is a folder other plugins may keep files in
   (images keeps its copies and social cards there), valid for this fingerprint.
+- A cache never fails a build: `typography.pickle` is written to a temporary
+  file and renamed into place (a full disk or a stopped build leaves the old
+  file whole); one that cannot be read, or written, is passed over with one
+  line on NOTICES_LOGGER (below WARNING: a `--fatal warnings` build goes on).
+  Pelican's own reader cache is Pelican's: tools/build.py deletes one it
+  cannot unpickle and builds again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from importlib import metadata
 import json
+import logging
+import os
 from pathlib import Path
 import pickle
 import shutil
+import tempfile
 import types
 
 from content_schema.settings import fill_in
@@ -63,6 +73,21 @@ PACKAGES = (
     "pagefind",
 )
 TYPOGRAPHY_FILE = "typography.pickle"
+# Notices for the writer, logged below WARNING (tools/build.py prints them).
+NOTICES_LOGGER = "build_cache.notices"
+notices = logging.getLogger(NOTICES_LOGGER)
+# What unpickling a damaged file may raise (truncated: EOFError; garbage: the rest).
+UNREADABLE = (
+    OSError,
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+)
 FINGERPRINT_LENGTH = 16
 
 
@@ -131,23 +156,48 @@ class TypographyMemo:
     def load(self, path: Path) -> None:
         """Start a build whose results live in `path`."""
         self.path, self.used = path, set()
+        self.known = {}
         try:
             with path.open("rb") as stored:
                 # Our own file, in the build's cache folder: trusted as the build is.
-                self.known = pickle.load(stored)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            self.known = {}
+                known = pickle.load(stored)
+        except FileNotFoundError:
+            return  # the first build with these inputs
+        except UNREADABLE as error:
+            notices.info(
+                "Build cache: %s could not be read (%s); building without it, "
+                "it is written anew.",
+                path,
+                type(error).__name__,
+            )
+            return
+        if isinstance(known, dict):
+            self.known = known
 
     def save(self) -> None:
         """Keep what this build used, and only that, so the file cannot grow forever."""
         if self.path is None:
             return
         kept = {key: self.known[key] for key in self.used}
-        partial = self.path.with_suffix(".partial")
-        with partial.open("wb") as stored:
-            pickle.dump(kept, stored, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(self.path)
-        self.path = None
+        path, self.path = self.path, None
+        # A temporary file of its own, renamed into place: two builds sharing
+        # the cache, a full disk or a stopped build never leave half a file.
+        try:
+            handle, partial = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+            )
+        except OSError as error:
+            notices.info("Build cache: %s not saved (%s).", path, error.strerror)
+            return
+        try:
+            with os.fdopen(handle, "wb") as stored:
+                pickle.dump(kept, stored, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(partial, 0o644)  # mkstemp's 0600, as any other cache file
+            os.replace(partial, path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            notices.info("Build cache: %s not saved (%s).", path, error.strerror)
 
     def apply(self, original, text, *arguments, **options):
         """Return `original(text, …)`, computed once per text and options."""
