@@ -3,17 +3,14 @@
 `Slug: pagefind` was wiped by the search index after a successful build, and
 `Slug: previews` by the next gh-pages deploy (which keeps the branch's own
 `previews/`). These are every first path segment the build or a deploy owns.
-
-EXPECTED TO FAIL until plugins/content_schema/check.py's RESERVED_SLUGS lists
-them (owned by the content check, changed by someone else): the names not yet
-reserved are marked `xfail(strict=True)`, so once they are reserved the marks
-must be removed (an XPASS fails the run).
+A name with a dot or capitals is also refused as a slug by the slug rule;
+RESERVED_SLUGS (compared without case) still names it, so the message says
+why.
 """
 
 from __future__ import annotations
 
 from content_schema import check_content
-from content_schema.check import RESERVED_SLUGS
 from pelican.settings import read_settings
 import pytest
 
@@ -54,20 +51,7 @@ OWNED = {
 }
 
 
-def owned(slug: str):
-    """Mark `slug` as expected to fail while RESERVED_SLUGS lacks it."""
-    marks = []
-    if slug not in RESERVED_SLUGS:
-        marks.append(
-            pytest.mark.xfail(
-                reason=f"{slug!r} is not yet in content_schema's RESERVED_SLUGS",
-                strict=True,
-            )
-        )
-    return pytest.param(slug, id=slug, marks=marks)
-
-
-@pytest.mark.parametrize("slug", [owned(slug) for slug in OWNED])
+@pytest.mark.parametrize("slug", list(OWNED))
 def test_a_page_may_not_take_an_address_the_site_owns(scratch_content, slug):
     (scratch_content / "pages" / "taken.md").write_text(
         f"Title: A Page Named Like the Site's Own Folder\n"

@@ -71,10 +71,21 @@ RESERVED_SLUGS = frozenset(
         # The build's and the deploys' own folders: the search index, pull
         # request previews on gh-pages, static files, the preview's own pages.
         "pagefind",
+        "pagefind.new",
+        "pagefind.old",
         "previews",
         "search",
         "extra",
         "_preview",
+        # Files at the root that a page's folder would stand in place of.
+        "_headers",
+        "cname",
+        ".nojekyll",
+        ".well-known",
+        "robots.txt",
+        "sitemap.xml",
+        "404.html",
+        "index.html",
     }
 )
 MAX_SLUG = 100  # characters: an address, and a file name, every host keeps
@@ -271,7 +282,7 @@ class _Checker:
                     "a shorter `Slug:`",
                     SAFETY_TOPIC,
                 )
-            elif slug in RESERVED_SLUGS:
+            elif slug.lower() in RESERVED_SLUGS:
                 self.add(
                     item.source,
                     line,
