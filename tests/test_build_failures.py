@@ -143,3 +143,20 @@ def test_successful_build_replaces_the_output(project_copy):
     assert result.returncode == 0, result.stderr
     assert not stale.exists()
     assert (project_copy / "output" / "first-visit" / "index.html").is_file()
+
+
+def test_an_error_in_the_tools_is_one_plain_line_not_a_traceback(
+    monkeypatch, tmp_path, capsys
+):
+    from tools import build as build_module  # noqa: PLC0415 - patched here only
+
+    def crash(*_arguments):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(build_module, "run_pelican", crash)
+    monkeypatch.setattr(build_module, "FAILURE_LOG", tmp_path / "failure.log")
+    assert build_module.build_or_report("pelicanconf.py", str(tmp_path / "out")) == 1
+    said = capsys.readouterr().err
+    assert "please report it to a maintainer" in said
+    assert "Traceback" not in said
+    assert "Traceback" in (tmp_path / "failure.log").read_text()

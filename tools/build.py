@@ -652,5 +652,30 @@ def index_search(output: Path) -> None:
         sys.stderr.write(f"Search index not renewed: {problem}\n")
 
 
+# Where a build that failed on the tools' own error leaves the details, for
+# the maintainer the writer reports it to.
+FAILURE_LOG = ROOT / ".build-failure.log"
+
+
+def build_or_report(*arguments: str) -> int:
+    """Run `run_pelican(*arguments)`; turn an unexpected error into one plain line.
+
+    A build that fails on an error in the tools (a plugin bug, input nobody
+    foresaw) says so in a sentence and exits 1; the traceback goes to
+    FAILURE_LOG, not to the writer.
+    """
+    try:
+        return run_pelican(*arguments)
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - reported plainly
+        FAILURE_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+        sys.stderr.write(
+            "The build failed on an error in the tools, not in your text "
+            f"({type(error).__name__}): please report it to a maintainer, with "
+            f"{FAILURE_LOG.name}. Nothing was published; the last good site is "
+            "unchanged.\n"
+        )
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(run_pelican(*sys.argv[1:]))
+    sys.exit(build_or_report(*sys.argv[1:]))
