@@ -9,6 +9,17 @@ SERVE_STAMP := $(VENV)/.installed-serve
 STAMP := $(VENV)/.installed
 INVOKE := $(VENV)/bin/invoke
 
+# The values writers give targets reach the tasks exactly as typed, quotes,
+# `$`, backticks and newlines included. Make expands a variable from its
+# command line when it hands it to a recipe (a `$(shell …)` in a title would
+# run), so each one given there is redefined as its own unexpanded text; an
+# environment variable passes through as it is. Recipes read them from the
+# environment, always in double quotes ("$$TITLE"), never as $(TITLE): make
+# would paste the text into the shell's command line.
+ARGUMENTS := TITLE ID ONLY PORT RUNS SIZES SITEURL
+$(foreach name,$(ARGUMENTS),$(if $(filter command line,$(origin $(name))),\
+  $(eval override $(name) := $$(value $(name)))$(eval export $(name))))
+
 .DEFAULT_GOAL := help
 .PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
 
@@ -27,17 +38,20 @@ $(STAMP): requirements.lock $(SERVE_STAMP)
 
 venv: $(STAMP) ## Create the virtual environment from requirements.lock
 
+# ONLY's file names are split at spaces, and never globbed (set -f).
+ONLY_FILES := set -f; for file in $$ONLY; do set -- "$$@" --only "$$file"; done;
+
 check: $(SERVE_STAMP) ## Check all content without building; ONLY="file …" shows those files' findings
-	$(INVOKE) check $(foreach file,$(ONLY),--only "$(file)")
+	@$(ONLY_FILES) set -x; $(INVOKE) check "$$@"
 
 check-publish: $(SERVE_STAMP) ## Check content with the publish build's rules (consent)
-	$(INVOKE) check --publish $(foreach file,$(ONLY),--only "$(file)")
+	@$(ONLY_FILES) set -x; $(INVOKE) check --publish "$$@"
 
 new-article: $(SERVE_STAMP) ## Start a draft article: make new-article TITLE="Its title"
-	$(INVOKE) new-article "$(TITLE)"
+	$(INVOKE) new-article "$$TITLE"
 
 new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=jane-pasadena
-	$(INVOKE) new-testimonial --id "$(ID)"
+	$(INVOKE) new-testimonial --id "$$ID"
 
 html: $(SERVE_STAMP) ## Build the local preview into output/
 	$(INVOKE) build
@@ -50,7 +64,8 @@ regenerate: $(SERVE_STAMP) ## Rebuild output/ on every save
 
 # PORT=8001 make serve and make serve PORT=8001 both choose another port.
 serve: $(SERVE_STAMP) ## Build, serve http://127.0.0.1:8000/ (PORT=… for another) and reload on every save
-	$(INVOKE) livereload $(if $(PORT),--port $(PORT))
+	@case "$$PORT" in *[!0-9]*) printf 'PORT must be a number, e.g. make serve PORT=8001, not "%s".\n' "$$PORT" >&2; exit 2;; esac
+	$(INVOKE) livereload $${PORT:+--port "$$PORT"}
 
 devserver: serve ## Same as serve
 
@@ -79,10 +94,10 @@ bench-check: $(STAMP) ## Benchmark make check on 100 and 1,000 articles (docs/pe
 	$(INVOKE) bench-check
 
 bench-web: $(STAMP) ## Weigh and score pages against stock Pelican; RUNS=1 is quicker (docs/performance.md)
-	$(INVOKE) bench-web $(if $(RUNS),--runs $(RUNS))
+	$(INVOKE) bench-web $${RUNS:+--runs "$$RUNS"}
 
 bench-build: $(STAMP) ## Time builds against stock Pelican at 100, 1,000, 5,000 articles; SIZES=100,1000 is quicker (docs/performance.md)
-	$(INVOKE) bench-build $(if $(SIZES),--sizes $(SIZES))
+	$(INVOKE) bench-build $${SIZES:+--sizes "$$SIZES"}
 
 lock: $(STAMP) ## Re-resolve requirements.lock and requirements-serve.lock from pyproject.toml
 	$(INVOKE) lock

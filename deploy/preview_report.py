@@ -9,6 +9,10 @@ leaves out (with why), and the advisory editorial report, each one line
 `file:line: field: message`. `changed_files(repository,
 base)` lists the pull request's changes from git. The first line is a marker
 the workflow uses to update its one comment rather than add another.
+
+Every file name, title, id and message comes from the pull request: each
+reaches the comment through markdown_code or markdown_text (one line, no
+markup, no @mention or issue reference), and each address percent-encoded.
 """
 
 from __future__ import annotations
@@ -17,9 +21,15 @@ from dataclasses import dataclass
 import datetime as dt
 from pathlib import Path
 import subprocess
+from urllib.parse import quote
 
 from deploy.errors import DeployError
-from tools.check_report import findings_sections, markdown_section, markdown_text
+from tools.check_report import (
+    findings_sections,
+    markdown_code,
+    markdown_section,
+    markdown_text,
+)
 
 MARKER = "<!-- clinic-blog-preview -->"
 CONTENT = "content/"
@@ -38,28 +48,38 @@ class Change:
 
 
 def changed_files(repository: Path, base: str) -> list[Change]:
-    """List what HEAD changes since it left `base` (git diff base...HEAD)."""
+    """List what HEAD changes since it left `base` (git diff base...HEAD).
+
+    Paths are as git stores them: no quoting, whatever characters they hold.
+    """
     result = subprocess.run(
-        ["git", "diff", "--name-status", "--find-renames", f"{base}...HEAD"],
+        ["git", "diff", "--name-status", "--find-renames", "-z", f"{base}...HEAD"],
         cwd=repository,
         capture_output=True,
-        text=True,
         check=False,
     )
     if result.returncode != 0:
-        raise DeployError(f"git diff {base}...HEAD failed: {result.stderr.strip()}")
+        error = result.stderr.decode(errors="replace").strip()
+        raise DeployError(f"git diff {base}...HEAD failed: {error}")
+    # -z: `status NUL path NUL`, or `R100 NUL old NUL new NUL` for a rename,
+    # so a name with a tab, a newline or a quote arrives whole; bytes, since
+    # text mode would turn a carriage return in a name into a newline.
+    fields = result.stdout.decode("utf-8", errors="replace").split("\0")
     changes = []
-    for line in result.stdout.splitlines():
-        status, *paths = line.split("\t")
+    while len(fields) > 1:
+        status = fields.pop(0)
         if status[0] in "RC":
-            changes.append(Change(status[0], paths[1], paths[0]))
+            old, new = fields.pop(0), fields.pop(0)
+            changes.append(Change(status[0], new, old))
         else:
-            changes.append(Change(status[0], paths[0]))
+            changes.append(Change(status[0], fields.pop(0)))
     return changes
 
 
 def _link(item, preview_url: str) -> str:
-    return f"[{markdown_text(item.title)}]({preview_url}/{item.url})"
+    # Percent-encoded: a parenthesis or a space in a slug would end the link.
+    address = quote(item.url, safe="/#?&=%~-._")
+    return f"[{markdown_text(item.title)}]({preview_url}/{address})"
 
 
 def _page_lines(changes: list[Change], result, preview_url: str, today) -> list[str]:
@@ -69,12 +89,13 @@ def _page_lines(changes: list[Change], result, preview_url: str, today) -> list[
         if not change.path.startswith(CONTENT) or change.path.startswith(TESTIMONIALS):
             continue
         item = items.get(change.path)
+        path = markdown_code(change.path)
         if change.status == "D":
-            lines.append(f"- `{change.path}`: removed; its address will say not found")
+            lines.append(f"- {path}: removed; its address will say not found")
         elif item is None:
-            lines.append(f"- `{change.path}`: {VERBS.get(change.status, 'changed')}")
+            lines.append(f"- {path}: {VERBS.get(change.status, 'changed')}")
         elif item.status == "draft":
-            lines.append(f"- `{change.path}`: a draft, not in the published site")
+            lines.append(f"- {path}: a draft, not in the published site")
         elif item.date is not None and _as_date(item.date) > today:
             lines.append(
                 f"- {_link(item, preview_url)}: scheduled for "
@@ -102,13 +123,16 @@ def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[
             continue
         testimonial = by_source.get(change.path)
         if change.status == "D" or testimonial is None:
-            lines.append(f"- `{change.path}`: removed")
+            lines.append(f"- {markdown_code(change.path)}: removed")
             continue
-        consent = testimonial.consent.status
+        named = (
+            f"{markdown_code(testimonial.id)} ({markdown_code(change.path)}, "
+            f"consent {markdown_text(testimonial.consent.status)})"
+        )
         verb = VERBS.get(change.status, "changed")
         if change.path in withheld:
             lines.append(
-                f"- `{testimonial.id}` (`{change.path}`, consent {consent}): {verb}; "
+                f"- {named}: {verb}; "
                 f"**left out of the site**: {markdown_text(withheld[change.path])}"
             )
             continue
@@ -118,10 +142,7 @@ def _testimonial_lines(changes: list[Change], result, preview_url: str) -> list[
             if testimonial.id in item.testimonials
         ]
         places = ", ".join([*shown_on, f"[Testimonials]({preview_url}/testimonials/)"])
-        lines.append(
-            f"- `{testimonial.id}` (`{change.path}`, consent {consent}): "
-            f"{verb}; shown on {places}"
-        )
+        lines.append(f"- {named}: {verb}; shown on {places}")
     return lines
 
 

@@ -81,11 +81,80 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(path):
     assert [line for line in lines if not PINNED.match(line)] == []
 
 
+def can_write(workflow: dict, job: dict) -> bool:
+    """Tell whether `job` runs with any write permission (its own or the workflow's)."""
+    permissions = job.get("permissions", workflow.get("permissions", "write-all"))
+    if isinstance(permissions, str):  # read-all, write-all
+        return permissions != "read-all"
+    return "write" in permissions.values()
+
+
+def caches(job: dict) -> list[str]:
+    """List the steps of `job` that restore or save a cache, of any kind.
+
+    actions/cache (and its restore and save actions), and the setup actions'
+    own caches (`cache:` of setup-python, setup-node, setup-go, setup-java…).
+    """
+    found = []
+    for step in job.get("steps", []):
+        uses = step.get("uses", "")
+        options = step.get("with") or {}
+        if uses.startswith("actions/cache"):
+            found.append(uses)
+        elif "/setup-" in uses and (
+            options.get("cache") or options.get("cache-dependency-path")
+        ):
+            found.append(f"{uses} (cache: {options.get('cache')})")
+    return found
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_dependencies_are_cached(path):
-    for name, job in load(path)["jobs"].items():
-        uses = " ".join(step.get("uses", "") for step in job["steps"])
-        assert "actions/cache@" in uses, f"{path.name}: job {name}"
+def test_no_job_that_can_write_restores_a_cache(path):
+    """A job with write access restores no cache, which pull requests' jobs can save.
+
+    GitHub shares caches across a pull request's jobs and with its base
+    branch's; a pull request's code saving a poisoned one must never reach a
+    job that pushes gh-pages or comments.
+    """
+    workflow = load(path)
+    writers = [
+        name for name, job in workflow["jobs"].items() if can_write(workflow, job)
+    ]
+    assert writers == [name for (file, name) in WRITES if file == path.name]
+    for name in writers:
+        assert caches(workflow["jobs"][name]) == [], f"{path.name}: job {name}"
+
+
+def test_the_cache_check_sees_every_kind_of_cache():
+    workflow = {"permissions": {"contents": "read"}}
+    cache_steps = [
+        {"uses": "actions/cache@abc"},
+        {"uses": "actions/cache/restore@abc"},
+        {"uses": "actions/setup-python@abc", "with": {"cache": "pip"}},
+        {"uses": "actions/setup-node@abc", "with": {"cache": "npm"}},
+        {"uses": "actions/setup-go@abc", "with": {"cache-dependency-path": "go.sum"}},
+    ]
+    for step in cache_steps:
+        job = {"permissions": {"pull-requests": "write"}, "steps": [step]}
+        assert can_write(workflow, job)
+        assert len(caches(job)) == 1, step
+    plain = {
+        "steps": [{"uses": "actions/setup-node@abc", "with": {"node-version": 20}}]
+    }
+    assert caches(plain) == []
+    assert not can_write(workflow, plain)
+    assert can_write({}, plain)  # no permissions at all: GitHub's default may write
+    assert can_write({"permissions": "write-all"}, plain)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_read_only_jobs_cache_their_dependencies(path):
+    workflow = load(path)
+    for name, job in workflow["jobs"].items():
+        if not can_write(workflow, job):
+            assert any("actions/cache@" in c for c in caches(job)), (
+                f"{path.name}: {name}"
+            )
 
 
 def test_workflows_run_only_commands_the_readme_documents():

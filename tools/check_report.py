@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+import re
 import sys
 import time
+import unicodedata
 
 from content_schema import check_content
 from pelican.settings import read_settings
@@ -121,12 +123,69 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+# Characters that start markup anywhere in a line: emphasis, code, links,
+# HTML and entities, tables, strikethrough, math. A backslash makes each
+# show as itself (CommonMark lets any ASCII punctuation be escaped).
+MARKUP = frozenset("\\`*_[]<>|~&$")
+# What starts markup only at a line's start: a list item, a setext heading's line.
+LIST_MARK = re.compile(r"^([-+=])")
+NUMBER_MARK = re.compile(r"^(\d+)([.)])")
+# GitHub links and notifies on @name, #12, org/repo#12 and GH-12 in text, even
+# escaped; a zero-width joiner after the sign keeps them plain text.
+ZWJ = "\u200d"
+REFERENCE = re.compile(r"([@#]|\bGH(?=-))", re.IGNORECASE)
+
+
+def _one_line(text: str) -> str:
+    """Return `text` on one line: line breaks and invisible controls as escapes.
+
+    A newline would end the list item (and start a heading or anything else);
+    a bidirectional override would make a file name read as another.
+    """
+    shown = []
+    for character in text:
+        if character in "\n\r\t":
+            shown.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[character])
+        elif unicodedata.category(character) in {"Cc", "Cf", "Zl", "Zp"}:
+            shown.append(f"\\u{ord(character):04x}")
+        else:
+            shown.append(character)
+    return "".join(shown)
+
+
 def markdown_text(text: str) -> str:
-    """Return writer text as Markdown that shows it as typed, never as markup."""
-    # Titles come from writers: keep them from turning into links or markup.
-    for character in "\\[]*_`<>":
-        text = text.replace(character, "\\" + character)
-    return text
+    """Return writer text as Markdown that shows it as typed, never as markup.
+
+    On one line (see _one_line), with no character that starts markup, and
+    no @mention or issue reference that GitHub would link or notify. Safe
+    anywhere in a line, in link text and in a table cell.
+    """
+    text = "".join(
+        "\\" + character if character in MARKUP else character
+        for character in _one_line(text)
+    )
+    text = REFERENCE.sub(lambda sign: sign[0] + ZWJ, text)
+    text = LIST_MARK.sub(r"\\\1", text)
+    return NUMBER_MARK.sub(r"\1\\\2", text)
+
+
+def markdown_code(text: str) -> str:
+    """Return `text` as a Markdown code span that shows it exactly, on one line.
+
+    Its fence is longer than any run of backticks in it, so none ends it
+    early; GitHub neither mentions nor links inside code. Not for table
+    cells: there `|` ends the cell even in code (use markdown_text).
+    """
+    text = _one_line(text)
+    if not text:
+        return ""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    # Markdown removes one space each side when both are there: add them when
+    # a backtick at either end would join the fence, or spaces at both ends
+    # would be removed.
+    padded = text.startswith("`") or text.endswith("`") or text[0] == text[-1] == " "
+    space = " " if padded and text.strip() else ""
+    return f"{fence}{space}{text}{space}{fence}"
 
 
 def markdown_section(title: str, lines: Iterable[str], empty: str) -> list[str]:

@@ -7,7 +7,10 @@ until the next good build. When a build moves a page (a draft published, a
 slug changed) the old address redirects to the new one, so the open tab
 follows. It refuses to start twice, moves to the next free port when its own
 is taken, and ends quietly on Ctrl+C (preview_process.py); its own pages, the
-error page and the writers' guide, are preview_pages.py's. `regenerate`
+error page and the writers' guide, are preview_pages.py's. It binds
+127.0.0.1 and answers only requests addressed to 127.0.0.1, localhost or
+[::1] at its port, its reload socket only the pages it serves there
+(PreviewApplication, ReloadSocket), so no other site can read it. `regenerate`
 rebuilds without serving; `serve_output` serves output/ as it is.
 """
 
@@ -27,7 +30,7 @@ from urllib.parse import unquote
 
 from invoke import Exit
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
 from tornado import web
@@ -174,11 +177,106 @@ class PreviewSite:
         return [body]
 
 
+# The names a browser on this machine reaches the preview by. Any other Host
+# header is a page elsewhere that resolved its own name to 127.0.0.1 (DNS
+# rebinding) to read drafts and testimonials still waiting for consent.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    """Return the Host headers the preview answers at `port`, in lower case."""
+    hosts = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if port == 80:  # browsers leave out the default port
+        hosts |= set(LOOPBACK_NAMES)
+    return frozenset(hosts)
+
+
+def allowed_origins(port: int) -> frozenset[str]:
+    """Return the Origin headers of the preview's own pages at `port`, in lower case."""
+    return frozenset(f"http://{host}" for host in allowed_hosts(port))
+
+
+class RefusedRequest(web.RequestHandler):
+    """Answer 403 with a short plain page that names the preview's own address."""
+
+    def initialize(self, port: int, reason: str) -> None:
+        """Refuse for `reason`, pointing to the preview at `port`."""
+        self.port, self.reason = port, reason
+
+    def prepare(self) -> None:
+        """Answer every method the same way, before any handler runs."""
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            f"Refused: {self.reason}. The preview answers only at "
+            f"http://127.0.0.1:{self.port}/ or http://localhost:{self.port}/.\n"
+        )
+
+
+class PreviewApplication(web.Application):
+    """Tornado application that answers only requests addressed to the preview.
+
+    Every request, whatever its path (pages, /livereload.js, the /livereload
+    socket's handshake), is routed here first: one whose Host header is not
+    one of `allowed_hosts(port)` gets RefusedRequest and reaches no handler.
+    """
+
+    def __init__(self, handlers, port: int) -> None:
+        """Route `handlers` for requests to the preview at `port`."""
+        super().__init__(handlers, debug=False)
+        self.port = port
+        self.hosts = allowed_hosts(port)
+
+    def find_handler(self, request, **kwargs):
+        """Return the handler of `request`, or the refusal of a foreign Host."""
+        host = request.headers.get("Host", "").lower()
+        if host not in self.hosts:
+            return self.get_handler_delegate(
+                request,
+                RefusedRequest,
+                {"port": self.port, "reason": "this address is not the preview's"},
+            )
+        return super().find_handler(request, **kwargs)
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's socket, open only to the preview's own pages (their Origin).
+
+    livereload accepts any Origin. Tornado asks check_origin only for
+    handshakes that look cross-origin, and a rebinding page's Sec-Fetch-Site
+    says same-origin; so the Origin, when sent, is checked here in every case.
+    """
+
+    def initialize(self, port: int) -> None:
+        """Accept handshakes from pages of the preview at `port`."""
+        self.port = port
+        self.origins = allowed_origins(port)
+
+    def prepare(self) -> None:
+        """Refuse a handshake whose Origin is not one of the preview's pages."""
+        origin = self.request.headers.get("Origin")
+        if origin is not None and not self.check_origin(origin):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(
+                "Refused: live reload answers only the preview's own pages, at "
+                f"http://127.0.0.1:{self.port}/.\n"
+            )
+
+    def check_origin(self, origin: str) -> bool:
+        """Tell whether `origin` is the preview's own."""
+        return origin.lower() in self.origins
+
+
 class LiveReloadServer(Server):
-    """livereload's server, with a reload script our Content-Security-Policy allows.
+    """livereload's server, answering only the preview's own addresses.
 
     livereload injects an inline script, which the site's CSP (no inline
     script) blocks; this server links `/livereload.js` from the same origin.
+    Every request with a foreign Host header, and every reload socket opened
+    from a foreign Origin, is refused (PreviewApplication, ReloadSocket).
+    livereload's /forcereload, which we never use, is not served.
     """
 
     def __init__(self, app, port: int) -> None:
@@ -186,10 +284,21 @@ class LiveReloadServer(Server):
         super().__init__(app)
         self.script_tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
 
-    def get_web_handlers(self, script):
-        """Route every request to the app, injecting our script tag instead."""
-        fallback = LiveScriptContainer(self.app, self.script_tag)
-        return [(r".*", web.FallbackHandler, {"fallback": fallback})]
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        """Listen at host:port: the reload socket, its script and the app."""
+        # What livereload's own application() sets up for its socket handler.
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        handlers = [
+            (r"/livereload", ReloadSocket, {"port": port}),
+            (r"/livereload.js", LiveReloadJSHandler),
+            (
+                r".*",
+                web.FallbackHandler,
+                {"fallback": LiveScriptContainer(self.app, self.script_tag)},
+            ),
+        ]
+        PreviewApplication(handlers, port).listen(port, address=host)
 
 
 def _stop_on_terminate(_signal_number, _frame) -> None:
