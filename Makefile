@@ -56,7 +56,7 @@ new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=
 html: $(SERVE_STAMP) ## Build the local preview into output/
 	$(INVOKE) build
 
-clean: $(SERVE_STAMP) ## Remove output/, the preview's .preview/ and caches
+clean: $(SERVE_STAMP) ## Remove output/, the preview's .preview/, caches and every build leftover
 	$(INVOKE) clean
 
 regenerate: $(SERVE_STAMP) ## Rebuild output/ on every save

@@ -196,3 +196,12 @@ def test_pre_commit_runs_the_content_check(project_copy):
         "content/articles/older-notes.md:5: category: 'Mental' is not a known"
         in result.stdout
     )
+
+
+@pytest.mark.parametrize("title", ["Two\nlines", "Tab\there", "   ", "Bell\x07"])
+def test_new_article_refuses_a_title_that_is_not_one_line(project_copy, title):
+    result = invoke(project_copy, "new-article", title)
+    assert result.returncode == 1
+    assert "must be one line of text" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list((project_copy / "content" / "articles").glob("two*")) == []

@@ -25,6 +25,7 @@ from content_schema.placeholders import (
     PLACEHOLDER,
     SUMMARY_PLACEHOLDER,
 )
+from content_schema.safety import CONTROL
 from content_schema.schema import (
     ID_PATTERN,
     ArticleMeta,
@@ -42,8 +43,15 @@ def new_article(title: str, category: str = "", author: str = "") -> Path:
     """Write content/articles/<slug>.md, a draft dated today; return its path.
 
     An empty category or author takes the taxonomy's first; one the taxonomy
-    does not list stops with the closest known name.
+    does not list stops with the closest known name, and so does a title
+    that is empty or holds a line break or another control character.
     """
+    if not title.strip() or CONTROL.search(title) or "\n" in title or "\t" in title:
+        raise Exit(
+            "The title must be one line of text: no line breaks or tabs, e.g. "
+            'make new-article TITLE="What to Expect at Your First Infusion"',
+            code=1,
+        )
     settings = read_settings(str(CONFIG["dev_settings"]))
     taxonomy_path = CONFIG["content"] / settings["CONTENT_TAXONOMY_FILE"]
     taxonomy, problems = load_taxonomy_file(taxonomy_path, "content/taxonomy.yaml")
