@@ -45,7 +45,6 @@ import json
 import logging
 import os
 from pathlib import Path
-import pickle
 import shutil
 import subprocess
 import sys
@@ -53,6 +52,7 @@ import time
 import traceback
 
 from build_cache import NOTICES_LOGGER as CACHE_NOTICES_LOGGER
+from build_cache.build_cache import UNREADABLE
 from content_schema import NOTICES_LOGGER, ContentError, help_anchor
 from invoke import Exit
 from pelican import Pelican, signals
@@ -72,18 +72,9 @@ REPORT = "--report"
 CACHE_RETRY = "BLOG_BUILD_CACHE_RETRIED"
 # What Pelican logs, as a warning, when a cache file is not a pickle.
 UNPICKLE_WARNING = "Cannot unpickle cache"
-# What unpickling a damaged file may raise besides pickle.UnpicklingError
-# (a truncated file: EOFError; garbage: any of the others).
-UNPICKLING_ERRORS = (
-    pickle.UnpicklingError,
-    EOFError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    ImportError,
-    IndexError,
-    KeyError,
-)
+# What unpickling a damaged file may raise: build_cache's list, which also
+# holds OSError for files it cannot open (not a sign of damage here).
+UNPICKLING_ERRORS = tuple(error for error in UNREADABLE if error is not OSError)
 # How long a build waits for another build of the same folder, in seconds:
 # longer than a full build of a large site.
 LOCK_TIMEOUT = 600.0
