@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+import concurrent.futures
 from dataclasses import dataclass
 import http.client
 import json
@@ -96,7 +97,10 @@ def handshake(port: int, headers: dict[str, str]) -> int | str:
         finally:
             socket.close()
 
-    return asyncio.run(attempt())
+    # In a thread of its own: after the browser tests, Playwright's event loop
+    # runs in this one, and asyncio.run() refuses to start a second.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, attempt()).result()
 
 
 OWN_HOSTS = ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"]

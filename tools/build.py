@@ -659,13 +659,26 @@ def build_or_report(*arguments: str) -> int:
         return run_pelican(*arguments)
     except (Exception, RecursionError) as error:  # noqa: BLE001 - reported plainly
         FAILURE_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+        place = _innermost_place(error)
+        where = f"The build stopped at {place}: " if place else "The build stopped: "
         sys.stderr.write(
-            "The build failed on an error in the tools, not in your text "
-            f"({type(error).__name__}): please report it to a maintainer, with "
-            f"{FAILURE_LOG.name}. Nothing was published; the last good site is "
-            "unchanged.\n"
+            f"{where}{type(error).__name__}: {error}\n"
+            "Nothing was published; the last good site is unchanged. If the file "
+            "named is not yours to fix, report it to a maintainer with "
+            f"{FAILURE_LOG.name}, which holds the full report.\n"
         )
         return 1
+
+
+def _innermost_place(error: BaseException) -> str:
+    """Name the last place in the site's own files the error passed, or ""."""
+    frames = traceback.extract_tb(error.__traceback__)
+    venv = Path(sys.prefix).resolve()
+    for frame in reversed(frames):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(ROOT) and not path.is_relative_to(venv):
+            return f"{path.relative_to(ROOT).as_posix()}, line {frame.lineno}"
+    return ""
 
 
 if __name__ == "__main__":
