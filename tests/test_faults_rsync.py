@@ -20,18 +20,9 @@ import pytest
 from deploy.errors import DeployError
 from deploy.rsync import live_release, partial_releases, publish, releases, rollback
 from tests.support import ROOT, write_site
+from tests.test_deploy_rsync import served
 
 V1, KILLED, V3 = "20261129T060000Z", "20261129T070000Z", "20261129T080000Z"
-
-
-def served(destination: Path) -> dict[str, str]:
-    """Return what a web server rooted at `current` serves: {path: text}."""
-    root = destination / "current"
-    return {
-        path.relative_to(root).as_posix(): path.read_text()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def slow_rsync(folder: Path) -> Path:

@@ -31,6 +31,12 @@ def problems_for(content: Path):
     return check_content(settings).problems
 
 
+def article_problems(content: Path, old: str, new: str):
+    """Write the valid article with `old` replaced by `new`; return the problems."""
+    (content / "articles" / "writers-case.md").write_text(ARTICLE.replace(old, new))
+    return problems_for(content)
+
+
 def refused(problems, source: str, line: int | None = None) -> bool:
     """Whether a problem names `source` (at `line`, when given)."""
     return any(
@@ -147,10 +153,7 @@ BODY_CASES = {
 
 @pytest.mark.parametrize("html", BODY_CASES.values(), ids=BODY_CASES.keys())
 def test_body_html_that_could_run_or_load_is_refused_by_line(scratch_content, html):
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace("Some text.", f"Some text.\n\n{html}")
-    )
-    problems = problems_for(scratch_content)
+    problems = article_problems(scratch_content, "Some text.", f"Some text.\n\n{html}")
     assert refused(problems, SOURCE, 11), problems
 
 
@@ -186,14 +189,13 @@ def test_the_reader_leaves_nothing_that_runs_or_loads(tmp_path, html):
 
 
 def test_a_summary_cannot_redirect_the_list_pages(scratch_content):
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace(
-            "Summary: A fixture article",
-            'Summary: <meta http-equiv="refresh" content="0;url=https://evil.example">'
-            "A fixture article",
-        )
+    problems = article_problems(
+        scratch_content,
+        "Summary: A fixture article",
+        'Summary: <meta http-equiv="refresh" content="0;url=https://evil.example">'
+        "A fixture article",
     )
-    assert refused(problems_for(scratch_content), SOURCE, 3)
+    assert refused(problems, SOURCE, 3)
 
 
 def read_with_the_safe_reader(tmp_path: Path, text: str):
@@ -257,10 +259,7 @@ OUTSIDE_CASES = {
 
 @pytest.mark.parametrize("link", OUTSIDE_CASES.values(), ids=OUTSIDE_CASES.keys())
 def test_links_out_of_content_are_refused(scratch_content, link):
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace("Some text.", f"Some text.\n\n{link}")
-    )
-    problems = problems_for(scratch_content)
+    problems = article_problems(scratch_content, "Some text.", f"Some text.\n\n{link}")
     assert any(
         p.source == SOURCE and p.line == 11 and "outside content/" in p.message
         for p in problems
@@ -269,22 +268,20 @@ def test_links_out_of_content_are_refused(scratch_content, link):
 
 def test_a_link_through_a_symlink_is_refused(scratch_content):
     (scratch_content / "images" / "innocent.png").symlink_to("/etc/passwd")
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace("Some text.", "![A chart]({static}/images/innocent.png)")
+    problems = article_problems(
+        scratch_content, "Some text.", "![A chart]({static}/images/innocent.png)"
     )
-    problems = problems_for(scratch_content)
     assert refused(problems, "content/images/innocent.png")
     assert refused(problems, SOURCE, 9)
 
 
 def test_a_share_image_out_of_content_is_refused(scratch_content):
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace(
-            "Slug: valid-fixture",
-            "Slug: valid-fixture\nImage: {static}/../../../etc/passwd\nImage_alt: x",
-        )
+    problems = article_problems(
+        scratch_content,
+        "Slug: valid-fixture",
+        "Slug: valid-fixture\nImage: {static}/../../../etc/passwd\nImage_alt: x",
     )
-    assert refused(problems_for(scratch_content), SOURCE, 8)
+    assert refused(problems, SOURCE, 8)
 
 
 # --- Headers that the check and Pelican could read differently ----------------------
@@ -306,10 +303,7 @@ HEADER_CASES = {
 
 @pytest.mark.parametrize("header", HEADER_CASES.values(), ids=HEADER_CASES.keys())
 def test_headers_that_could_be_read_two_ways_are_refused(scratch_content, header):
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace("Tags: PTSD, first visit", header)
-    )
-    problems = problems_for(scratch_content)
+    problems = article_problems(scratch_content, "Tags: PTSD, first visit", header)
     assert refused(problems, SOURCE), problems
 
 
@@ -320,10 +314,8 @@ def test_headers_that_could_be_read_two_ways_are_refused(scratch_content, header
     "slug", ["pagefind", "previews", "search", "theme", "tag", "extra", "_preview"]
 )
 def test_a_slug_the_build_owns_is_refused(scratch_content, slug):
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace("Slug: valid-fixture", f"Slug: {slug}")
-    )
-    assert refused(problems_for(scratch_content), SOURCE, 7)
+    problems = article_problems(scratch_content, "Slug: valid-fixture", f"Slug: {slug}")
+    assert refused(problems, SOURCE, 7)
 
 
 def test_a_360_character_title_is_refused_before_it_names_a_file(scratch_content):
@@ -376,10 +368,9 @@ def test_a_file_a_rule_crashes_on_is_named_and_the_rest_is_checked(
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(check, "heading_problems", crash)
-    (scratch_content / "articles" / "writers-case.md").write_text(
-        ARTICLE.replace("Category: Research", "Category: Reserch")
+    problems = article_problems(
+        scratch_content, "Category: Research", "Category: Reserch"
     )
-    problems = problems_for(scratch_content)
     named = {p.source for p in problems if "please report it" in p.message}
     assert SOURCE in named
     assert len(named) == len(list((scratch_content / "articles").glob("*.md"))) + len(

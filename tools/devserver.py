@@ -359,16 +359,10 @@ def _serve_live(
 ) -> None:
     """Build, then serve and rebuild until interrupted (see live_preview)."""
     site = PreviewSite(output)
-    # A build swaps the folder the search indexer writes into: one at a time.
-    one_at_a_time = threading.Lock()
-
-    def index_in_turn() -> None:
-        with one_at_a_time:
-            index_search(output)
 
     def rebuild(search_later: bool = True) -> None:
-        with one_at_a_time:
-            result = build_site(settings, output, search_later=search_later)
+        # build_site and index_search take turns by the builds' own lock.
+        result = build_site(settings, output, search_later=search_later)
         site.record(result)
         sys.stderr.write(
             "Rebuilt; the browser reloads.\n"
@@ -378,7 +372,7 @@ def _serve_live(
         if result.ok and search_later:
             # Pagefind reads every page (seconds for a large site): the browser
             # reloads first, meanwhile search answers from the previous index.
-            threading.Thread(target=index_in_turn, daemon=True).start()
+            threading.Thread(target=index_search, args=(output,), daemon=True).start()
 
     rebuild(search_later=False)
     # livereload skips a reload within 3 s of the last one; a writer who fixes

@@ -22,6 +22,7 @@ import textwrap
 
 from markdown.extensions.toc import slugify
 
+from .parsing import SAVE_AS_UTF8
 from .problems import Problem
 
 # docs/writing.md's section of every mistake, and its own heading id there.
@@ -229,14 +230,6 @@ class Mistake:
         return self.at or self.shown.split("\n", 1)[0]
 
 
-SAVE_AS_UTF8_TEXT = (
-    "save the file as UTF-8: in VS Code, click the encoding in the bottom bar, "
-    "then “Save with Encoding” and “UTF-8”; in Notepad, “Save as” with Encoding "
-    "“UTF-8”; in TextEdit, “Format”, “Make Plain Text”, then save with “Unicode "
-    "(UTF-8)”"
-)
-YAML_NEEDS_LINES = "a testimonial needs `field: value` lines"
-
 MISTAKES = (
     Mistake(
         "a-tab-in-a-yaml-file",
@@ -253,7 +246,7 @@ MISTAKES = (
         "A visit to the café",
         add_text("A visit to the café"),
         "column 19: a character (“é”) is not saved as UTF-8, the only encoding the "
-        f"site reads; {SAVE_AS_UTF8_TEXT}",
+        f"site reads; {SAVE_AS_UTF8}",
         encoding="cp1252",
     ),
     Mistake(
