@@ -570,6 +570,7 @@ class _Checker:
         self.result.pages = len(content.page_files)
         self.result.testimonial_files = len(content.testimonial_files)
         cited: set[str] = set()
+        sources = set(content.article_files + content.page_files)
         # Front matter with problems is checked too, with what still reads:
         # every problem in one run, not a second round once these are fixed.
         items = content.articles + content.pages + content.salvaged
@@ -577,7 +578,14 @@ class _Checker:
         self.check_slugs(items)
         for item in items:
             # A rule that fails on one file names it; the others are checked.
-            guarded(item.source, self.result.problems, self.check_item, item, cited)
+            guarded(
+                item.source,
+                self.result.problems,
+                self.check_item,
+                item,
+                sources,
+                cited,
+            )
         # File by file, articles before testimonials: the order writers work in.
         self.result.todos.sort(key=lambda p: (p.source, p.line or 0))
         references_file = content.content / self.settings["CONTENT_REFERENCES_FILE"]
@@ -590,8 +598,14 @@ class _Checker:
             )
         return self.result
 
-    def check_item(self, item: ContentFile, cited: set[str]) -> None:
-        """Apply every rule across files to one article or page."""
+    def check_item(
+        self, item: ContentFile, sources: set[Path], cited: set[str]
+    ) -> None:
+        """Apply every rule across files to one article or page.
+
+        `sources` is every article and page file (links' targets); `cited`
+        collects the reference keys cited.
+        """
         content, testimonials = self.content, self.content.testimonials
         self.check_placeholders(item)
         self.check_headings(item)
@@ -605,7 +619,7 @@ class _Checker:
             )
         self.check_testimonial_ids(item, testimonials)
         self.check_withheld_section(item, testimonials)
-        self.check_body_links(item, set(content.article_files + content.page_files))
+        self.check_body_links(item, sources)
         self.check_citations(item, content.references, cited)
 
 
