@@ -32,9 +32,9 @@ from content_schema.schema import (
     Testimonial,
     load_taxonomy_file,
 )
+from content_schema.slugs import slug_from_title
 from invoke import Exit
 from pelican.settings import read_settings
-from pelican.utils import slugify
 
 from tools.config import CONFIG, ROOT
 
@@ -57,7 +57,7 @@ def new_article(title: str, category: str = "", author: str = "") -> Path:
     taxonomy, problems = load_taxonomy_file(taxonomy_path, "content/taxonomy.yaml")
     if taxonomy is None or taxonomy.categories is None or taxonomy.authors is None:
         raise Exit("\n".join(str(p) for p in problems), code=1)
-    slug = slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+    slug = slug_from_title(title, settings["SLUG_REGEX_SUBSTITUTIONS"])
     text = article(
         title,
         slug,

@@ -33,7 +33,6 @@ import re
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from pelican.utils import slugify
 
 from .editorial import claim_warnings
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
@@ -50,6 +49,7 @@ from .safety import (
 )
 from .schema import Taxonomy, Testimonial
 from .settings import CONSENT_POLICIES, validate, with_defaults
+from .slugs import MAX_SLUG, slug_from_title
 
 # First path segments the site's own pages use; an article or page slug there
 # would overwrite them.
@@ -88,7 +88,6 @@ RESERVED_SLUGS = frozenset(
         "index.html",
     }
 )
-MAX_SLUG = 100  # characters: an address, and a file name, every host keeps
 MARKDOWN_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
 )
@@ -250,11 +249,11 @@ class _Checker:
 
     def check_slugs(self, items: list[ContentFile]) -> None:
         taken: dict[str, str] = {}
-        substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS")
         for item in items:
             if not (item.meta.slug or item.meta.title):
                 continue  # front matter with problems that give no address yet
-            slug = item.meta.slug or slugify(item.meta.title, regex_subs=substitutions)
+            slug = item.meta.slug or slug_from_title(item.meta.title, substitutions)
             line = item.markdown.metadata.key_lines.get(
                 "slug" if item.meta.slug else "title"
             )

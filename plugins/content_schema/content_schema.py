@@ -17,6 +17,7 @@ from .check import check_loaded
 from .loaders import RECORDS_SETTING, load_content
 from .problems import ContentError
 from .settings import DEFAULTS
+from .slugs import cap_generated_slug
 
 # What a writer should know that must not stop the build: withheld testimonials
 # and placeholders still to fill in. Logged at INFO, because Pelican's
@@ -55,3 +56,6 @@ def register() -> None:
     # `initialized` fires before any generator reads content, so our messages
     # come first and the build stops before Pelican's own, vaguer errors.
     signals.initialized.connect(check_before_build)
+    # Before any generator asks an article for its address: a slug made from
+    # a long title is capped here, the way the check already judged it.
+    signals.content_object_init.connect(cap_generated_slug)
