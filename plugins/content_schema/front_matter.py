@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 import re
 
-from .parsing import LineMapping, read_text
+from .parsing import FOREIGN_TOPIC, LineMapping, read_text
 from .problems import Reporter
 
 KEY_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
 CONTINUATION_LINE = re.compile(r"^[ ]{4,}(?P<value>.*?)\s*$")
 FENCE = re.compile(r"^-{3}\s*$")
 FENCE_END = re.compile(r"^(-{3}|\.{3})\s*$")
+# A YAML list item under an empty key, as Hugo and Jekyll write tags:
+# `Tags:` then `- PTSD` lines. Pelican would end the header there.
+YAML_ITEM = re.compile(r"^\s*-\s+(?P<item>\S.*?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,23 @@ def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
                 report.add(index + 1, last_key, "appears twice; keep one")
             metadata[last_key] = key_match["value"]
             metadata.key_lines[last_key] = index + 1
+        elif last_key and not metadata[last_key] and YAML_ITEM.match(line):
+            items = []
+            first_item = index + 1
+            while index < len(lines) and (item := YAML_ITEM.match(lines[index])):
+                items.append(item["item"].strip("'\""))
+                index += 1
+            report.add(
+                first_item,
+                last_key,
+                "is written as a list, one item a line, which ends the front "
+                f"matter here; write `{last_key.capitalize()}: "
+                f"{', '.join(items)}` on one line",
+                topic=FOREIGN_TOPIC,
+            )
+            # Read on as if written on one line, so the rest is checked too.
+            metadata[last_key] = ", ".join(items)
+            continue
         elif continuation and line.strip():
             # Lines stay separate: list fields may take one item per line.
             metadata[last_key] = (

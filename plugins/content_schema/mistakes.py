@@ -112,6 +112,13 @@ TOPICS = (
         "the day and month could be either way round it offers both.",
     ),
     Topic(
+        "Front matter from another blog tool",
+        "Articles brought over from Hugo, Jekyll or WordPress keep that tool's "
+        "keys: `draft: true`, `description:`, lists with one item a line. The "
+        "message names the field this site uses instead; keep the value, change "
+        "the key. Lists are written on one line, separated by commas.",
+    ),
+    Topic(
         "A file that is not there",
         "An image or a link names a file that is not in `content/`. Check the "
         "spelling, the folder, and capitals (`Photo.JPG` is not `photo.jpg`). "
@@ -170,6 +177,11 @@ def add_text(added: str) -> Callable[[str], str]:
 def replace_all(whole: str) -> Callable[[str], str]:
     """Make the file hold `whole` instead."""
     return lambda _text: whole
+
+
+def add_field(line: str) -> Callable[[str], str]:
+    """Add `line` to the front matter, after its first line (the title)."""
+    return lambda text: text.replace("\n", f"\n{line}\n", 1)
 
 
 def indent_with_tab(name: str) -> Callable[[str], str]:
@@ -430,6 +442,47 @@ MISTAKES = (
         set_field("place", "*home"),
         "uses a YAML anchor or alias (a value starting with & or *), which content "
         "files may not; write the value out in full, or put it in double quotes",
+    ),
+    Mistake(
+        "front-matter-from-another-blog-tool",
+        "article",
+        "draft: true",
+        add_field("draft: true"),
+        "draft: unknown field (another blog tool's); to keep it a draft, write "
+        "`Status: draft` instead",
+    ),
+    Mistake(
+        "front-matter-from-another-blog-tool",
+        "article",
+        "description: What a first visit is like.",
+        add_field("description: What a first visit is like."),
+        "description: unknown field (another blog tool's); write `Summary: …` instead",
+    ),
+    Mistake(
+        "front-matter-from-another-blog-tool",
+        "article",
+        "categories: Research",
+        add_field("categories: Research"),
+        "categories: unknown field (another blog tool's); an article has one "
+        "category: write `Category: …` instead",
+    ),
+    Mistake(
+        "front-matter-from-another-blog-tool",
+        "article",
+        "Tags:\n- PTSD\n- first visit",
+        set_field("Tags", "\n- PTSD\n- first visit"),
+        "tags: is written as a list, one item a line, which ends the front matter "
+        "here; write `Tags: PTSD, first visit` on one line",
+        at="- PTSD",
+    ),
+    Mistake(
+        "a-date-in-another-format",
+        "article",
+        "Date: 2026-02-01T10:00:00+00:00",
+        set_field("Date", "2026-02-01T10:00:00+00:00"),
+        "date: '2026-02-01T10:00:00+00:00' is a timestamp as Hugo, Jekyll or "
+        "WordPress write it; write it as 2026-02-01 10:00, without the `T`, the "
+        "seconds and the time zone (the site's TIMEZONE setting gives it)",
     ),
     Mistake(
         "accepted-as-they-are",

@@ -397,10 +397,22 @@ def type_name(annotation: Any) -> str:
 
 
 def unknown_field_message(key: str, declared: list[str]) -> str:
-    """Explain an unknown key, suggesting the declared name it resembles."""
+    """Explain an unknown key, suggesting the declared name it resembles.
+
+    A key another generator uses (FOREIGN_KEYS) gets its own advice when the
+    record has the field it maps to; any other, the closest declared name.
+    """
+    if foreign := _foreign(key, declared):
+        return f"unknown field (another blog tool's); {foreign}"
     close = difflib.get_close_matches(key.lower(), declared, n=1, cutoff=0.6)
     hint = f"did you mean {quoted(close[0])}? " if close else ""
     return f"unknown field; {hint}the fields are: {', '.join(sorted(declared))}"
+
+
+def _foreign(key: str, declared: list[str]) -> str:
+    """Return FOREIGN_KEYS' advice for `key` if it applies to these fields, or ""."""
+    field, advice = FOREIGN_KEYS.get(key.lower(), ("", ""))
+    return advice if advice and (field is None or field in declared) else ""
 
 
 def coerce(
@@ -546,6 +558,40 @@ def _coerce_timestamp(value: Any, name: str, line: int | None, report: Reporter)
     return INVALID
 
 
+# Other generators' dates: 2024-01-02T10:00:00+00:00, 2024-01-02 10:00:00 +0100, …Z
+FOREIGN_TIMESTAMP = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2})?"
+)
+# docs/writing.md's entry (mistakes.py) on front matter written for another tool.
+FOREIGN_TOPIC = "front-matter-from-another-blog-tool"
+# Keys other generators (Hugo, Jekyll, WordPress exports) put in front matter,
+# and what to write here instead: field it maps to, advice. Consulted before the
+# fuzzy match, which would offer `date` for `draft`. A field of None: no
+# equivalent here.
+FOREIGN_KEYS: dict[str, tuple[str | None, str]] = {
+    "draft": ("status", "to keep it a draft, write `Status: draft` instead"),
+    "published": ("status", "write `Status: draft` to hide it, or remove the line"),
+    "description": ("summary", "write `Summary: …` instead"),
+    "excerpt": ("summary", "write `Summary: …` instead"),
+    "categories": (
+        "category",
+        "an article has one category: write `Category: …` instead",
+    ),
+    "authors": ("author", "an article has one author: write `Author: …` instead"),
+    "keywords": ("tags", "write `Tags: a, b` (on one line) instead"),
+    "permalink": ("slug", "write `Slug: …` (the address, without slashes) instead"),
+    "publishdate": ("date", "write `Date: YYYY-MM-DD` instead"),
+    "lastmod": ("modified", "write `Modified: YYYY-MM-DD` instead"),
+    "updated": ("modified", "write `Modified: YYYY-MM-DD` instead"),
+    "cover": ("image", "write `Image: {static}/images/…` instead"),
+    "featured_image": ("image", "write `Image: {static}/images/…` instead"),
+    "thumbnail": ("image", "write `Image: {static}/images/…` instead"),
+    "layout": (None, "the theme chooses the layout; remove the line"),
+    "toc": (None, "the theme makes the table of contents; remove the line"),
+}
+
+
 # Two defaults that differ in every part: a part a text leaves out shows.
 _PROBE_DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
 
@@ -560,6 +606,12 @@ def date_advice(text: Any, *, time: bool) -> str:
     text = text.strip() if isinstance(text, str) else ""
     if DATE_TEXT.fullmatch(text):
         return "is not a date that exists; check the month and the day (YYYY-MM-DD)"
+    if time and (stamp := FOREIGN_TIMESTAMP.fullmatch(text)):
+        return (
+            "is a timestamp as Hugo, Jekyll or WordPress write it; write "
+            f"it as {stamp['date']} {stamp['time']}, without the `T`, the seconds and "
+            "the time zone (the site's TIMEZONE setting gives it)"
+        )
     readings = []
     partial = None  # a reading that lacks the day (June 2025)
     # Year first (2026/12/01) is read one way only; otherwise month or day first.
@@ -624,6 +676,7 @@ def parse_record(
                 key_lines.get(key, own_line),
                 _join(prefix, str(key)),
                 unknown_field_message(str(key), declared_names),
+                topic=FOREIGN_TOPIC if _foreign(str(key), declared_names) else "",
             )
     kwargs = {}
     for spec in declared:
