@@ -38,6 +38,7 @@ from .editorial import claim_warnings
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
+from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
 from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
 from .placeholders import in_article
 from .problems import Problem, quoted
@@ -362,7 +363,10 @@ class _Checker:
 
     def check_body_links(self, item: ContentFile, sources: set[Path]) -> None:
         for number, text in item.markdown.body:
+            spaced = spaced_spans(text)
             for match in INTRASITE_LINK.finditer(text):
+                if any(start <= match.start() < end for start, end in spaced):
+                    continue  # its space is the problem, reported with the debris
                 target = resolve_link(self.content.content, item.path, match["path"])
                 written = match[0]
                 if not target.is_relative_to(self.content.content):
@@ -477,6 +481,12 @@ class _Checker:
         summary = markdown.metadata.get("summary")
         lines = ((summary_line, summary),) if summary else ()
         self.result.problems += markup_problems(item.source, lines + markdown.body)
+
+    def check_migration_debris(self, item: ContentFile) -> None:
+        for number, name, message in debris_problems(item.markdown.body):
+            self.result.problems.append(
+                Problem(item.source, number, name, message, MIGRATION_TOPIC)
+            )
 
     def check_headings(self, item: ContentFile) -> None:
         for number, message in heading_problems(item.markdown.body):
@@ -608,6 +618,7 @@ class _Checker:
         content, testimonials = self.content, self.content.testimonials
         self.check_placeholders(item)
         self.check_headings(item)
+        self.check_migration_debris(item)
         self.check_safety(item)
         if item.kind == "article":
             if content.taxonomy is not None:

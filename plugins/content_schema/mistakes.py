@@ -119,6 +119,14 @@ TOPICS = (
         "the key. Lists are written on one line, separated by commas.",
     ),
     Topic(
+        "Leftovers of a move from another blog",
+        "Text imported from WordPress or an older Pelican keeps marks that this "
+        "site reads differently: an image in Markdown inside an HTML block (`<p>`, "
+        "`<div>`) shows as text, `[TOC]` adds a second table of contents, "
+        "`|filename|` links stop the build, and a space ends a link's path. "
+        "`make import-wordpress` converts these; the check finds the rest.",
+    ),
+    Topic(
         "A file that is not there",
         "An image or a link names a file that is not in `content/`. Check the "
         "spelling, the folder, and capitals (`Photo.JPG` is not `photo.jpg`). "
@@ -474,6 +482,39 @@ MISTAKES = (
         "tags: is written as a list, one item a line, which ends the front matter "
         "here; write `Tags: PTSD, first visit` on one line",
         at="- PTSD",
+    ),
+    Mistake(
+        "leftovers-of-a-move-from-another-blog",
+        "article",
+        "<p>![A pixel]({static}/images/pixel.png)</p>",
+        add_text("<p>![A pixel]({static}/images/pixel.png)</p>"),
+        "image: ![A pixel]({static}/images/pixel.png) is inside an HTML block, "
+        "where Markdown is not read, so the page shows it as text; put it on a "
+        "line of its own, without the HTML tags around it",
+    ),
+    Mistake(
+        "leftovers-of-a-move-from-another-blog",
+        "article",
+        "[TOC]",
+        add_text("[TOC]"),
+        "link: [TOC] adds a second table of contents, without a label; remove the "
+        "line: the page makes its own from the headings",
+    ),
+    Mistake(
+        "leftovers-of-a-move-from-another-blog",
+        "article",
+        "[the first visit](|filename|first-visit.md)",
+        add_text("[the first visit](|filename|first-visit.md)"),
+        "link: |filename|first-visit.md is Pelican's old way to write a link, which "
+        "stops the build; write {filename}first-visit.md",
+    ),
+    Mistake(
+        "leftovers-of-a-move-from-another-blog",
+        "article",
+        "![A pixel]({static}/images/my pixel.png)",
+        add_text("![A pixel]({static}/images/my pixel.png)"),
+        "link: {static}/images/my pixel.png has a space, which ends a link's path; "
+        "rename the file without spaces and write {static}/images/my-pixel.png",
     ),
     Mistake(
         "a-date-in-another-format",
