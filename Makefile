@@ -16,12 +16,12 @@ INVOKE := $(VENV)/bin/invoke
 # environment variable passes through as it is. Recipes read them from the
 # environment, always in double quotes ("$$TITLE"), never as $(TITLE): make
 # would paste the text into the shell's command line.
-ARGUMENTS := TITLE ID ONLY PORT RUNS SIZES SITEURL
+ARGUMENTS := TITLE ID ONLY PORT RUNS SIZES SITEURL FILE
 $(foreach name,$(ARGUMENTS),$(if $(filter command line,$(origin $(name))),\
   $(eval override $(name) := $$(value $(name)))$(eval export $(name))))
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish new-article new-testimonial html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial import-wordpress html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -52,6 +52,11 @@ new-article: $(SERVE_STAMP) ## Start a draft article: make new-article TITLE="It
 
 new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=jane-pasadena
 	$(INVOKE) new-testimonial --id "$$ID"
+
+# The full environment: pelican-import reads the export with BeautifulSoup and
+# lxml, which requirements.lock holds (the writers' lock does not).
+import-wordpress: $(STAMP) ## Import a WordPress export as draft articles: make import-wordpress FILE=export.xml
+	$(INVOKE) import-wordpress --file "$$FILE"
 
 html: $(SERVE_STAMP) ## Build the local preview into output/
 	$(INVOKE) build

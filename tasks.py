@@ -20,6 +20,7 @@ from tools import (
     preview_process,
     scaffold,
     setup,
+    wordpress_import,
 )
 from tools.build import build_or_exit, remove_leftovers
 from tools.config import BIN, CONFIG, ROOT
@@ -125,6 +126,23 @@ def new_testimonial(c, id):
         if running
         else f"Preview it with `make serve` on the testimonials page: {card}"
     )
+
+
+@task(help={"file": "The WordPress export (Tools → Export → All content)"})
+def import_wordpress(c, file):
+    """Write each post of a WordPress export as a draft; list what is left to do.
+
+    Stops with status 1 when nothing could be imported.
+    """
+    setup.ensure_pandoc(c)
+    content = CONFIG["content"]
+    try:
+        report = wordpress_import.import_wordpress(Path(file), content)
+    except wordpress_import.ImportFailed as error:
+        raise Exit(str(error), code=1) from None
+    say(wordpress_import.render(report, content))
+    if not report.written:
+        raise Exit(code=1)
 
 
 @task
@@ -331,7 +349,7 @@ def format(c):
 
 @task
 def setup_checks(c):
-    """Install what the checks need: Chromium, Java, npm tools, rsync and nginx."""
+    """Install what the checks need: Chromium, Java, pandoc, npm tools, rsync, nginx."""
     setup.ensure_check_tools(c)
 
 
@@ -349,7 +367,8 @@ def test_fast(c, pytest_args=""):
     setup.ensure_deploy_tools(c)
     lint(c)
     c.run(
-        f"{BIN / 'python'} -m pytest -m 'not browser and not node_tools' {pytest_args}"
+        f"{BIN / 'python'} -m pytest -m 'not browser and not node_tools and not pandoc' "
+        f"{pytest_args}"
     )
 
 

@@ -132,6 +132,19 @@ def article(title: str, slug: str, author: str, category: str, today: dt.date) -
     return header + ARTICLE_BODY
 
 
+def front_matter(cls: type, given: Mapping[str, str]) -> str:
+    """Return `Key: value` lines for the fields of `cls` in `given`, schema order.
+
+    Each value must be one line; the keys are spelled as the scaffolds spell
+    them (`Title`, `Image_alt`).
+    """
+    return "".join(
+        f"{spec.name.capitalize()}: {given[spec.name]}\n"
+        for spec in writable_fields(cls)
+        if spec.name in given
+    )
+
+
 def testimonial(testimonial_id: str, filled: Mapping[str, str] | None = None) -> str:
     """Return a testimonial whose every field but the id is still to fill in.
 

@@ -48,6 +48,12 @@ def ensure_java(c) -> None:
         install_from_debian(c, "default-jre-headless", "Java is missing.")
 
 
+def ensure_pandoc(c) -> None:
+    """Install pandoc when absent: `make import-wordpress` converts HTML with it."""
+    if not shutil.which("pandoc"):
+        install_from_debian(c, "pandoc", "pandoc is missing.")
+
+
 def ensure_node_tools(c) -> None:
     """Install the npm tools exactly as package-lock.json pins them."""
     installed = ROOT / "node_modules" / ".package-lock.json"
@@ -80,9 +86,10 @@ def ensure_deploy_tools(c) -> None:
 
 
 def ensure_check_tools(c) -> None:
-    """Install everything the whole suite needs: Chromium, Java, npm tools, deploys."""
+    """Install all the whole suite needs: Chromium, Java, pandoc, npm tools, deploys."""
     ensure_chromium(c)
     ensure_java(c)
+    ensure_pandoc(c)
     ensure_node_tools(c)
     ensure_deploy_tools(c)
 
