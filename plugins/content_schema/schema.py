@@ -179,7 +179,8 @@ class ItemMeta:
         scaffold=Scaffold(),  # as given
     )
     slug: str | None = describe(
-        "The address: /slug/. Made from the title when absent.",
+        "The address: /slug/. Made from the title when absent (whole words, at "
+        "most 80 characters).",
         default=None,
         scaffold=Scaffold(),  # made from the title
     )
