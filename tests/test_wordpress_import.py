@@ -9,6 +9,7 @@ into a copy of the fixture site; the drafts are then checked and built.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from bs4 import BeautifulSoup
@@ -195,3 +196,23 @@ def test_the_task_says_why_and_fails_when_nothing_is_imported(project_copy):
     assert missing.returncode == 1
     assert "missing.xml cannot be read" in missing.stdout + missing.stderr
     assert "Traceback" not in missing.stdout + missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (
+            ("<dc:creator><![CDATA[jdoe]]></dc:creator>", ""),
+            "item 1 (“Café conversations: what patients ask first”) lacks <creator>",
+        ),
+        (
+            ("2024-01-02 10:00:00]]></wp:post_date>", "2024-13-02]]></wp:post_date>"),
+            "<wp:post_date> is not written YYYY-MM-DD HH:MM:SS",
+        ),
+    ],
+)
+def test_an_export_edited_by_hand_is_refused_in_plain_words(tmp_path, edit, says):
+    broken = tmp_path / "export.xml"
+    broken.write_text(EXPORT.read_text().replace(*edit, 1))
+    with pytest.raises(ImportFailed, match=re.escape(says)):
+        import_wordpress(broken, tmp_path)

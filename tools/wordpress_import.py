@@ -63,6 +63,17 @@ TOC_LINE = re.compile(r"^\s*\\?\[TOC\\?\]\s*$", re.IGNORECASE | re.MULTILINE)
 SHORTCODE = re.compile(r"\\\[(?P<name>[a-z_-]+)(?:\s[^\]\n]*)?\\\]")
 ALT_PLACEHOLDER = f"{PLACEHOLDER}: describe what the image shows"
 SUMMARY_LENGTH = range(50, 161)  # as the schema asks of Summary:
+# What pelican-import reads of every item (it stops without one of them).
+ITEM_TAGS = (
+    "title",
+    "creator",
+    "encoded",
+    "post_id",
+    "post_date",
+    "post_name",
+    "status",
+    "post_type",
+)
 NOT_IMPORTED = {"private", "pending", "future", "trash", "auto-draft"}
 
 
@@ -153,10 +164,26 @@ def read_export(export: Path, report: ImportReport) -> tuple[list[Post], str]:
             )
         key = _text(item.find("post_name")) or _text(item.find("post_id"))
         excerpts[key] = _text(item.find("excerpt:encoded"))
+    incomplete = [
+        f"{export}: item {number} (“{_text(item.find('title'))}”) lacks "
+        f"{', '.join(f'<{tag}>' for tag in lacking)}, which every WordPress "
+        "export has; export again from WordPress (Tools → Export → All content) "
+        "rather than editing the file"
+        for number, item in enumerate(channel.find_all("item"), 1)
+        if (lacking := [tag for tag in ITEM_TAGS if item.find(tag) is None])
+    ]
+    if incomplete:
+        raise ImportFailed("\n".join(incomplete))
     posts = []
-    for title, body, name, date, login, categories, tags, _s, kind, _m in wp2fields(
-        str(export)
-    ):
+    try:
+        fields = list(wp2fields(str(export)))
+    except ValueError:  # a post_date not written as WordPress writes it
+        raise ImportFailed(
+            f"{export}: a post's <wp:post_date> is not written YYYY-MM-DD HH:MM:SS, "
+            "as WordPress writes it; export again from WordPress rather than "
+            "editing the file"
+        ) from None
+    for title, body, name, date, login, categories, tags, _s, kind, _m in fields:
         if kind not in ("article", "page"):
             continue
         excerpt = _plain(excerpts.get(name, ""))
