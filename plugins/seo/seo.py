@@ -28,9 +28,33 @@ from pelican.contents import Article
 from pelican.generators import Generator
 from theme_filters import PREVIEW_ONLY, plain_text, publication_status
 
+from .feeds import get_writer, site_language
+
 ROBOTS_TEMPLATE = "robots.txt"
 # Between a page's own name and the site's in `<title>`.
 TITLE_SEPARATOR = " · "
+# og:locale wants language_TERRITORY; a language alone takes the territory
+# Open Graph consumers assume for it. A locale that names its territory
+# ("en-GB") keeps it; a language not listed gets no og:locale at all.
+OG_TERRITORIES = {
+    "de": "DE",
+    "en": "US",
+    "es": "ES",
+    "fr": "FR",
+    "it": "IT",
+    "nl": "NL",
+    "pt": "BR",
+}
+
+
+def og_locale(locale: str) -> str:
+    """Return `locale` ("en", "en-GB", "pt_BR") as og:locale ("en_US"), or ""."""
+    language, _, territory = locale.replace("-", "_").partition("_")
+    language = language.lower()
+    territory = territory.upper() or OG_TERRITORIES.get(language, "")
+    if not (language.isalpha() and territory.isalpha()):
+        return ""
+    return f"{language}_{territory}"
 
 
 @dataclass(frozen=True)
@@ -46,7 +70,7 @@ class PageMeta:
     description: str  # <meta name="description">
     social_description: str  # og:description and twitter:description
     url: str  # canonical address (og:url, rel=canonical); "" without SITEURL
-    locale: str  # the page's language (DEFAULT_LANG)
+    locale: str  # the page's language (DEFAULT_LANG), as in <html lang>
     type: str = "website"  # og:type
     author: str = ""  # <meta name="author">; articles only
     image: str = ""  # absolute address of the share image; "" without one
@@ -55,8 +79,15 @@ class PageMeta:
     image_height: int | None = None
     published: dt.datetime | None = None  # articles only
     modified: dt.datetime | None = None  # the publication date when never modified
+    section: str = ""  # article:section, the article's category; articles only
+    tags: tuple[str, ...] = ()  # article:tag, the article's tags; articles only
     noindex: bool = False  # a preview of a draft or scheduled item
     structured_data: tuple[dict, ...] = ()  # the page's own JSON-LD objects
+
+    @property
+    def og_locale(self) -> str:
+        """The locale as og:locale wants it ("en_US"); "" when it cannot say."""
+        return og_locale(self.locale)
 
 
 @dataclass(frozen=True)
@@ -130,11 +161,11 @@ def _page_meta(settings, relative: str, **fields) -> PageMeta:
     # og:url and rel=canonical need an absolute address: a site without
     # SITEURL (development builds) has none to give.
     url = canonical_url(settings, relative) if settings["SITEURL"] else ""
-    return PageMeta(url=url, locale=settings["DEFAULT_LANG"], **fields)
+    return PageMeta(url=url, locale=site_language(settings), **fields)
 
 
 def _document_title(name: str, settings) -> str:
-    site = plain_text(settings["SITENAME"])
+    site = settings["SITENAME"]
     return f"{name}{TITLE_SEPARATOR}{site}" if name else site
 
 
@@ -187,15 +218,19 @@ def article_meta(article, settings) -> PageMeta:
         settings,
         plain_text(article.summary),
         type="article",
-        author=plain_text(article.author),
+        # Authors, tags and categories are plain text as typed: stripping
+        # "tags" from them would cut "<0.5 mg/kg & the" out of a name.
+        author=str(article.author),
         published=article.date,
         modified=getattr(article, "modified", article.date),
+        section=str(article.category),
+        tags=tuple(str(tag) for tag in getattr(article, "tags", ())),
     )
     if image:
         meta = replace(
             meta,
             image=canonical_url(settings, str(image.path)),
-            image_alt=plain_text(getattr(article, "image_alt", None) or article.title),
+            image_alt=getattr(article, "image_alt", None) or meta.title,
             image_width=image.width,
             image_height=image.height,
         )
@@ -207,7 +242,7 @@ def page_meta(page, settings) -> PageMeta:
     meta = _item_meta(
         page,
         settings,
-        plain_text(page.summary or settings["SITE_DESCRIPTION"]),
+        plain_text(page.summary) if page.summary else settings["SITE_DESCRIPTION"],
         modified=getattr(page, "modified", None),
     )
     web_page = {
@@ -241,14 +276,14 @@ def site_page_meta(
     pages ("Articles, page 2"). The canonical address is the output file's.
     """
     site_page = SITE_PAGES.get(template, SitePage())
-    site = plain_text(settings["SITENAME"])
+    site = settings["SITENAME"]
     name = site_page.name
     if template in TERM_TEMPLATES and term is not None:
         name = TERM_TEMPLATES[template].format(term=term)
     elif template == "index" and page_number > 1:
         name = f"Articles, page {page_number}"
-    description = site_page.description.format(site=site) or plain_text(
-        settings["SITE_DESCRIPTION"]
+    description = (
+        site_page.description.format(site=site) or (settings["SITE_DESCRIPTION"])
     )
     return _page_meta(
         settings,
@@ -326,17 +361,17 @@ def article_data(article, meta: PageMeta, settings) -> list[dict]:
     data = [posting, breadcrumbs]
     review = getattr(article, "medical_review", None)
     if review is not None:
-        data.append(medical_web_page(article, review, url))
+        data.append(medical_web_page(article, meta, review, url))
     return data
 
 
-def medical_web_page(article, review, url: str) -> dict:
+def medical_web_page(article, meta: PageMeta, review, url: str) -> dict:
     """MedicalWebPage markup, only for an article with a recorded medical review."""
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
-        "name": plain_text(article.title),
+        "name": meta.title,
         "lastReviewed": review.date.isoformat(),
         "reviewedBy": {
             "@type": "Person",
@@ -396,3 +431,6 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     # Every generator renders pages, so every environment needs the global.
     signals.generator_init.connect(add_page_meta_global)
+    # Pelican asks for its writer once, after every context exists: the feeds
+    # read each article's PageMeta.
+    signals.get_writer.connect(get_writer)
