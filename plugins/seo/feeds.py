@@ -31,7 +31,7 @@ class FeedWriter(Writer):
     """Pelican's Writer, whose Atom and RSS feeds name description and language."""
 
     def _create_new_feed(self, feed_type, feed_title, context):
-        """Make the feed as Pelican does; then set its text, description and language."""
+        """Make the feed as Pelican does; then set title, description, language."""
         feed = super()._create_new_feed(feed_type, feed_title, context)
         site = context["SITENAME"]
         feed.feed["title"] = f"{site} - {feed_title}" if feed_title else site
