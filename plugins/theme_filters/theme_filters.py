@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import datetime as dt
+import html
 
 from markupsafe import Markup, escape
 from pelican import signals
+import smartypants
 
 # What `publication_status` can say; the theme has a Jinja test for each.
 PUBLICATION_STATUSES = ("published", "hidden", "draft", "scheduled")
@@ -28,6 +30,31 @@ def plain_text(value: object) -> str:
     headings, so every place turns Typogrify's HTML into text the same way.
     """
     return Markup(str(value or "")).striptags().replace("\u00a0", " ")
+
+
+# smartypants' attribute sets for Pelican's TYPOGRIFY_DASHES values, as
+# Pelican's reader chooses them for article text ("default" otherwise).
+SMARTYPANTS_DASHES = {
+    "oldschool": smartypants.Attr.set2,
+    "oldschool_inverted": smartypants.Attr.set3,
+}
+
+
+def typographic_text(value: str, dashes: str = "default") -> str:
+    """Return plain text `value` with the quotes, dashes and ellipses of article text.
+
+    Text in, text out: what the writer typed stays (a `<b>` or `&amp;` is
+    kept as typed), only straight quotes, apostrophes, `--`/`---` (as
+    TYPOGRIFY_DASHES has them) and `...` become typographic. Typogrify does
+    this to titles and Markdown; YAML text (testimonials) gets it from here.
+    """
+    attributes = SMARTYPANTS_DASHES.get(dashes, smartypants.Attr.set1)
+    # Escaped first, so smartypants sees no tags to skip; it writes Unicode
+    # (Attr.u), and unescaping gives back exactly the text that went in.
+    curled = smartypants.smartypants(
+        html.escape(value, quote=False), attributes | smartypants.Attr.u
+    )
+    return html.unescape(curled)
 
 
 def plain(value: object) -> Markup:
