@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 import datetime as dt
 from pathlib import Path
+import re
 
 from jinja2 import pass_context
 from pelican import signals
@@ -97,13 +98,15 @@ class SitePage:
     Plain text; `{site}` stands for SITENAME as plain text. Empty fields take
     the site's own: `name` "" gives the site name alone as `<title>`, `title`
     SITENAME, `description` SITE_DESCRIPTION, `social_description` the
-    description.
+    description. `in_sitemap` False keeps the page out of sitemap.xml
+    (`keep_unlisted_pages_out_of_the_sitemap`).
     """
 
     name: str = ""
     title: str = ""
     description: str = ""
     social_description: str = ""
+    in_sitemap: bool = True
 
 
 # The site's own pages, by template name (Pelican's DIRECT_TEMPLATES, and the
@@ -123,11 +126,15 @@ SITE_PAGES = {
         description="This page could not be found.",
     ),
     # The shared description has no closing full stop, as the page always had.
+    # Not in the sitemap: an empty form whose results a script lists, nothing
+    # a search engine should send readers to (Google asks sites to keep their
+    # own search results out). Not noindex either: Lighthouse scores the page.
     "search": SitePage(
         name="Search",
         title="Search",
         description="Search the articles of {site}.",
         social_description="Search the articles of {site}",
+        in_sitemap=False,
     ),
     "testimonials": SitePage(
         name="Testimonials",
@@ -227,18 +234,32 @@ def article_meta(article, settings) -> PageMeta:
         tags=tuple(str(tag) for tag in getattr(article, "tags", ())),
     )
     if image:
-        meta = replace(
-            meta,
-            image=canonical_url(settings, str(image.path)),
-            image_alt=getattr(article, "image_alt", None) or meta.title,
-            image_width=image.width,
-            image_height=image.height,
-        )
+        alt = getattr(article, "image_alt", None) or meta.title
+        meta = _with_image(meta, settings, image, alt)
     return replace(meta, structured_data=tuple(article_data(article, meta, settings)))
 
 
-def page_meta(page, settings) -> PageMeta:
-    """Return the PageMeta of a page (content/pages): described by its `Summary:`."""
+def _with_image(meta: PageMeta, settings, image, alt: str) -> PageMeta:
+    """Return `meta` shared with `image` (a ShareImage of the images plugin)."""
+    return replace(
+        meta,
+        image=canonical_url(settings, str(image.path)),
+        image_alt=alt,
+        image_width=image.width,
+        image_height=image.height,
+    )
+
+
+def site_image_alt(settings) -> str:
+    """Return what the site's card shows, as its alt text."""
+    return f"{settings['SITE_DESCRIPTION']} ({settings['SITENAME']})"
+
+
+def page_meta(page, settings, site_image=None) -> PageMeta:
+    """Return the PageMeta of a page (content/pages): described by its `Summary:`.
+
+    It is shared with `site_image`, the site's card, when there is one.
+    """
     meta = _item_meta(
         page,
         settings,
@@ -251,14 +272,16 @@ def page_meta(page, settings) -> PageMeta:
         "name": meta.title,
         "url": canonical_url(settings, page.url),
     }
+    if site_image is not None:
+        meta = _with_image(meta, settings, site_image, site_image_alt(settings))
     return replace(meta, structured_data=(web_page,))
 
 
-def content_meta(item, settings) -> PageMeta:
-    """Return the PageMeta of any article or page."""
+def content_meta(item, settings, site_image=None) -> PageMeta:
+    """Return the PageMeta of any article or page; pages share `site_image`."""
     if isinstance(item, Article):
         return article_meta(item, settings)
-    return page_meta(item, settings)
+    return page_meta(item, settings, site_image)
 
 
 def site_page_meta(
@@ -267,13 +290,15 @@ def site_page_meta(
     output_file: str,
     term: object = None,
     page_number: int = 1,
+    site_image=None,
 ) -> PageMeta:
     """Return the PageMeta of a page made from `template` alone into `output_file`.
 
     `template` is the template's name without ".html" (see SITE_PAGES);
     `term` is the tag, category or author of those templates' pages, and
     `page_number` the page of a paginated listing: the index names its later
-    pages ("Articles, page 2"). The canonical address is the output file's.
+    pages ("Articles, page 2"). The canonical address is the output file's;
+    `site_image`, the site's card, is its share image when there is one.
     """
     site_page = SITE_PAGES.get(template, SitePage())
     site = settings["SITENAME"]
@@ -285,7 +310,7 @@ def site_page_meta(
     description = (
         site_page.description.format(site=site) or (settings["SITE_DESCRIPTION"])
     )
-    return _page_meta(
+    meta = _page_meta(
         settings,
         output_url(output_file),
         document_title=_document_title(name, settings),
@@ -294,6 +319,34 @@ def site_page_meta(
         social_description=site_page.social_description.format(site=site)
         or description,
     )
+    if site_image is not None:
+        meta = _with_image(meta, settings, site_image, site_image_alt(settings))
+    return meta
+
+
+def unlisted_page_patterns(settings) -> list[str]:
+    """Return sitemap `exclude` patterns for the SITE_PAGES kept out of it.
+
+    Each is the page's address (its `<TEMPLATE>_SAVE_AS` setting), as
+    pelican-sitemap matches it: relative, without `index.html`.
+    """
+    return [
+        f"^{re.escape(output_url(settings[f'{template.upper()}_SAVE_AS']))}$"
+        for template, site_page in SITE_PAGES.items()
+        if not site_page.in_sitemap and settings.get(f"{template.upper()}_SAVE_AS")
+    ]
+
+
+def keep_unlisted_pages_out_of_the_sitemap(pelican) -> None:
+    """Add the unlisted site pages to SITEMAP's `exclude`, when there is a sitemap.
+
+    A new dict: the settings module's own SITEMAP stays as written.
+    """
+    sitemap = pelican.settings.get("SITEMAP")
+    if not isinstance(sitemap, dict):
+        return
+    excluded = [*sitemap.get("exclude", ()), *unlisted_page_patterns(pelican.settings)]
+    pelican.settings["SITEMAP"] = {**sitemap, "exclude": excluded}
 
 
 def page_meta_global(settings) -> Callable[..., PageMeta]:
@@ -313,7 +366,9 @@ def page_meta_global(settings) -> Callable[..., PageMeta]:
             item = context.get("page")
         if item is not None:
             meta = getattr(item, "page_meta", None)
-            return meta if meta is not None else content_meta(item, settings)
+            if meta is not None:
+                return meta
+            return content_meta(item, settings, context.get("site_share_image"))
         template = context.name.removesuffix(".html")
         listing = context.get("articles_page")
         return site_page_meta(
@@ -322,6 +377,7 @@ def page_meta_global(settings) -> Callable[..., PageMeta]:
             context["output_file"],
             term=context.get(template) if template in TERM_TEMPLATES else None,
             page_number=listing.number if listing else 1,
+            site_image=context.get("site_share_image"),
         )
 
     return current_page_meta
@@ -405,7 +461,9 @@ class SeoGenerator(Generator):
         self.context["site_structured_data"] = organization(self.settings)
         for item in self.context["generated_content"].values():
             if item is not None:  # None marks a source Pelican failed to read
-                item.page_meta = content_meta(item, self.settings)
+                item.page_meta = content_meta(
+                    item, self.settings, self.context.get("site_share_image")
+                )
 
     def generate_output(self, writer) -> None:
         """Write robots.txt: pointing at the sitemap, or closed for previews."""
@@ -429,6 +487,9 @@ def register() -> None:
     """Connect the plugin to Pelican."""
     # Runs after the health generator (PLUGINS order), whose review data it uses.
     signals.get_generators.connect(get_generators)
+    # initialized comes before any generator: pelican-sitemap reads SITEMAP
+    # from the context, a copy of the settings made after it.
+    signals.initialized.connect(keep_unlisted_pages_out_of_the_sitemap)
     # Every generator renders pages, so every environment needs the global.
     signals.generator_init.connect(add_page_meta_global)
     # Pelican asks for its writer once, after every context exists: the feeds
