@@ -24,6 +24,7 @@ import yaml
 
 from tests.feedcheck import ATOM
 from tests.support import (
+    FIXTURE_CONTENT,
     FIXTURES,
     PUBLISH_SETTINGS,
     Site,
@@ -200,3 +201,42 @@ def test_share_image_alt_text_reads_as_typed(exact_site):
     site, _ = exact_site
     page = reader_view(site, "window-alt/")
     assert meta_content(page, property="og:image:alt") == EXPECTED["image_alt"]
+
+
+@pytest.fixture(scope="module")
+def named_site(tmp_path_factory) -> Site:
+    """Build the fixture site with the expected SITENAME and SITE_DESCRIPTION."""
+    folder = tmp_path_factory.mktemp("site-name")
+    return Site(
+        build(
+            FIXTURE_CONTENT,
+            folder / "out",
+            PUBLISH_SETTINGS,
+            SITENAME=EXPECTED["site"]["name"],
+            SITE_DESCRIPTION=EXPECTED["site"]["description"],
+        )
+    )
+
+
+def test_the_site_name_and_description_read_as_set(named_site):
+    name, description = EXPECTED["site"]["name"], EXPECTED["site"]["description"]
+    home = reader_view(named_site, "")
+    assert home.title.string == name
+    assert text(home.h1) == name
+    assert text(home.select_one(".site-header__name")) == name
+    assert meta_content(home, property="og:site_name") == name
+    assert meta_content(home, property="og:title") == name
+    assert meta_content(home, name="description") == description
+    feed_links = home.find_all("link", rel="alternate")
+    assert {link["title"] for link in feed_links} == {f"{name} (Atom)", f"{name} (RSS)"}
+    article = reader_view(named_site, "first-visit/")
+    assert article.title.string.endswith(f" · {name}")
+    rss = etree.parse(str(named_site.output / "feeds" / "all.rss.xml"))
+    assert rss.findtext("channel/title") == name
+    assert rss.findtext("channel/description") == description
+    atom = etree.parse(str(named_site.output / "feeds" / "all.atom.xml"))
+    assert atom.findtext(f"{{{ATOM}}}title") == name
+    category = etree.parse(
+        str(named_site.output / "feeds" / "category" / "research.atom.xml")
+    )
+    assert category.findtext(f"{{{ATOM}}}title") == f"{name} - Research"
