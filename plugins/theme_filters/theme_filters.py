@@ -15,6 +15,7 @@ import html
 from markupsafe import Markup, escape
 from pelican import signals
 import smartypants
+import typogrify.filters
 
 # What `publication_status` can say; the theme has a Jinja test for each.
 PUBLICATION_STATUSES = ("published", "hidden", "draft", "scheduled")
@@ -28,6 +29,9 @@ def plain_text(value: object) -> str:
     Tags are removed, entities decoded (Typogrify's `&nbsp;` included, as a plain
     space) and whitespace collapsed. Other plugins call this for JSON-LD and
     headings, so every place turns Typogrify's HTML into text the same way.
+    Only for HTML (titles, which the reader escapes; summaries; content):
+    plain text such as SITENAME, authors or alt text is printed with `|e`,
+    since stripping "tags" from it would cut `<0.5 mg/kg & the <b>` out.
     """
     return Markup(str(value or "")).striptags().replace("\u00a0", " ")
 
@@ -48,12 +52,25 @@ def typographic_text(value: str, dashes: str = "default") -> str:
     TYPOGRIFY_DASHES has them) and `...` become typographic. Typogrify does
     this to titles and Markdown; YAML text (testimonials) gets it from here.
     """
-    attributes = SMARTYPANTS_DASHES.get(dashes, smartypants.Attr.set1)
-    # Escaped first, so smartypants sees no tags to skip; it writes Unicode
-    # (Attr.u), and unescaping gives back exactly the text that went in.
-    curled = smartypants.smartypants(
-        html.escape(value, quote=False), attributes | smartypants.Attr.u
+    # Escaped first, so smartypants sees no tags to skip; unescaping gives
+    # back exactly the text that went in. Through Typogrify (its other
+    # filters off), so the build cache's memo of Typogrify serves warm
+    # builds; smartypants takes its options only from Attr.default, which
+    # Pelican's reader sets globally too, so it is set for this call alone.
+    saved = smartypants.Attr.default
+    smartypants.Attr.default = (
+        SMARTYPANTS_DASHES.get(dashes, smartypants.Attr.set1) | smartypants.Attr.u
     )
+    try:
+        curled = typogrify.filters.typogrify(
+            html.escape(value, quote=False),
+            amp=False,
+            caps=False,
+            initial_quotes=False,
+            widont=False,
+        )
+    finally:
+        smartypants.Attr.default = saved
     return html.unescape(curled)
 
 
