@@ -34,9 +34,10 @@ from .feeds import get_writer, site_language
 ROBOTS_TEMPLATE = "robots.txt"
 # Between a page's own name and the site's in `<title>`.
 TITLE_SEPARATOR = " · "
-# og:locale wants language_TERRITORY; a language alone takes the territory
-# Open Graph consumers assume for it. A locale that names its territory
-# ("en-GB") keeps it; a language not listed gets no og:locale at all.
+# og:locale wants language_TERRITORY (Open Graph's default is en_US). A
+# language alone takes the territory listed here, a common default, not a
+# fact about readers: a locale that names its territory ("en-GB") keeps it,
+# and a language not listed gets no og:locale rather than a guess.
 OG_TERRITORIES = {
     "de": "DE",
     "en": "US",
@@ -397,7 +398,7 @@ def article_data(article, meta: PageMeta, settings) -> list[dict]:
         "publisher": {"@type": "Organization", "name": settings["CLINIC_NAME"]},
         "mainEntityOfPage": url,
         "inLanguage": meta.locale,
-        "keywords": [str(tag) for tag in getattr(article, "tags", ())],
+        "keywords": list(meta.tags),
     }
     if meta.image:
         posting["image"] = meta.image
