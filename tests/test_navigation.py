@@ -25,9 +25,21 @@ def test_related_prefers_shared_tags_then_category_then_recency():
     d = Story("d", "y", ("t2",))  # one shared tag, other category
     e = Story("e", "x", ())  # same category only
     f = Story("f", "z", ())  # nothing in common
-    related = related_articles([a, b, c, d, e, f], count=4, per_tag=50)
+    # f, a's older neighbour, shares nothing: the ranking alone decides.
+    related = related_articles([a, f, b, c, d, e], count=4, per_tag=50)
     assert [s.name for s in related[id(a)]] == ["b", "c", "d", "e"]
     assert [s.name for s in related[id(f)]] == []
+
+
+def test_related_leaves_out_the_newer_and_older_neighbours():
+    # Newest first, as Pelican sorts: b is newer than c, d older; all alike.
+    stories = [Story(name, "x", ("t",)) for name in ("a", "b", "c", "d", "e")]
+    a, _b, c, _d, e = stories
+    related = related_articles(stories, count=2, per_tag=50)
+    # Older and Newer already link b and d from c; the next best fill in.
+    assert [s.name for s in related[id(c)]] == ["a", "e"]
+    assert [s.name for s in related[id(a)]] == ["c", "d"]
+    assert [s.name for s in related[id(e)]] == ["a", "b"]
 
 
 def test_related_looks_at_a_bounded_number_of_articles_per_tag():
@@ -73,13 +85,14 @@ def test_short_article_has_no_contents(fixture_site):
 def test_related_and_neighbour_links(fixture_site):
     soup = fixture_site.soup("first-visit/")
     related = [a["href"] for a in soup.select("nav.related a")]
-    assert related[0] == "/asking-for-a-second-opinion/"  # shares "first visit"
-    assert "/first-visit/" not in related
     neighbours = {a["rel"][0]: a["href"] for a in soup.select("nav.neighbours a")}
     assert neighbours == {
         "prev": "/quotes-and-ampersands/",
         "next": "/asking-for-a-second-opinion/",
     }
+    # The second opinion shares "first visit", but Older links it already.
+    assert related
+    assert not set(related) & {*neighbours.values(), "/first-visit/"}
 
 
 def test_pagination_numbers_every_page(fixture_site):

@@ -97,7 +97,7 @@ def test_articles_that_are_not_public_are_not_for_search_engines(sub_path_build)
 
 
 def test_page_page_meta(sub_path_build):
-    _site, context, _settings = sub_path_build
+    _site, context, settings = sub_path_build
     meta = by_slug(context["pages"], "about").page_meta
     assert meta.url == f"{SUB_PATH_SITEURL}/about/"
     assert meta.title == "About This Fixture"
@@ -108,7 +108,13 @@ def test_page_page_meta(sub_path_build):
         == ("A fixture page that the article links to, and that links back.")
     )
     assert meta.type == "website"
-    assert (meta.author, meta.image, meta.image_alt) == ("", "", "")
+    assert meta.author == ""
+    # No image of its own: the site's card, which shows the description.
+    assert meta.image.startswith(f"{SUB_PATH_SITEURL}/images/social/site-")
+    assert meta.image_alt == (
+        f"{settings['SITE_DESCRIPTION']} ({settings['SITENAME']})"
+    )
+    assert (meta.image_width, meta.image_height) == (1200, 630)
     assert meta.published is None
     assert meta.noindex is False
     assert meta.structured_data == (

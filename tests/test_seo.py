@@ -7,8 +7,11 @@ from pathlib import Path
 import shutil
 
 import extruct
+from images.images import site_card_path
 from lxml import etree
+from PIL import Image
 import pytest
+from seo.seo import og_locale, unlisted_page_patterns
 
 from tests.support import (
     FIXTURE_CONTENT,
@@ -211,3 +214,85 @@ def test_share_image_reaches_open_graph_and_json_ld(tmp_path):
     )
     assert posting["image"] == image
     assert (site / "images" / "pixel.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "en_US"),
+        ("en-GB", "en_GB"),
+        ("pt_br", "pt_BR"),
+        ("ES", "es_ES"),
+        ("xx", ""),  # a language the table does not know: no guess
+        ("", ""),
+    ],
+)
+def test_og_locale_is_language_and_territory(locale, expected):
+    assert og_locale(locale) == expected
+
+
+def _meta_tags(soup) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for m in soup.find_all("meta"):
+        key = m.get("property") or m.get("name")
+        if key:
+            tags.setdefault(key, []).append(m["content"])
+    return tags
+
+
+def test_articles_give_open_graph_locale_times_section_and_tags(fixture_publish_site):
+    meta = _meta_tags(fixture_publish_site.soup("first-visit/"))
+    (posting,) = of_type(json_ld(fixture_publish_site, "first-visit/"), "BlogPosting")
+    assert meta["og:locale"] == ["en_US"]  # the fixture site is DEFAULT_LANG "en"
+    assert meta["article:published_time"] == [posting["datePublished"]]
+    assert meta["article:modified_time"] == [posting["dateModified"]]
+    assert meta["article:section"] == ["Mental health"]
+    assert (
+        meta["article:tag"]
+        == posting["keywords"]
+        == ["ketamine therapy", "first visit"]
+    )
+
+
+def test_other_pages_have_a_locale_and_the_sites_card_but_no_article_times(
+    fixture_publish_site,
+):
+    images = set()
+    for url in ("", "search/", "404.html", "about/", "testimonials/", "archives/"):
+        meta = _meta_tags(fixture_publish_site.soup(url))
+        assert meta["og:locale"] == ["en_US"], url
+        assert not [key for key in meta if key.startswith("article:")], url
+        assert meta["twitter:card"] == ["summary_large_image"], url
+        images.update(meta["og:image"])
+    (image,) = images  # one card for all of them
+    assert image.startswith(f"{PUBLISH_SITEURL}/images/social/site-")
+    card = fixture_publish_site.output / image.removeprefix(f"{PUBLISH_SITEURL}/")
+    with Image.open(card) as drawn:
+        assert drawn.size == (1200, 630)
+
+
+def test_the_sites_card_is_named_by_its_text():
+    settings = {
+        "SITENAME": "Blog",
+        "SITE_DESCRIPTION": "About things",
+        "IMAGES_CARD_SAVE_AS": "images/social/{slug}.png",
+    }
+    first = site_card_path(settings)
+    assert first == site_card_path(dict(settings))
+    assert site_card_path({**settings, "SITE_DESCRIPTION": "About more"}) != first
+    assert str(first).startswith("images/social/site-")
+
+
+def test_the_sitemap_leaves_out_the_search_page(fixture_publish_site):
+    sitemap = etree.parse(str(fixture_publish_site.output / "sitemap.xml"))
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = {loc.text for loc in sitemap.findall(".//s:loc", namespace)}
+    assert f"{PUBLISH_SITEURL}/" in locs
+    assert f"{PUBLISH_SITEURL}/testimonials/" in locs
+    assert f"{PUBLISH_SITEURL}/search/" not in locs
+
+
+def test_unlisted_pages_follow_their_save_as():
+    settings = {"SEARCH_SAVE_AS": "find/index.html"}
+    assert unlisted_page_patterns(settings) == ["^find/$"]
+    assert unlisted_page_patterns({"SEARCH_SAVE_AS": ""}) == []

@@ -96,9 +96,10 @@ def test_testimonial_text_from_yaml_is_escaped(fixture_site):
         assert card.find("b") is None
         assert card.find("i") is None
         quote = card.select_one("blockquote").get_text(strip=True)
-        assert quote == 'Before <script>alert("pwned")</script> & after'
+        # Word for word as in the YAML; its quotes curled like article text.
+        assert quote == "Before <script>alert(“pwned”)</script> & after"
         caption = card.select_one(".testimonial-card__attribution").get_text()
-        assert caption == 'Cal & "Co" <b>bold</b>, Fixture <i>Place</i>'
+        assert caption == "Cal & “Co” <b>bold</b>, Fixture <i>Place</i>"
     # Only data blocks (JSON-LD) may be script elements; nothing executable.
     assert {s.get("type") for s in soup.find_all("script")} == {"application/ld+json"}
 

@@ -6,11 +6,42 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from theme_filters.theme_filters import TESTS, iso_date, plain, publication_status
+from theme_filters.theme_filters import (
+    TESTS,
+    iso_date,
+    plain,
+    publication_status,
+    typographic_text,
+)
 
 
 def test_plain_strips_typogrify_markup_and_escapes():
     assert plain('<span class="dquo">“</span>A</span>&nbsp;&amp; B') == "“A &amp; B"
+
+
+@pytest.mark.parametrize(
+    ("typed", "dashes", "expected"),
+    [
+        (
+            "It's the patient's \"own\" words",
+            "default",
+            "It’s the patient’s “own” words",
+        ),
+        ("'Single' quotes...", "default", "‘Single’ quotes…"),
+        ("1--2 --- and", "oldschool", "1–2 — and"),
+        ("1--2 --- and", "default", "1—2 —- and"),
+        # Markup and entities are words here: kept exactly as typed.
+        ('Cal & "Co" <b>bold</b>', "default", "Cal & “Co” <b>bold</b>"),
+        (
+            "Dose <0.5 mg/kg & the &amp; sign",
+            "default",
+            "Dose <0.5 mg/kg & the &amp; sign",
+        ),
+        ("", "default", ""),
+    ],
+)
+def test_typographic_text_curls_quotes_and_keeps_every_word(typed, dashes, expected):
+    assert typographic_text(typed, dashes) == expected
 
 
 def test_iso_date_gives_the_day_of_a_date_or_datetime():

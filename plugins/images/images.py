@@ -15,6 +15,10 @@ Contract:
   GIF, SVG, or already in a `<picture>` or with a `srcset`) keep their markup.
 - `article.share_image`: a ShareImage, the article's `Image:` or else its
   generated card (IMAGES_CARD_SAVE_AS, 1200×630 PNG, see cards.py).
+- `site_share_image` (context): the site's own card, SITE_DESCRIPTION above
+  SITENAME, for every page that is not an article (seo reads it). Its name
+  holds a digest of its text (`site_card_path`), so a changed description
+  gets a new file rather than a stale copy in a host's or reader's cache.
 - A content image Pillow cannot read stops the build with a ContentError naming
   the file (missing files are content_schema's to report, before the build).
 
@@ -77,6 +81,13 @@ class ShareImage:
     height: int | None
 
 
+def site_card_path(settings) -> PurePosixPath:
+    """Return where the site's card goes: IMAGES_CARD_SAVE_AS, named by its text."""
+    text = f"{settings['SITE_DESCRIPTION']}\0{settings['SITENAME']}"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return PurePosixPath(settings["IMAGES_CARD_SAVE_AS"].format(slug=f"site-{digest}"))
+
+
 def set_defaults(pelican) -> None:
     """Fill in the plugin's settings the site did not set, and check them."""
     for key, value in DEFAULTS.items():
@@ -108,6 +119,9 @@ class ImagesGenerator(Generator):
             self._rewrite(item)
         for article in every_article(self.context):
             article.share_image = self._share_image(article)
+        site_card = site_card_path(self.settings)
+        self.cards[site_card] = self.settings["SITE_DESCRIPTION"]
+        self.context["site_share_image"] = ShareImage(site_card, *CARD_SIZE)
         if self.problems:
             raise ContentError(sorted(self.problems.values(), key=str))
 
@@ -146,7 +160,7 @@ class ImagesGenerator(Generator):
     def _write_cards(self, output: Path) -> None:
         """Write every card: from the cache, or drawn here and encoded in threads."""
         fonts = Fonts(**self.settings["IMAGES_CARD_FONTS"])
-        site_name = plain_text(self.settings["SITENAME"])
+        site_name = self.settings["SITENAME"]  # plain text, as typed
         cards_cache = cache_folder(self.settings, "cards")
         # Drawing stays in this thread (the fonts are shared); PNG encoding,
         # half the cost, releases the GIL and runs beside the next drawing.

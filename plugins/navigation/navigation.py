@@ -2,7 +2,9 @@
 
 Contract for templates, for every article:
 - `article.related_articles`: up to RELATED_ARTICLES_COUNT published articles,
-  most shared tags first, then same category, then newest.
+  most shared tags first, then same category, then newest; never the
+  article's newer or older neighbour, which the article navigation links
+  right below (a reader would see one article twice).
 - `article.newer_article` / `article.older_article`: neighbours by date, or None.
 - `article.reading_minutes`: whole minutes at READING_WORDS_PER_MINUTE.
 - `article.toc`: tuple of (id, text) for its `<h2>` sections when there are at
@@ -64,6 +66,9 @@ def related_articles(articles, count: int, per_tag: int) -> dict:
         }
         candidates |= {id(a): a for a in by_category[article.category]}
         candidates.pop(id(article), None)
+        position = order[id(article)]
+        for neighbour in articles[max(position - 1, 0) : position + 2]:
+            candidates.pop(id(neighbour), None)
 
         def rank(other, article=article, shared=shared):
             same_category = category[id(other)] == category[id(article)]

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 import datetime as dt
 from pathlib import Path
+import re
 
 from jinja2 import pass_context
 from pelican import signals
@@ -28,9 +29,34 @@ from pelican.contents import Article
 from pelican.generators import Generator
 from theme_filters import PREVIEW_ONLY, plain_text, publication_status
 
+from .feeds import get_writer, site_language
+
 ROBOTS_TEMPLATE = "robots.txt"
 # Between a page's own name and the site's in `<title>`.
 TITLE_SEPARATOR = " · "
+# og:locale wants language_TERRITORY (Open Graph's default is en_US). A
+# language alone takes the territory listed here, a common default, not a
+# fact about readers: a locale that names its territory ("en-GB") keeps it,
+# and a language not listed gets no og:locale rather than a guess.
+OG_TERRITORIES = {
+    "de": "DE",
+    "en": "US",
+    "es": "ES",
+    "fr": "FR",
+    "it": "IT",
+    "nl": "NL",
+    "pt": "BR",
+}
+
+
+def og_locale(locale: str) -> str:
+    """Return `locale` ("en", "en-GB", "pt_BR") as og:locale ("en_US"), or ""."""
+    language, _, territory = locale.replace("-", "_").partition("_")
+    language = language.lower()
+    territory = territory.upper() or OG_TERRITORIES.get(language, "")
+    if not (language.isalpha() and territory.isalpha()):
+        return ""
+    return f"{language}_{territory}"
 
 
 @dataclass(frozen=True)
@@ -46,7 +72,7 @@ class PageMeta:
     description: str  # <meta name="description">
     social_description: str  # og:description and twitter:description
     url: str  # canonical address (og:url, rel=canonical); "" without SITEURL
-    locale: str  # the page's language (DEFAULT_LANG)
+    locale: str  # the page's language (DEFAULT_LANG), as in <html lang>
     type: str = "website"  # og:type
     author: str = ""  # <meta name="author">; articles only
     image: str = ""  # absolute address of the share image; "" without one
@@ -55,8 +81,15 @@ class PageMeta:
     image_height: int | None = None
     published: dt.datetime | None = None  # articles only
     modified: dt.datetime | None = None  # the publication date when never modified
+    section: str = ""  # article:section, the article's category; articles only
+    tags: tuple[str, ...] = ()  # article:tag, the article's tags; articles only
     noindex: bool = False  # a preview of a draft or scheduled item
     structured_data: tuple[dict, ...] = ()  # the page's own JSON-LD objects
+
+    @property
+    def og_locale(self) -> str:
+        """The locale as og:locale wants it ("en_US"); "" when it cannot say."""
+        return og_locale(self.locale)
 
 
 @dataclass(frozen=True)
@@ -66,13 +99,15 @@ class SitePage:
     Plain text; `{site}` stands for SITENAME as plain text. Empty fields take
     the site's own: `name` "" gives the site name alone as `<title>`, `title`
     SITENAME, `description` SITE_DESCRIPTION, `social_description` the
-    description.
+    description. `in_sitemap` False keeps the page out of sitemap.xml
+    (`keep_unlisted_pages_out_of_the_sitemap`).
     """
 
     name: str = ""
     title: str = ""
     description: str = ""
     social_description: str = ""
+    in_sitemap: bool = True
 
 
 # The site's own pages, by template name (Pelican's DIRECT_TEMPLATES, and the
@@ -92,11 +127,15 @@ SITE_PAGES = {
         description="This page could not be found.",
     ),
     # The shared description has no closing full stop, as the page always had.
+    # Not in the sitemap: an empty form whose results a script lists, nothing
+    # a search engine should send readers to (Google asks sites to keep their
+    # own search results out). Not noindex either: Lighthouse scores the page.
     "search": SitePage(
         name="Search",
         title="Search",
         description="Search the articles of {site}.",
         social_description="Search the articles of {site}",
+        in_sitemap=False,
     ),
     "testimonials": SitePage(
         name="Testimonials",
@@ -130,11 +169,11 @@ def _page_meta(settings, relative: str, **fields) -> PageMeta:
     # og:url and rel=canonical need an absolute address: a site without
     # SITEURL (development builds) has none to give.
     url = canonical_url(settings, relative) if settings["SITEURL"] else ""
-    return PageMeta(url=url, locale=settings["DEFAULT_LANG"], **fields)
+    return PageMeta(url=url, locale=site_language(settings), **fields)
 
 
 def _document_title(name: str, settings) -> str:
-    site = plain_text(settings["SITENAME"])
+    site = settings["SITENAME"]
     return f"{name}{TITLE_SEPARATOR}{site}" if name else site
 
 
@@ -187,27 +226,45 @@ def article_meta(article, settings) -> PageMeta:
         settings,
         plain_text(article.summary),
         type="article",
-        author=plain_text(article.author),
+        # Authors, tags and categories are plain text as typed: stripping
+        # "tags" from them would cut "<0.5 mg/kg & the" out of a name.
+        author=str(article.author),
         published=article.date,
         modified=getattr(article, "modified", article.date),
+        section=str(article.category),
+        tags=tuple(str(tag) for tag in getattr(article, "tags", ())),
     )
     if image:
-        meta = replace(
-            meta,
-            image=canonical_url(settings, str(image.path)),
-            image_alt=plain_text(getattr(article, "image_alt", None) or article.title),
-            image_width=image.width,
-            image_height=image.height,
-        )
+        alt = getattr(article, "image_alt", None) or meta.title
+        meta = _with_image(meta, settings, image, alt)
     return replace(meta, structured_data=tuple(article_data(article, meta, settings)))
 
 
-def page_meta(page, settings) -> PageMeta:
-    """Return the PageMeta of a page (content/pages): described by its `Summary:`."""
+def _with_image(meta: PageMeta, settings, image, alt: str) -> PageMeta:
+    """Return `meta` shared with `image` (a ShareImage of the images plugin)."""
+    return replace(
+        meta,
+        image=canonical_url(settings, str(image.path)),
+        image_alt=alt,
+        image_width=image.width,
+        image_height=image.height,
+    )
+
+
+def site_image_alt(settings) -> str:
+    """Return what the site's card shows, as its alt text."""
+    return f"{settings['SITE_DESCRIPTION']} ({settings['SITENAME']})"
+
+
+def page_meta(page, settings, site_image=None) -> PageMeta:
+    """Return the PageMeta of a page (content/pages): described by its `Summary:`.
+
+    It is shared with `site_image`, the site's card, when there is one.
+    """
     meta = _item_meta(
         page,
         settings,
-        plain_text(page.summary or settings["SITE_DESCRIPTION"]),
+        plain_text(page.summary) if page.summary else settings["SITE_DESCRIPTION"],
         modified=getattr(page, "modified", None),
     )
     web_page = {
@@ -216,14 +273,16 @@ def page_meta(page, settings) -> PageMeta:
         "name": meta.title,
         "url": canonical_url(settings, page.url),
     }
+    if site_image is not None:
+        meta = _with_image(meta, settings, site_image, site_image_alt(settings))
     return replace(meta, structured_data=(web_page,))
 
 
-def content_meta(item, settings) -> PageMeta:
-    """Return the PageMeta of any article or page."""
+def content_meta(item, settings, site_image=None) -> PageMeta:
+    """Return the PageMeta of any article or page; pages share `site_image`."""
     if isinstance(item, Article):
         return article_meta(item, settings)
-    return page_meta(item, settings)
+    return page_meta(item, settings, site_image)
 
 
 def site_page_meta(
@@ -232,25 +291,27 @@ def site_page_meta(
     output_file: str,
     term: object = None,
     page_number: int = 1,
+    site_image=None,
 ) -> PageMeta:
     """Return the PageMeta of a page made from `template` alone into `output_file`.
 
     `template` is the template's name without ".html" (see SITE_PAGES);
     `term` is the tag, category or author of those templates' pages, and
     `page_number` the page of a paginated listing: the index names its later
-    pages ("Articles, page 2"). The canonical address is the output file's.
+    pages ("Articles, page 2"). The canonical address is the output file's;
+    `site_image`, the site's card, is its share image when there is one.
     """
     site_page = SITE_PAGES.get(template, SitePage())
-    site = plain_text(settings["SITENAME"])
+    site = settings["SITENAME"]
     name = site_page.name
     if template in TERM_TEMPLATES and term is not None:
         name = TERM_TEMPLATES[template].format(term=term)
     elif template == "index" and page_number > 1:
         name = f"Articles, page {page_number}"
-    description = site_page.description.format(site=site) or plain_text(
-        settings["SITE_DESCRIPTION"]
+    description = (
+        site_page.description.format(site=site) or (settings["SITE_DESCRIPTION"])
     )
-    return _page_meta(
+    meta = _page_meta(
         settings,
         output_url(output_file),
         document_title=_document_title(name, settings),
@@ -259,6 +320,34 @@ def site_page_meta(
         social_description=site_page.social_description.format(site=site)
         or description,
     )
+    if site_image is not None:
+        meta = _with_image(meta, settings, site_image, site_image_alt(settings))
+    return meta
+
+
+def unlisted_page_patterns(settings) -> list[str]:
+    """Return sitemap `exclude` patterns for the SITE_PAGES kept out of it.
+
+    Each is the page's address (its `<TEMPLATE>_SAVE_AS` setting), as
+    pelican-sitemap matches it: relative, without `index.html`.
+    """
+    return [
+        f"^{re.escape(output_url(settings[f'{template.upper()}_SAVE_AS']))}$"
+        for template, site_page in SITE_PAGES.items()
+        if not site_page.in_sitemap and settings.get(f"{template.upper()}_SAVE_AS")
+    ]
+
+
+def keep_unlisted_pages_out_of_the_sitemap(pelican) -> None:
+    """Add the unlisted site pages to SITEMAP's `exclude`, when there is a sitemap.
+
+    A new dict: the settings module's own SITEMAP stays as written.
+    """
+    sitemap = pelican.settings.get("SITEMAP")
+    if not isinstance(sitemap, dict):
+        return
+    excluded = [*sitemap.get("exclude", ()), *unlisted_page_patterns(pelican.settings)]
+    pelican.settings["SITEMAP"] = {**sitemap, "exclude": excluded}
 
 
 def page_meta_global(settings) -> Callable[..., PageMeta]:
@@ -278,7 +367,9 @@ def page_meta_global(settings) -> Callable[..., PageMeta]:
             item = context.get("page")
         if item is not None:
             meta = getattr(item, "page_meta", None)
-            return meta if meta is not None else content_meta(item, settings)
+            if meta is not None:
+                return meta
+            return content_meta(item, settings, context.get("site_share_image"))
         template = context.name.removesuffix(".html")
         listing = context.get("articles_page")
         return site_page_meta(
@@ -287,6 +378,7 @@ def page_meta_global(settings) -> Callable[..., PageMeta]:
             context["output_file"],
             term=context.get(template) if template in TERM_TEMPLATES else None,
             page_number=listing.number if listing else 1,
+            site_image=context.get("site_share_image"),
         )
 
     return current_page_meta
@@ -306,7 +398,7 @@ def article_data(article, meta: PageMeta, settings) -> list[dict]:
         "publisher": {"@type": "Organization", "name": settings["CLINIC_NAME"]},
         "mainEntityOfPage": url,
         "inLanguage": meta.locale,
-        "keywords": [str(tag) for tag in getattr(article, "tags", ())],
+        "keywords": list(meta.tags),
     }
     if meta.image:
         posting["image"] = meta.image
@@ -326,17 +418,17 @@ def article_data(article, meta: PageMeta, settings) -> list[dict]:
     data = [posting, breadcrumbs]
     review = getattr(article, "medical_review", None)
     if review is not None:
-        data.append(medical_web_page(article, review, url))
+        data.append(medical_web_page(article, meta, review, url))
     return data
 
 
-def medical_web_page(article, review, url: str) -> dict:
+def medical_web_page(article, meta: PageMeta, review, url: str) -> dict:
     """MedicalWebPage markup, only for an article with a recorded medical review."""
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
-        "name": plain_text(article.title),
+        "name": meta.title,
         "lastReviewed": review.date.isoformat(),
         "reviewedBy": {
             "@type": "Person",
@@ -370,7 +462,9 @@ class SeoGenerator(Generator):
         self.context["site_structured_data"] = organization(self.settings)
         for item in self.context["generated_content"].values():
             if item is not None:  # None marks a source Pelican failed to read
-                item.page_meta = content_meta(item, self.settings)
+                item.page_meta = content_meta(
+                    item, self.settings, self.context.get("site_share_image")
+                )
 
     def generate_output(self, writer) -> None:
         """Write robots.txt: pointing at the sitemap, or closed for previews."""
@@ -394,5 +488,11 @@ def register() -> None:
     """Connect the plugin to Pelican."""
     # Runs after the health generator (PLUGINS order), whose review data it uses.
     signals.get_generators.connect(get_generators)
+    # initialized comes before any generator: pelican-sitemap reads SITEMAP
+    # from the context, a copy of the settings made after it.
+    signals.initialized.connect(keep_unlisted_pages_out_of_the_sitemap)
     # Every generator renders pages, so every environment needs the global.
     signals.generator_init.connect(add_page_meta_global)
+    # Pelican asks for its writer once, after every context exists: the feeds
+    # read each article's PageMeta.
+    signals.get_writer.connect(get_writer)

@@ -24,15 +24,41 @@ PLUGINS, since this module imports it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from content_schema import RENDERED_TESTIMONIALS_MARKER, front_matter, loaded
 from content_schema.settings import fill_in
 from pelican import signals
 from pelican.generators import Generator
+from theme_filters import typographic_text
 
 from .settings import DEFAULTS, problems
 
 # Rendered in place of the marker; the same partial the testimonials page uses.
 LIST_TEMPLATE = "partials/testimonial_list.html"
+
+
+# The fields that are prose, set like article text; the id and the condition
+# (a declared term) stay as typed.
+PROSE_FIELDS = ("name", "place", "quote")
+
+
+def typeset(testimonial, settings):
+    """Return `testimonial` with its prose typographic, as Typogrify sets articles.
+
+    Plain text stays plain text (templates escape it); without TYPOGRIFY the
+    testimonial is returned unchanged.
+    """
+    if not settings["TYPOGRIFY"]:
+        return testimonial
+    dashes = settings["TYPOGRIFY_DASHES"]
+    return replace(
+        testimonial,
+        **{
+            field: typographic_text(getattr(testimonial, field), dashes)
+            for field in PROSE_FIELDS
+        },
+    )
 
 
 def set_defaults(pelican) -> None:
@@ -53,6 +79,7 @@ class TestimonialsGenerator(Generator):
         if self.settings["TESTIMONIALS_WITHOUT_CONSENT"] != "preview":
             # content_schema has named each one left out, with its reason.
             testimonials = tuple(t for t in testimonials if t.consent_blocker is None)
+        testimonials = tuple(typeset(t, self.settings) for t in testimonials)
         by_id = {t.id: t for t in testimonials}
         for item in self.context["generated_content"].values():
             self._place(item, by_id)

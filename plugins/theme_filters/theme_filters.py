@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import datetime as dt
+import html
 
 from markupsafe import Markup, escape
 from pelican import signals
+import smartypants
+import typogrify.filters
 
 # What `publication_status` can say; the theme has a Jinja test for each.
 PUBLICATION_STATUSES = ("published", "hidden", "draft", "scheduled")
@@ -26,8 +29,49 @@ def plain_text(value: object) -> str:
     Tags are removed, entities decoded (Typogrify's `&nbsp;` included, as a plain
     space) and whitespace collapsed. Other plugins call this for JSON-LD and
     headings, so every place turns Typogrify's HTML into text the same way.
+    Only for HTML (titles, which the reader escapes; summaries; content):
+    plain text such as SITENAME, authors or alt text is printed with `|e`,
+    since stripping "tags" from it would cut `<0.5 mg/kg & the <b>` out.
     """
     return Markup(str(value or "")).striptags().replace("\u00a0", " ")
+
+
+# smartypants' attribute sets for Pelican's TYPOGRIFY_DASHES values, as
+# Pelican's reader chooses them for article text ("default" otherwise).
+SMARTYPANTS_DASHES = {
+    "oldschool": smartypants.Attr.set2,
+    "oldschool_inverted": smartypants.Attr.set3,
+}
+
+
+def typographic_text(value: str, dashes: str = "default") -> str:
+    """Return plain text `value` with the quotes, dashes and ellipses of article text.
+
+    Text in, text out: what the writer typed stays (a `<b>` or `&amp;` is
+    kept as typed), only straight quotes, apostrophes, `--`/`---` (as
+    TYPOGRIFY_DASHES has them) and `...` become typographic. Typogrify does
+    this to titles and Markdown; YAML text (testimonials) gets it from here.
+    """
+    # Escaped first, so smartypants sees no tags to skip; unescaping gives
+    # back exactly the text that went in. Through Typogrify (its other
+    # filters off), so the build cache's memo of Typogrify serves warm
+    # builds; smartypants takes its options only from Attr.default, which
+    # Pelican's reader sets globally too, so it is set for this call alone.
+    saved = smartypants.Attr.default
+    smartypants.Attr.default = (
+        SMARTYPANTS_DASHES.get(dashes, smartypants.Attr.set1) | smartypants.Attr.u
+    )
+    try:
+        curled = typogrify.filters.typogrify(
+            html.escape(value, quote=False),
+            amp=False,
+            caps=False,
+            initial_quotes=False,
+            widont=False,
+        )
+    finally:
+        smartypants.Attr.default = saved
+    return html.unescape(curled)
 
 
 def plain(value: object) -> Markup:
