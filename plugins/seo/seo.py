@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import datetime as dt
 from pathlib import Path
 
+from content_schema.languages import LANGUAGES, direction
 from jinja2 import pass_context
 from pelican import signals
 from pelican.contents import Article
@@ -46,7 +47,7 @@ class PageMeta:
     description: str  # <meta name="description">
     social_description: str  # og:description and twitter:description
     url: str  # canonical address (og:url, rel=canonical); "" without SITEURL
-    locale: str  # the page's language (DEFAULT_LANG)
+    locale: str  # the page's language, a BCP 47 code: its `Lang:`, else DEFAULT_LANG
     type: str = "website"  # og:type
     author: str = ""  # <meta name="author">; articles only
     image: str = ""  # absolute address of the share image; "" without one
@@ -57,6 +58,27 @@ class PageMeta:
     modified: dt.datetime | None = None  # the publication date when never modified
     noindex: bool = False  # a preview of a draft or scheduled item
     structured_data: tuple[dict, ...] = ()  # the page's own JSON-LD objects
+    direction: str = "ltr"  # <html dir>: "rtl" for a language written so
+    # The page and its translations, default language first (hreflang, the
+    # language switcher); empty for a page without translations.
+    alternates: tuple[Alternate, ...] = ()
+    locale_alternates: tuple[str, ...] = ()  # og:locale:alternate: translations'
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language an article or page is published in, for hreflang and switchers."""
+
+    lang: str  # its BCP 47 code
+    name: str  # the language's name in itself: "Español"
+    url: str  # its address (canonical_url)
+    current: bool  # the page being described
+    default: bool  # in DEFAULT_LANG: the x-default
+
+    @property
+    def direction(self) -> str:
+        """Return the direction the language is written in, "ltr" or "rtl"."""
+        return direction(self.lang)
 
 
 @dataclass(frozen=True)
@@ -130,7 +152,34 @@ def _page_meta(settings, relative: str, **fields) -> PageMeta:
     # og:url and rel=canonical need an absolute address: a site without
     # SITEURL (development builds) has none to give.
     url = canonical_url(settings, relative) if settings["SITEURL"] else ""
-    return PageMeta(url=url, locale=settings["DEFAULT_LANG"], **fields)
+    fields.setdefault("locale", settings["DEFAULT_LANG"])
+    return PageMeta(url=url, direction=direction(fields["locale"]), **fields)
+
+
+def alternates(item, settings) -> tuple[Alternate, ...]:
+    """Return the languages `item` is published in (itself and its translations).
+
+    Pelican's `item.translations` are the files with the same slug and another
+    `Lang:` (and the same status); the default language comes first, then the
+    others by code. Empty when the item has no translation.
+    """
+    translations = getattr(item, "translations", ())
+    if not translations:
+        return ()
+    default = settings["DEFAULT_LANG"]
+    versions = sorted([item, *translations], key=lambda v: (v.lang != default, v.lang))
+    return tuple(
+        Alternate(
+            lang=version.lang,
+            name=LANGUAGES[version.lang].name
+            if version.lang in LANGUAGES
+            else version.lang,
+            url=canonical_url(settings, version.url),
+            current=version is item,
+            default=version.lang == default,
+        )
+        for version in versions
+    )
 
 
 def _document_title(name: str, settings) -> str:
@@ -145,6 +194,7 @@ def _item_meta(item, settings, description: str, **fields) -> PageMeta:
     engines and social cards alike; a preview-only item asks not to be indexed.
     """
     title = plain_text(item.title)
+    versions = alternates(item, settings)
     return _page_meta(
         settings,
         item.url,
@@ -153,6 +203,9 @@ def _item_meta(item, settings, description: str, **fields) -> PageMeta:
         description=description,
         social_description=description,
         noindex=publication_status(item) in PREVIEW_ONLY,
+        locale=getattr(item, "lang", None) or settings["DEFAULT_LANG"],
+        alternates=versions,
+        locale_alternates=tuple(v.lang for v in versions if not v.current),
         **fields,
     )
 
@@ -215,6 +268,7 @@ def page_meta(page, settings) -> PageMeta:
         "@type": "WebPage",
         "name": meta.title,
         "url": canonical_url(settings, page.url),
+        "inLanguage": meta.locale,
     }
     return replace(meta, structured_data=(web_page,))
 
