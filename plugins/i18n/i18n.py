@@ -13,7 +13,8 @@ context's `article` or `page`, else a page of the site in DEFAULT_LANG):
   pronounce them right.
 - `t(key, **values)`: the theme's string `key` ("nav.search") in the chrome
   language, as HTML: the catalogue text escaped, `{name}` replaced by
-  `values`, which are escaped too unless already markup (a macro's output).
+  `values`, which are escaped too unless marked safe (`time_tag(…)|safe`:
+  with autoescape off, a macro returns plain text).
 - `local_date(when)`: a date as the chrome language writes it ("2 de mayo de
   2024"), from the catalogue's month names: no system locale is involved.
 - `localized(NAME)`: setting NAME as pages in the page's language read it
