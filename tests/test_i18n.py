@@ -13,15 +13,18 @@ import json
 from pathlib import Path
 import re
 import shutil
+from types import SimpleNamespace
 
 from content_schema import check_content
 from content_schema.languages import direction, suggest
 from i18n.i18n import CatalogueError, format_date, load_catalogues
 from pelican.settings import read_settings
+from pelican.utils import process_translations
 import pytest
 import yaml
 
 from tests.support import DEV_SETTINGS, FIXTURES, ROOT, Site, build, text
+from tests.test_html_valid import vnu_errors
 
 TRANSLATIONS = FIXTURES / "translations"
 LANGUAGE_SETTINGS = yaml.safe_load(
@@ -417,3 +420,40 @@ def test_spanish_page_has_its_languages_crisis_links(site):
     assert [(text(a), a["href"]) for a in links] == [
         (action["label"], action["href"]) for action in expected
     ]
+
+
+def test_every_page_in_every_language_is_valid_html(site):
+    assert vnu_errors(site.output) == []
+
+
+def test_translations_without_an_original_in_the_default_language(tmp_path):
+    content = _content(tmp_path)
+    _write(content, "case.es.md", "Lang: es\n")
+    _write(content, "case.ar.md", "Lang: ar\n")
+    assert [str(p) for p in _check(content).problems] == [
+        "content/articles/case.es.md: lang: is a translation of "
+        "content/articles/case.ar.md (the same slug, 'translated-fixture'), but "
+        "neither is in the site's language (en); translations need the en "
+        "original: add it, or give one of them another `Slug:`"
+    ]
+
+
+def test_pelican_agrees_translations_need_an_original(caplog):
+    # What the check refuses above is what Pelican itself warns about (and a
+    # --fatal build stops on); with an English original it is silent.
+    def version(lang: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            slug="same",
+            lang=lang,
+            in_default_lang=lang == "en",
+            metadata={},
+            source_path=f"same.{lang}.md",
+        )
+
+    process_translations([version("es"), version("ar")], "slug")
+    assert "original" in caplog.text
+    caplog.clear()
+    index, translations = process_translations([version("es"), version("en")], "slug")
+    assert caplog.text == ""
+    assert [v.lang for v in index] == ["en"]
+    assert [v.lang for v in translations] == ["es"]

@@ -259,6 +259,15 @@ class _Checker:
         pattern = self.settings.get(f"{kind.upper()}_LANG_URL", "{slug}-{lang}.html")
         return pattern.format(slug=slug, lang=lang)
 
+    def _same_language(self, lang: str) -> str:
+        # Outside the default language the writer is translating: say how.
+        if lang == self.settings["DEFAULT_LANG"]:
+            return "; set another `Slug:`"
+        return (
+            f", in the same language ({lang}); set another `Slug:`, or, if one "
+            "is a translation of the other, its `Lang:`"
+        )
+
     def check_slugs(self, items: list[ContentFile]) -> None:
         # (slug, language) -> file; slug -> (kind, file) of its first file.
         taken: dict[tuple[str, str], str] = {}
@@ -310,9 +319,7 @@ class _Checker:
                     line,
                     name,
                     f"gives the address /{url}, already used by "
-                    f"{taken[slug, lang]}, in the same language ({lang}); set "
-                    "another `Slug:`, or, if one is a translation of the other, "
-                    "its `Lang:`",
+                    f"{taken[slug, lang]}{self._same_language(lang)}",
                 )
             elif slug in kinds and kinds[slug][0] != item.kind:
                 other_kind, other = kinds[slug]
@@ -327,6 +334,37 @@ class _Checker:
             else:
                 taken[slug, lang] = item.source
                 kinds.setdefault(slug, (item.kind, item.source))
+        self._check_originals(items, substitutions)
+
+    def _check_originals(self, items: list[ContentFile], substitutions) -> None:
+        # Pelican makes the DEFAULT_LANG file of a slug the original and the
+        # rest its translations, among files of the same kind and status;
+        # without one, every file is an original and Pelican warns (which
+        # stops a --fatal build): say so first, in a writer's words.
+        default = self.settings["DEFAULT_LANG"]
+        groups: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        for item in items:
+            if not (item.meta.slug or item.meta.title):
+                continue
+            slug = item.meta.slug or slugify(item.meta.title, regex_subs=substitutions)
+            lang = getattr(item.meta, "lang", None) or default
+            key = (item.kind, slug, item.meta.status or "published")
+            groups.setdefault(key, []).append((lang, item.source))
+        for (_kind, slug, _status), versions in groups.items():
+            languages = {lang for lang, _source in versions}
+            if len(languages) < 2 or default in languages:
+                continue
+            first, *others = sorted(source for _lang, source in versions)
+            for source in others:
+                self.add(
+                    source,
+                    None,
+                    "lang",
+                    f"is a translation of {first} (the same slug, "
+                    f"{quoted(slug)}), but neither is in the site's language "
+                    f"({default}); translations need the {default} original: add "
+                    "it, or give one of them another `Slug:`",
+                )
 
     def check_language_settings(self, items: list[ContentFile]) -> None:
         """Refuse the clinic's placeholder words in a language readers would see."""
