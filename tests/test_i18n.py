@@ -228,10 +228,7 @@ def test_every_key_a_template_asks_for_is_in_the_catalogue(catalogues):
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _TEXT_NODE = re.compile(r">([^<>]*[A-Za-z]{2,}[^<>]*)<")
 _LABEL = re.compile(r'(?:aria-label|alt|title|placeholder)="([^"{]*[A-Za-z]{2,}[^"]*)"')
-# Pages of the site in DEFAULT_LANG alone, whose words the text helper owns
-# (titles and leads with seo's SITE_PAGES), and what is not words.
-_UNTRANSLATED = {"search.html", "404.html", "testimonials.html", "archives.html"}
-_UNTRANSLATED |= {"index.html", "robots.txt"}
+_UNTRANSLATED = {"robots.txt"}  # for crawlers, not readers
 # Words that are no language: citation identifiers, feed formats, and the
 # header line a writer types, quoted in the draft notice.
 _NOT_WORDS = {"doi:", "PMID", "(Atom)", "(RSS)", "Status: draft"}
