@@ -17,7 +17,9 @@ from types import SimpleNamespace
 
 from content_schema import check_content
 from content_schema.languages import direction, suggest
-from i18n.i18n import CatalogueError, format_date, load_catalogues
+from i18n.i18n import CatalogueError, format_date, load_catalogues, translate
+from i18n.settings import problems as language_settings_problems
+from markupsafe import Markup
 from pelican.settings import read_settings
 from pelican.utils import process_translations
 import pytest
@@ -454,3 +456,38 @@ def test_pelican_agrees_translations_need_an_original(caplog):
     assert caplog.text == ""
     assert [v.lang for v in index] == ["en"]
     assert [v.lang for v in translations] == ["es"]
+
+
+def test_catalogue_text_and_values_are_escaped(catalogues):
+    hostile = {"en": {"x": "A & B {name}"}}
+    assert translate(hostile, "en", "x", name="<script>") == (
+        "A &amp; B &lt;script&gt;"
+    )
+    # A value the template marked safe (a macro's markup) is kept as is.
+    assert translate(hostile, "en", "x", name=Markup("<time>")) == "A &amp; B <time>"
+
+
+def test_a_key_missing_from_a_catalogue_falls_back_to_english(catalogues):
+    partial = {"en": catalogues["en"], "es": {}}
+    assert translate(partial, "es", "nav.main") == catalogues["en"]["nav.main"]
+    with pytest.raises(KeyError):
+        translate(partial, "es", "nav.no_such_key")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"spanish": {}}, "LANGUAGE_SETTINGS names spanish"),
+        ({"es": "Hola"}, "must map a language code to its settings"),
+    ],
+)
+def test_language_settings_that_cannot_work_are_named(value, message):
+    found = language_settings_problems({"LANGUAGE_SETTINGS": value})
+    assert message in found["LANGUAGE_SETTINGS"]
+
+
+def test_a_hostile_lang_value_is_refused(tmp_path):
+    content = _content(tmp_path)
+    _write(content, "case.md", 'Lang: en" onload="x\n')
+    (problem,) = _check(content).problems
+    assert (problem.field, problem.line) == ("lang", 7)
