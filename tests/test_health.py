@@ -287,7 +287,7 @@ def test_crisis_block_is_exactly_where_configured(fixture_site, url, shown):
             "https://988lifeline.org/": "Chat at 988lifeline.org",
             "tel:911": "Call 911",
         }
-        assert "Call or text 988" in text(block)
+        assert "988 Suicide & Crisis Lifeline" in text(block)
 
 
 def test_crisis_configuration_is_a_setting(tmp_path):

@@ -112,6 +112,13 @@ TOPICS = (
         "the day and month could be either way round it offers both.",
     ),
     Topic(
+        "A language written as a word",
+        "`Lang:` takes a language's short code, not its name: `Lang: es` for "
+        "Spanish, `Lang: ar` for Arabic. Without `Lang:` a file is in the site's "
+        "default language (English). The message suggests the code you meant and "
+        "lists every code the site knows.",
+    ),
+    Topic(
         "A file that is not there",
         "An image or a link names a file that is not in `content/`. Check the "
         "spelling, the folder, and capitals (`Photo.JPG` is not `photo.jpg`). "
@@ -158,6 +165,15 @@ def set_field(name: str, value: str) -> Callable[[str], str]:
             f"{text[: match.start()]}{match['indent']}{key}: {value}"
             + text[match.end() :]
         )
+
+    return edit
+
+
+def add_field(name: str, value: str) -> Callable[[str], str]:
+    """Add `name: value` as the last line of an article's front matter."""
+
+    def edit(text: str) -> str:
+        return text.replace("\n\n", f"\n{name}: {value}\n\n", 1)
 
     return edit
 
@@ -369,6 +385,15 @@ MISTAKES = (
         set_field("date", "March 3, 2026"),
         "consent.date: 'March 3, 2026' is not written as YYYY-MM-DD; write "
         "2026-03-03 for March 3, 2026",
+    ),
+    Mistake(
+        "a-language-written-as-a-word",
+        "article",
+        "Lang: spanish",
+        add_field("Lang", "spanish"),
+        "lang: 'spanish' is not a language code the site knows; did you mean "
+        "`Lang: es` (Spanish)? (codes: ar, en, es, fa, fr, he, hy, ja, ko, pt, ru, "
+        "tl, ur, vi, zh)",
     ),
     Mistake(
         "a-file-that-is-not-there",

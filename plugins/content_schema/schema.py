@@ -697,7 +697,12 @@ def parse_front_matter(
             "digits and hyphens",
         )
     if record.lang is not None and record.lang not in LANGUAGES:
-        report.add(lines.get("lang"), "lang", _unknown_language(record.lang))
+        report.add(
+            lines.get("lang"),
+            "lang",
+            _unknown_language(record.lang),
+            topic="a-language-written-as-a-word",
+        )
     if record.image and not record.image_alt:
         report.add(
             lines.get("image"),
