@@ -491,3 +491,14 @@ def test_a_hostile_lang_value_is_refused(tmp_path):
     _write(content, "case.md", 'Lang: en" onload="x\n')
     (problem,) = _check(content).problems
     assert (problem.field, problem.line) == ("lang", 7)
+
+
+def test_a_translation_has_its_own_share_image_and_reading_time(site):
+    soup = site.soup(SPANISH)
+    image = soup.select_one('meta[property="og:image"]')
+    assert image is not None
+    assert (
+        image["content"]
+        != site.soup(ENGLISH).select_one('meta[property="og:image"]')["content"]
+    )
+    assert "min" in text(soup.select_one(".article-meta"))
