@@ -17,6 +17,7 @@ SITE_DESCRIPTION = (
 # Byline used when an article names no author. A team, not an invented person.
 AUTHOR = "Editorial team"
 SITEURL = ""  # root-relative links for the local preview; publishconf sets it
+# The language of every article and page without `Lang:` (plugins/i18n).
 DEFAULT_LANG = "en"
 # TO FILL IN: the clinic's own time zone (tz database name). UTC until then.
 TIMEZONE = "UTC"
@@ -43,20 +44,78 @@ CTA_CONTACT_LABEL = "Contact Nushama"
 
 # Crisis resources in the footer of every page, linked from the header
 # (partials/crisis_resources.html). United States services; a clinic elsewhere
-# replaces them with its own country's.
+# replaces them with its own country's. Each action is a link: a phone number
+# (tel:), a text message (sms:) or a web page, so every device can act on one.
 CRISIS_HEADING = "If you are in crisis"
 CRISIS_RESOURCES = (
     {
         "name": "988 Suicide & Crisis Lifeline",
-        "action": "Call or text 988, or chat at 988lifeline.org",
-        "href": "tel:988",
+        "actions": (
+            {"label": "Call 988", "href": "tel:988"},
+            {"label": "Text 988", "href": "sms:988"},
+            {"label": "Chat at 988lifeline.org", "href": "https://988lifeline.org/"},
+        ),
     },
     {
         "name": "Emergency services",
-        "action": "Call 911 if you or someone else is in immediate danger",
-        "href": "tel:911",
+        "actions": ({"label": "Call 911", "href": "tel:911"},),
+        "note": "if you or someone else is in immediate danger",
     },
 )
+
+# --- Languages (plugins/i18n) ---------------------------------------------------
+# The clinic's own words and the crisis services, per language, for pages in
+# that language (`Lang:`); a setting not listed, or a language not listed,
+# keeps the English one above. The theme's own strings (navigation, labels,
+# dates) are in theme/translations/<lang>.yaml. Crisis-line facts are cited
+# next to each; the clinic's words are TO FILL IN: a page in a language whose
+# settings still hold "TO FILL IN" shows that placeholder, and cannot be
+# published (the check names the setting).
+LANGUAGE_SETTINGS = {
+    "es": {
+        "CRISIS_HEADING": "Si está en crisis",
+        "CRISIS_RESOURCES": (
+            {
+                "name": "988 Suicide & Crisis Lifeline",
+                "actions": (
+                    # Calls: "Spanish-language (Press 2)"; texts: "Spanish-
+                    # language (text AYUDA)"; chat and text in Spanish:
+                    # https://988lifeline.org/get-help/what-to-expect
+                    {"label": "Llame al 988 y marque 2 (español)", "href": "tel:988"},
+                    {"label": "Envíe AYUDA por texto al 988", "href": "sms:988"},
+                    {
+                        "label": "Chat en 988lifeline.org",
+                        "href": "https://988lifeline.org/",
+                    },
+                ),
+            },
+            {
+                # "En los Estados Unidos, llame al 911 para comunicarse con los
+                # servicios médicos de emergencia":
+                # https://healthychildren.org/spanish/health-issues/injuries-emergencies/paginas/when-to-call-emergency-medical-services-ems.aspx
+                "name": "Servicios de emergencia",
+                "actions": ({"label": "Llame al 911", "href": "tel:911"},),
+                "note": "si usted u otra persona está en peligro inmediato",
+            },
+        ),
+        # TO FILL IN: the clinic's own words in Spanish, approved by its
+        # clinicians and counsel; never a machine or guessed translation.
+        "MEDICAL_DISCLAIMER": "TO FILL IN: the medical disclaimer in Spanish",
+        "TESTIMONIALS_DISCLOSURE": (
+            "TO FILL IN: the testimonial disclosure in Spanish"
+        ),
+        "OFF_LABEL_NOTES": (
+            {
+                "terms": ("ketamine", "ketamina"),
+                "text": "TO FILL IN: the note on ketamine's approval in Spanish",
+            },
+        ),
+        "CTA_HEADING": "TO FILL IN: the call to action's heading in Spanish",
+        "CTA_TEXT": "TO FILL IN: the call to action in Spanish",
+        "CTA_BLOG_LABEL": "TO FILL IN: “Explore Our Blog” in Spanish",
+        "CTA_CONTACT_LABEL": "TO FILL IN: “Contact Nushama” in Spanish",
+    },
+}
 
 # --- Paths ------------------------------------------------------------------
 PATH = "content"
@@ -82,6 +141,16 @@ DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# An article or page in another language than DEFAULT_LANG, e.g. /es/slug/.
+# Pelican makes a file with the same slug and another `Lang:` a translation.
+ARTICLE_LANG_URL = "{lang}/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+DRAFT_LANG_URL = "drafts/{lang}/{slug}/"
+DRAFT_LANG_SAVE_AS = "drafts/{lang}/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "drafts/pages/{lang}/{slug}/"
+DRAFT_PAGE_LANG_SAVE_AS = "drafts/pages/{lang}/{slug}/index.html"
 DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"
@@ -190,6 +259,9 @@ PLUGINS = [
     "build_cache",  # before images, which keeps its copies and cards in its cache
     "testimonials",
     "health",
+    # The page's language, the theme's strings in it and its translations;
+    # before seo, whose PageMeta gives each page its language.
+    "i18n",
     # After testimonials and health have put their markup into the text; before
     # seo, which reads the share image it picks for every article.
     "images",

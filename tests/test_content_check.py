@@ -65,8 +65,9 @@ FRONT_MATTER_CASES = {
     "unknown field": (
         ("Slug: valid-fixture", "Slug: valid-fixture\nAuther: Fixture Writer"),
         f"{SOURCE}:8: auther: unknown field; did you mean 'author'? the fields are: "
-        "author, category, date, editorial_questions, image, image_alt, last_reviewed, "
-        "modified, reviewed_by, slug, status, summary, tags, testimonials, title",
+        "author, category, date, editorial_questions, image, image_alt, lang, "
+        "last_reviewed, modified, reviewed_by, slug, status, summary, tags, "
+        "testimonials, title",
     ),
     "bad date": (
         ("Date: 2026-02-01", "Date: 01/02/2026"),
@@ -234,7 +235,7 @@ def test_page_rules(scratch_content):
     )
     assert problems_for(scratch_content) == [
         "content/pages/case.md:3: date: unknown field; the fields are: image, "
-        "image_alt, modified, slug, status, summary, testimonials, title",
+        "image_alt, lang, modified, slug, status, summary, testimonials, title",
     ]
 
 
@@ -330,8 +331,9 @@ def test_misspelt_required_field_is_named_with_a_suggestion(scratch_content):
     )
     assert problems_for(scratch_content) == [
         f"{SOURCE}:5: catgory: unknown field; did you mean 'category'? the fields are: "
-        "author, category, date, editorial_questions, image, image_alt, last_reviewed, "
-        "modified, reviewed_by, slug, status, summary, tags, testimonials, title",
+        "author, category, date, editorial_questions, image, image_alt, lang, "
+        "last_reviewed, modified, reviewed_by, slug, status, summary, tags, "
+        "testimonials, title",
         f"{SOURCE}: category: missing required field; add `Category: …`",
     ]
 

@@ -282,10 +282,12 @@ def test_crisis_block_is_exactly_where_configured(fixture_site, url, shown):
         assert block["aria-labelledby"] == "crisis-block-heading"
         links = {a["href"]: text(a) for a in block.find_all("a")}
         assert links == {
-            "tel:988": "988 Suicide & Crisis Lifeline",
-            "tel:911": "Emergency services",
+            "tel:988": "Call 988",
+            "sms:988": "Text 988",
+            "https://988lifeline.org/": "Chat at 988lifeline.org",
+            "tel:911": "Call 911",
         }
-        assert "Call or text 988" in text(block)
+        assert "988 Suicide & Crisis Lifeline" in text(block)
 
 
 def test_crisis_configuration_is_a_setting(tmp_path):

@@ -123,6 +123,7 @@ def test_page_page_meta(sub_path_build):
             "@type": "WebPage",
             "name": "About This Fixture",
             "url": f"{SUB_PATH_SITEURL}/about/",
+            "inLanguage": "en",
         },
     )
 

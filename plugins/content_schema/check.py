@@ -6,6 +6,10 @@ against the single-file rules of schema.py). This module holds the rules
 across files; the advisory claim rules are editorial.py's:
 
 - slugs are unique across articles and pages, and none takes a reserved path;
+  files with the same slug are translations of each other, as Pelican links
+  them, when they are the same kind and each is in another language (`Lang:`);
+- a language whose LANGUAGE_SETTINGS still hold "TO FILL IN" publishes
+  nothing: a to-do while its articles and pages are drafts, a problem after;
 - categories, tags and authors come from content/taxonomy.yaml;
 - testimonial ids are unique, and every id an article lists exists;
 - every `{filename}` link reaches a source file, every `{static}` and
@@ -40,7 +44,7 @@ from .loaders import ContentFile, LoadedContent, first_line, guarded, load_conte
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
 from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
-from .placeholders import in_article
+from .placeholders import PLACEHOLDER, in_article
 from .problems import Problem, quoted
 from .safety import (
     TOPIC as SAFETY_TOPIC,
@@ -248,25 +252,44 @@ class _Checker:
                 item.source, lines.get(name), name, _not_in_list(value, allowed, name)
             )
 
+    def _url(self, kind: str, slug: str, lang: str) -> str:
+        # Pelican's own choice of pattern: *_LANG_URL outside DEFAULT_LANG.
+        if lang == self.settings["DEFAULT_LANG"]:
+            return self.settings[f"{kind.upper()}_URL"].format(slug=slug)
+        pattern = self.settings.get(f"{kind.upper()}_LANG_URL", "{slug}-{lang}.html")
+        return pattern.format(slug=slug, lang=lang)
+
+    def _same_language(self, lang: str) -> str:
+        # Outside the default language the writer is translating: say how.
+        if lang == self.settings["DEFAULT_LANG"]:
+            return "; set another `Slug:`"
+        return (
+            f", in the same language ({lang}); set another `Slug:`, or, if one "
+            "is a translation of the other, its `Lang:`"
+        )
+
     def check_slugs(self, items: list[ContentFile]) -> None:
-        taken: dict[str, str] = {}
-        substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS")
+        # (slug, language) -> file; slug -> (kind, file) of its first file.
+        taken: dict[tuple[str, str], str] = {}
+        kinds: dict[str, tuple[str, str]] = {}
+        substitutions = self.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
         for item in items:
             if not (item.meta.slug or item.meta.title):
                 continue  # front matter with problems that give no address yet
             slug = item.meta.slug or slug_from_title(item.meta.title, substitutions)
+            lang = getattr(item.meta, "lang", None) or self.settings["DEFAULT_LANG"]
             line = item.markdown.metadata.key_lines.get(
                 "slug" if item.meta.slug else "title"
             )
             name = "slug" if item.meta.slug else "title"
-            url_pattern = self.settings[f"{item.kind.upper()}_URL"]
+            url = self._url(item.kind, slug, lang)
             if item.valid:
                 self.result.items.append(
                     ContentItem(
                         item.source,
                         item.kind,
                         item.meta.title,
-                        url_pattern.format(slug=slug),
+                        url,
                         item.meta.status or "published",
                         tuple(item.meta.testimonials),
                         getattr(item.meta, "date", None),
@@ -290,16 +313,97 @@ class _Checker:
                     f"gives the address /{slug}/, which the site itself uses; "
                     "set another `Slug:`",
                 )
-            elif slug in taken:
+            elif (slug, lang) in taken:
                 self.add(
                     item.source,
                     line,
                     name,
-                    f"gives the address /{slug}/, already used by {taken[slug]}; "
-                    "set another `Slug:`",
+                    f"gives the address /{url}, already used by "
+                    f"{taken[slug, lang]}{self._same_language(lang)}",
+                )
+            elif slug in kinds and kinds[slug][0] != item.kind:
+                other_kind, other = kinds[slug]
+                self.add(
+                    item.source,
+                    line,
+                    name,
+                    f"gives the slug {quoted(slug)} of {other}, which is of "
+                    f"another kind ({other_kind}s): a translation must be the "
+                    "same kind; set another `Slug:`",
                 )
             else:
-                taken[slug] = item.source
+                taken[slug, lang] = item.source
+                kinds.setdefault(slug, (item.kind, item.source))
+        self._check_originals(items, substitutions)
+
+    def _check_originals(self, items: list[ContentFile], substitutions) -> None:
+        # Pelican makes the DEFAULT_LANG file of a slug the original and the
+        # rest its translations, among files of the same kind and status;
+        # without one, every file is an original and Pelican warns (which
+        # stops a --fatal build): say so first, in a writer's words.
+        default = self.settings["DEFAULT_LANG"]
+        groups: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        for item in items:
+            if not (item.meta.slug or item.meta.title):
+                continue
+            slug = item.meta.slug or slug_from_title(item.meta.title, substitutions)
+            lang = getattr(item.meta, "lang", None) or default
+            key = (item.kind, slug, item.meta.status or "published")
+            groups.setdefault(key, []).append((lang, item.source))
+        for (_kind, slug, _status), versions in groups.items():
+            languages = {lang for lang, _source in versions}
+            if len(languages) < 2 or default in languages:
+                continue
+            first, *others = sorted(source for _lang, source in versions)
+            for source in others:
+                self.add(
+                    source,
+                    None,
+                    "lang",
+                    f"is a translation of {first} (the same slug, "
+                    f"{quoted(slug)}), but neither is in the site's language "
+                    f"({default}); translations need the {default} original: add "
+                    "it, or give one of them another `Slug:`",
+                )
+
+    def check_language_settings(self, items: list[ContentFile]) -> None:
+        """Refuse the clinic's placeholder words in a language readers would see."""
+        default = self.settings["DEFAULT_LANG"]
+        by_language = self.settings.get("LANGUAGE_SETTINGS", {})
+        if not isinstance(by_language, Mapping):
+            return  # the i18n plugin names a LANGUAGE_SETTINGS that cannot work
+        for lang, values in sorted(by_language.items()):
+            if not isinstance(values, Mapping):
+                continue
+            unfilled = sorted(
+                name for name, value in values.items() if PLACEHOLDER in repr(value)
+            )
+            written = [
+                item
+                for item in items
+                if (getattr(item.meta, "lang", None) or default) == lang
+            ]
+            if not unfilled or not written:
+                continue
+            published = [item for item in written if item.meta.status != "draft"]
+            finding = Problem(
+                "pelicanconf.py",
+                None,
+                "LANGUAGE_SETTINGS",
+                f"{lang}: {', '.join(unfilled)} still say {PLACEHOLDER}; the "
+                f"clinic's own words in this language go there",
+            )
+            if not published:
+                self.result.todos.append(finding)
+                continue
+            names = ", ".join(item.source for item in published)
+            self.result.problems.append(
+                dataclasses.replace(
+                    finding,
+                    message=f"{finding.message} before {names} can be published "
+                    "(or keep `Status: draft` until they are)",
+                )
+            )
 
     def check_testimonial_ids(
         self, item: ContentFile, testimonials: dict[str, Testimonial]
@@ -585,6 +689,7 @@ class _Checker:
         items = content.articles + content.pages + content.salvaged
         self.result.problems += file_problems(content.content, self.settings)
         self.check_slugs(items)
+        self.check_language_settings(items)
         for item in items:
             # A rule that fails on one file names it; the others are checked.
             guarded(

@@ -285,9 +285,22 @@ def front_matter(settings: Mapping[str, Any], item) -> ArticleMeta | PageMeta | 
 
 
 def every_article(context: Mapping[str, Any]) -> list:
-    """Every article of this run: published, drafts and hidden, in that order."""
-    return [
+    """Every article of this run: published, drafts and hidden, in that order.
+
+    Each is followed by its translations (same slug, another `Lang:`), which
+    Pelican lists nowhere else in the context, as its own feeds find them.
+    """
+    articles = [
         *context.get("articles", ()),
         *context.get("drafts", ()),
         *context.get("hidden_articles", ()),
     ]
+    seen = {id(article) for article in articles}
+    every = []
+    for article in articles:
+        every.append(article)
+        for translation in getattr(article, "translations", ()):
+            if id(translation) not in seen:
+                seen.add(id(translation))
+                every.append(translation)
+    return every

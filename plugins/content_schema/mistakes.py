@@ -127,6 +127,13 @@ TOPICS = (
         "`make import-wordpress` converts these; the check finds the rest.",
     ),
     Topic(
+        "A language written as a word",
+        "`Lang:` takes a language's short code, not its name: `Lang: es` for "
+        "Spanish, `Lang: ar` for Arabic. Without `Lang:` a file is in the site's "
+        "default language (English). The message suggests the code you meant and "
+        "lists every code the site knows.",
+    ),
+    Topic(
         "A file that is not there",
         "An image or a link names a file that is not in `content/`. Check the "
         "spelling, the folder, and capitals (`Photo.JPG` is not `photo.jpg`). "
@@ -177,6 +184,15 @@ def set_field(name: str, value: str) -> Callable[[str], str]:
     return edit
 
 
+def add_field(name: str, value: str) -> Callable[[str], str]:
+    """Add `name: value` as the last line of an article's front matter."""
+
+    def edit(text: str) -> str:
+        return text.replace("\n\n", f"\n{name}: {value}\n\n", 1)
+
+    return edit
+
+
 def add_text(added: str) -> Callable[[str], str]:
     """Add `added` to the end of the file, after an empty line."""
     return lambda text: f"{text.rstrip()}\n\n{added}\n"
@@ -187,7 +203,7 @@ def replace_all(whole: str) -> Callable[[str], str]:
     return lambda _text: whole
 
 
-def add_field(line: str) -> Callable[[str], str]:
+def add_line(line: str) -> Callable[[str], str]:
     """Add `line` to the front matter, after its first line (the title)."""
     return lambda text: text.replace("\n", f"\n{line}\n", 1)
 
@@ -391,6 +407,15 @@ MISTAKES = (
         "2026-03-03 for March 3, 2026",
     ),
     Mistake(
+        "a-language-written-as-a-word",
+        "article",
+        "Lang: spanish",
+        add_field("Lang", "spanish"),
+        "lang: 'spanish' is not a language code the site knows; did you mean "
+        "`Lang: es` (Spanish)? (codes: ar, en, es, fa, fr, he, hy, ja, ko, pt, ru, "
+        "tl, ur, vi, zh)",
+    ),
+    Mistake(
         "a-file-that-is-not-there",
         "article",
         "![A window in morning light]({static}/images/window-lite.jpg)",
@@ -455,7 +480,7 @@ MISTAKES = (
         "front-matter-from-another-blog-tool",
         "article",
         "draft: true",
-        add_field("draft: true"),
+        add_line("draft: true"),
         "draft: unknown field (another blog tool's); to keep it a draft, write "
         "`Status: draft` instead",
     ),
@@ -463,14 +488,14 @@ MISTAKES = (
         "front-matter-from-another-blog-tool",
         "article",
         "description: What a first visit is like.",
-        add_field("description: What a first visit is like."),
+        add_line("description: What a first visit is like."),
         "description: unknown field (another blog tool's); write `Summary: …` instead",
     ),
     Mistake(
         "front-matter-from-another-blog-tool",
         "article",
         "categories: Research",
-        add_field("categories: Research"),
+        add_line("categories: Research"),
         "categories: unknown field (another blog tool's); an article has one "
         "category: write `Category: …` instead",
     ),

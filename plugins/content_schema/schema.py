@@ -17,6 +17,7 @@ import typing
 from typing import Any, Literal
 
 from .front_matter import read_markdown
+from .languages import LANGUAGES, suggest as suggest_language
 from .parsing import (
     INVALID,
     LineMapping,
@@ -183,6 +184,12 @@ class ItemMeta:
         "most 80 characters).",
         default=None,
         scaffold=Scaffold(),  # made from the title
+    )
+    lang: str | None = describe(
+        "The language it is written in, as a code: en, es, ar… (the site's "
+        "DEFAULT_LANG when absent). A file with the same slug in another "
+        "language is its translation.",
+        default=None,
     )
     status: Literal["draft", "published", "hidden"] = describe(
         "'draft' keeps it out of the published site; 'hidden' publishes it unlisted.",
@@ -690,6 +697,13 @@ def parse_front_matter(
             f"{quoted(record.slug)} is not a valid slug; use lowercase letters, "
             "digits and hyphens",
         )
+    if record.lang is not None and record.lang not in LANGUAGES:
+        report.add(
+            lines.get("lang"),
+            "lang",
+            _unknown_language(record.lang),
+            topic="a-language-written-as-a-word",
+        )
     if record.image and not record.image_alt:
         report.add(
             lines.get("image"),
@@ -715,6 +729,19 @@ def parse_front_matter(
             f"{date:%Y-%m-%d}",
         )
     return (None if report.problems else record), markdown, report.problems
+
+
+def _unknown_language(value: str) -> str:
+    meant = suggest_language(value)
+    advice = (
+        f"did you mean `Lang: {meant.code}` ({meant.english})?"
+        if meant
+        else "write a language's code, e.g. `Lang: es` for Spanish"
+    )
+    return (
+        f"{quoted(value)} is not a language code the site knows; {advice} "
+        f"(codes: {', '.join(sorted(LANGUAGES))})"
+    )
 
 
 def salvage_front_matter(markdown: Any, cls: type) -> Any:

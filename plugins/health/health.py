@@ -7,7 +7,8 @@ Contract for templates, for every article and page (`item`):
 - `item.shows_crisis_resources`: True for mental-health categories or tags
   (MENTAL_HEALTH_CATEGORIES, CRISIS_TAGS).
 - `item.off_label_notes`: the OFF_LABEL_NOTES texts whose terms the item is
-  about (its title, category or tags name them).
+  about (its title, category or tags name them), in the item's language
+  (LANGUAGE_SETTINGS, plugins/i18n) where the site gives them.
 
 Loading and validation (unknown keys and reviewers, review dates) are
 content_schema's job, before any generator runs; this plugin only shapes its
@@ -29,6 +30,7 @@ from content_schema import (
     loaded,
     next_review_due,
 )
+from content_schema.languages import setting_for
 from content_schema.settings import fill_in
 from pelican import signals
 from pelican.generators import Generator
@@ -88,7 +90,7 @@ class HealthGenerator(Generator):
             item.shows_crisis_resources = self._shows_crisis_resources(item)
             item.off_label_notes = tuple(
                 note["text"]
-                for note in self.settings["OFF_LABEL_NOTES"]
+                for note in setting_for(self.settings, item.lang, "OFF_LABEL_NOTES")
                 if _about(item, note["terms"])
             )
 

@@ -263,9 +263,14 @@ class ImagesGenerator(Generator):
                 return ShareImage(PurePosixPath(written.lstrip("/")), None, None)
             path = PurePosixPath(source.relative_to(self.content_root).as_posix())
             return ShareImage(path, *(self._measure(source, article) or (None, None)))
-        path = PurePosixPath(
-            self.settings["IMAGES_CARD_SAVE_AS"].format(slug=article.slug)
+        # A translation shares its original's slug: its card, in its own
+        # language, needs a name of its own.
+        slug = (
+            article.slug
+            if getattr(article, "in_default_lang", True)
+            else f"{article.slug}.{article.lang}"
         )
+        path = PurePosixPath(self.settings["IMAGES_CARD_SAVE_AS"].format(slug=slug))
         if article.save_as:  # publish builds write no drafts: no card for them
             self.cards[path] = plain_text(article.title)
         return ShareImage(path, *CARD_SIZE)

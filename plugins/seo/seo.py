@@ -23,6 +23,7 @@ import datetime as dt
 from pathlib import Path
 import re
 
+from content_schema.languages import LANGUAGES, direction
 from jinja2 import pass_context
 from pelican import signals
 from pelican.contents import Article
@@ -72,7 +73,7 @@ class PageMeta:
     description: str  # <meta name="description">
     social_description: str  # og:description and twitter:description
     url: str  # canonical address (og:url, rel=canonical); "" without SITEURL
-    locale: str  # the page's language (DEFAULT_LANG), as in <html lang>
+    locale: str  # the page's language, a BCP 47 code: its `Lang:`, else DEFAULT_LANG
     type: str = "website"  # og:type
     author: str = ""  # <meta name="author">; articles only
     image: str = ""  # absolute address of the share image; "" without one
@@ -85,6 +86,27 @@ class PageMeta:
     tags: tuple[str, ...] = ()  # article:tag, the article's tags; articles only
     noindex: bool = False  # a preview of a draft or scheduled item
     structured_data: tuple[dict, ...] = ()  # the page's own JSON-LD objects
+    direction: str = "ltr"  # <html dir>: "rtl" for a language written so
+    # The page and its translations, default language first (hreflang, the
+    # language switcher); empty for a page without translations.
+    alternates: tuple[Alternate, ...] = ()
+    locale_alternates: tuple[str, ...] = ()  # og:locale:alternate: translations'
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language an article or page is published in, for hreflang and switchers."""
+
+    lang: str  # its BCP 47 code
+    name: str  # the language's name in itself: "Español"
+    url: str  # its address (canonical_url)
+    current: bool  # the page being described
+    default: bool  # in DEFAULT_LANG: the x-default
+
+    @property
+    def direction(self) -> str:
+        """Return the direction the language is written in, "ltr" or "rtl"."""
+        return direction(self.lang)
 
     @property
     def og_locale(self) -> str:
@@ -169,7 +191,34 @@ def _page_meta(settings, relative: str, **fields) -> PageMeta:
     # og:url and rel=canonical need an absolute address: a site without
     # SITEURL (development builds) has none to give.
     url = canonical_url(settings, relative) if settings["SITEURL"] else ""
-    return PageMeta(url=url, locale=site_language(settings), **fields)
+    fields.setdefault("locale", site_language(settings))
+    return PageMeta(url=url, direction=direction(fields["locale"]), **fields)
+
+
+def alternates(item, settings) -> tuple[Alternate, ...]:
+    """Return the languages `item` is published in (itself and its translations).
+
+    Pelican's `item.translations` are the files with the same slug and another
+    `Lang:` (and the same status); the default language comes first, then the
+    others by code. Empty when the item has no translation.
+    """
+    translations = getattr(item, "translations", ())
+    if not translations:
+        return ()
+    default = settings["DEFAULT_LANG"]
+    versions = sorted([item, *translations], key=lambda v: (v.lang != default, v.lang))
+    return tuple(
+        Alternate(
+            lang=version.lang,
+            name=LANGUAGES[version.lang].name
+            if version.lang in LANGUAGES
+            else version.lang,
+            url=canonical_url(settings, version.url),
+            current=version is item,
+            default=version.lang == default,
+        )
+        for version in versions
+    )
 
 
 def _document_title(name: str, settings) -> str:
@@ -184,6 +233,7 @@ def _item_meta(item, settings, description: str, **fields) -> PageMeta:
     engines and social cards alike; a preview-only item asks not to be indexed.
     """
     title = plain_text(item.title)
+    versions = alternates(item, settings)
     return _page_meta(
         settings,
         item.url,
@@ -192,6 +242,9 @@ def _item_meta(item, settings, description: str, **fields) -> PageMeta:
         description=description,
         social_description=description,
         noindex=publication_status(item) in PREVIEW_ONLY,
+        locale=getattr(item, "lang", None) or settings["DEFAULT_LANG"],
+        alternates=versions,
+        locale_alternates=tuple(v.lang for v in versions if not v.current),
         **fields,
     )
 
@@ -272,6 +325,7 @@ def page_meta(page, settings, site_image=None) -> PageMeta:
         "@type": "WebPage",
         "name": meta.title,
         "url": canonical_url(settings, page.url),
+        "inLanguage": meta.locale,
     }
     if site_image is not None:
         meta = _with_image(meta, settings, site_image, site_image_alt(settings))
