@@ -316,7 +316,7 @@ def test_a_page_without_translations_has_no_hreflang_nor_switcher(site):
     assert soup.select('meta[property="og:locale:alternate"]') == []
 
 
-@pytest.mark.parametrize(("url", "other"), [(ENGLISH, "es"), (SPANISH, "en")])
+@pytest.mark.parametrize(("url", "other"), [(ENGLISH, "es_ES"), (SPANISH, "en_US")])
 def test_og_locale_alternate_names_the_translations(site, url, other):
     metas = site.soup(url).select('meta[property="og:locale:alternate"]')
     assert [m["content"] for m in metas] == [other]

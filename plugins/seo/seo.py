@@ -90,7 +90,13 @@ class PageMeta:
     # The page and its translations, default language first (hreflang, the
     # language switcher); empty for a page without translations.
     alternates: tuple[Alternate, ...] = ()
-    locale_alternates: tuple[str, ...] = ()  # og:locale:alternate: translations'
+    # og:locale:alternate: the translations' locales, in og:locale's form
+    locale_alternates: tuple[str, ...] = ()
+
+    @property
+    def og_locale(self) -> str:
+        """The locale as og:locale wants it ("en_US"); "" when it cannot say."""
+        return og_locale(self.locale)
 
 
 @dataclass(frozen=True)
@@ -107,11 +113,6 @@ class Alternate:
     def direction(self) -> str:
         """Return the direction the language is written in, "ltr" or "rtl"."""
         return direction(self.lang)
-
-    @property
-    def og_locale(self) -> str:
-        """The locale as og:locale wants it ("en_US"); "" when it cannot say."""
-        return og_locale(self.locale)
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,9 @@ def _item_meta(item, settings, description: str, **fields) -> PageMeta:
         noindex=publication_status(item) in PREVIEW_ONLY,
         locale=getattr(item, "lang", None) or settings["DEFAULT_LANG"],
         alternates=versions,
-        locale_alternates=tuple(v.lang for v in versions if not v.current),
+        locale_alternates=tuple(
+            og_locale(v.lang) for v in versions if not v.current and og_locale(v.lang)
+        ),
         **fields,
     )
 
