@@ -523,7 +523,8 @@ result = build_site(CONFIG["dev_settings"], CONFIG["output"], search_later=later
 assert result.ok, result.messages
 """
     renew = (
-        "from tools import build, config; build.index_search(config.CONFIG['output'])"
+        "from tools import build, config; "
+        "build.index_search(config.CONFIG['output'], config.CONFIG['dev_settings'])"
     )
 
     def run(*arguments: str) -> None:

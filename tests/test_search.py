@@ -19,6 +19,7 @@ from tests.support import (
     serve,
     text,
 )
+from tests.test_i18n import LANGUAGE_SETTINGS, TRANSLATIONS
 
 # Published articles and pages of the fixture site. Left out on purpose: the
 # draft (drafts/), the post dated 2099 (scheduled), and every list page.
@@ -43,7 +44,8 @@ def test_index_holds_published_articles_and_pages_with_plain_titles(fixture_site
 
 def test_index_leaves_out_the_chrome_around_an_article(fixture_site):
     content = indexed_pages(fixture_site.output)["/first-visit/"]["content"]
-    assert content.startswith("What to Expect at a First Visit. A fixture article")
+    # The title is found through the index's title, not repeated as text.
+    assert content.startswith("A fixture article")
     assert "↩" not in content, "reference back-links are not words"
     # Body text is in; the crisis block, byline, reading time, table of
     # contents, disclaimer, tags, navigation and call to action are not.
@@ -116,7 +118,7 @@ def test_a_failed_index_fails_the_build(tmp_path, monkeypatch, command, message)
     monkeypatch.setattr(
         search_plugin.search,
         "pagefind_command",
-        lambda _site, _index_dir: [sys.executable, "-c", command],
+        lambda _site, _index_dir, _language: [sys.executable, "-c", command],
     )
     with pytest.raises(PelicanComplained, match=re.escape(message)):
         build(FIXTURE_CONTENT, tmp_path / "output")
@@ -242,3 +244,69 @@ def test_only_the_files_our_search_page_uses_are_shipped(fixture_site):
     shipped = {path.name for path in index.iterdir() if path.is_file()}
     assert "pagefind.js" in shipped and "pagefind-entry.json" in shipped
     assert [name for name in shipped if "ui" in name or "highlight" in name] == []
+
+
+@pytest.mark.browser
+def test_an_excerpt_never_repeats_the_title_above_it(browser, fixture_site):
+    # "Expect" is in the fixture article's title only: its match in the title
+    # once gave an excerpt that started with the whole title.
+    with serve(fixture_site.output) as url:
+        page, _ = open_page(browser, f"{url}/search/?q=expect", url)
+        try:
+            (result,) = wait_for_results(page)
+            assert result["title"] == INDEXED["/first-visit/"]
+            excerpt = BeautifulSoup(result["excerpt"], "html.parser").get_text()
+            assert INDEXED["/first-visit/"] not in excerpt
+            assert excerpt.startswith("A fixture article")
+        finally:
+            page.context.close()
+
+
+@pytest.mark.browser
+def test_the_footer_follows_a_single_result_closely(browser, seed_site_url):
+    page, _ = open_page(
+        browser,
+        f"{seed_site_url}/search/?q=flashbacks",
+        seed_site_url,
+        viewport={"width": 1280, "height": 900},
+    )
+    try:
+        assert len(wait_for_results(page)) == 1
+        gap = page.evaluate(
+            """() => {
+                const top = (selector) =>
+                    document.querySelector(selector).getBoundingClientRect();
+                return top('.site-footer').top - top('.search__results').bottom;
+            }"""
+        )
+        # The page's own bottom margin, not a screen's height of blank.
+        assert 0 <= gap < 200
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def translations_site_url(tmp_path_factory):
+    output = build(
+        TRANSLATIONS / "content",
+        tmp_path_factory.mktemp("translations") / "output",
+        LANGUAGE_SETTINGS=LANGUAGE_SETTINGS,
+    )
+    with serve(output) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_articles_in_every_language(
+    browser, translations_site_url
+):
+    # One index for the whole site: a Spanish translation is found from the
+    # search page too (Pagefind would give each language an index of its own).
+    url = translations_site_url
+    page, report = open_page(browser, f"{url}/search/?q=traducción", url)
+    try:
+        results = wait_for_results(page)
+        assert [r["href"] for r in results] == ["/es/first-visit/"]
+        assert report.problems() == []
+    finally:
+        page.context.close()

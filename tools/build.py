@@ -629,14 +629,17 @@ def search_index_dir() -> str:
     return SEARCH_DEFAULTS["SEARCH_INDEX_DIR"]
 
 
-def index_search(output: Path) -> None:
-    """Renew the search index of a built site in place (see build_site).
+def index_search(output: Path, settings_file: Path) -> None:
+    """Renew the search index of a site built with `settings_file`, in place.
+
+    See build_site; the index is in the settings' DEFAULT_LANG (index_site).
 
     Holds the builds' lock: two Pagefinds never write one `pagefind.new/`.
     """
     try:
         with one_build_at_a_time(output):
-            problem = index_site(output, search_index_dir())
+            language = read_settings(str(settings_file))["DEFAULT_LANG"]
+            problem = index_site(output, search_index_dir(), language)
     except BuildBusy as busy:
         problem = str(busy)
     if problem:

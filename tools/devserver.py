@@ -372,7 +372,9 @@ def _serve_live(
         if result.ok and search_later:
             # Pagefind reads every page (seconds for a large site): the browser
             # reloads first, meanwhile search answers from the previous index.
-            threading.Thread(target=index_search, args=(output,), daemon=True).start()
+            threading.Thread(
+                target=index_search, args=(output, settings), daemon=True
+            ).start()
 
     rebuild(search_later=False)
     # livereload skips a reload within 3 s of the last one; a writer who fixes

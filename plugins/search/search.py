@@ -35,8 +35,14 @@ log = logging.getLogger(__name__)
 UNUSED_BUNDLES = ("pagefind-*ui.*", "pagefind-highlight.js")
 
 
-def pagefind_command(site: Path, index_dir: str) -> list[str]:
-    """Return the command that indexes `site` into `site/index_dir`."""
+def pagefind_command(site: Path, index_dir: str, language: str) -> list[str]:
+    """Return the command that indexes `site` into `site/index_dir`.
+
+    Every page goes into one index, in `language` (the site's DEFAULT_LANG):
+    Pagefind would otherwise make one index per `<html lang>`, and the one
+    search page would never find a translation or an article in another
+    language.
+    """
     # The PyPI package ships the binary and no console script: run the module
     # with this interpreter, so the venv's copy is the one used.
     return [
@@ -47,6 +53,8 @@ def pagefind_command(site: Path, index_dir: str) -> list[str]:
         str(site),
         "--output-subdir",
         index_dir,
+        "--force-language",
+        language,
         "--quiet",
     ]
 
@@ -56,8 +64,8 @@ def set_defaults(pelican) -> None:
     fill_in(pelican.settings, "search", DEFAULTS, problems)
 
 
-def index_site(site: Path, index_dir: str = DEFAULTS["SEARCH_INDEX_DIR"]) -> str:
-    """Index the finished site in `site`; return "" or what went wrong.
+def index_site(site: Path, index_dir: str, language: str) -> str:
+    """Index the finished site in `site`, in `language`; return "" or what went wrong.
 
     The index is written beside the current one and then takes its place, so
     a site being served keeps answering searches meanwhile: the development
@@ -66,7 +74,7 @@ def index_site(site: Path, index_dir: str = DEFAULTS["SEARCH_INDEX_DIR"]) -> str
     fresh, current = site / f"{index_dir}.new", site / index_dir
     shutil.rmtree(fresh, ignore_errors=True)
     result = subprocess.run(
-        pagefind_command(site, fresh.name),
+        pagefind_command(site, fresh.name, language),
         capture_output=True,
         text=True,
         check=False,
@@ -96,7 +104,9 @@ def build_index(pelican) -> None:
     if not pelican.settings["SEARCH_INDEX"]:
         return
     problem = index_site(
-        Path(pelican.settings["OUTPUT_PATH"]), pelican.settings["SEARCH_INDEX_DIR"]
+        Path(pelican.settings["OUTPUT_PATH"]),
+        pelican.settings["SEARCH_INDEX_DIR"],
+        pelican.settings["DEFAULT_LANG"],
     )
     if problem:
         log.error("Search index: %s", problem)

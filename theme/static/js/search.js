@@ -58,13 +58,23 @@ function resultItem(data) {
   return item;
 }
 
+// The page's sentences come from the theme's catalogue (search.html), with
+// {words}, {count} and {limit} left for this script to fill in.
+function sentence(name, values) {
+  return container.dataset[name].replace(/\{(\w+)\}/g, (whole, key) =>
+    key in values ? String(values[key]) : whole,
+  );
+}
+
 function describeCount(count, words) {
   if (count === 0) {
-    return `No articles match “${words}”. Try fewer or different words.`;
+    return sentence("textNone", { words });
   }
-  const noun = count === 1 ? "article matches" : "articles match";
-  const shown = count > RESULT_LIMIT ? ` The first ${RESULT_LIMIT} are listed.` : "";
-  return `${count} ${noun} “${words}”.${shown}`;
+  const found = sentence(count === 1 ? "textOne" : "textMany", { count, words });
+  if (count <= RESULT_LIMIT) {
+    return found;
+  }
+  return `${found} ${sentence("textLimit", { limit: RESULT_LIMIT })}`;
 }
 
 async function search(words, { debounce }) {
@@ -94,8 +104,7 @@ async function search(words, { debounce }) {
 }
 
 function reportFailure(error) {
-  status.textContent =
-    "Search is not available right now. Every article is listed in the archives.";
+  status.textContent = sentence("textUnavailable", {});
   console.warn("Search could not load its index:", error);
 }
 
