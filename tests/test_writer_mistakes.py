@@ -13,6 +13,7 @@ from pathlib import Path
 import re
 import shutil
 
+from bs4 import BeautifulSoup
 from content_schema import check_content, help_anchor
 from content_schema.mistakes import (
     ERRORS_SECTION,
@@ -30,6 +31,7 @@ import pytest
 
 from tests.support import DEV_SETTINGS, FIXTURE_CONTENT, ROOT, copy_fixture_site
 from tests.test_content_check import ARTICLE
+from tools.preview_pages import render_guide
 
 # A valid article and testimonial of the fixture site, which each row breaks.
 VALID = {
@@ -108,9 +110,18 @@ def test_every_topic_has_a_mistake_and_every_mistake_a_topic():
 def test_the_docs_section_is_rendered_from_the_table():
     text = (ROOT / "docs" / "writing.md").read_text()
     assert render_mistakes(text) == text, "docs/writing.md is stale: run `invoke docs`"
+
+
+def test_the_guide_shows_each_message_as_the_text_a_writer_gets():
+    # Rendered as the preview's guide page renders it: a message that quotes
+    # Markdown (an image, a link, a tag) reads as text, never as markup.
+    body, _sections = render_guide(ROOT / "docs" / "writing.md")
+    guide = BeautifulSoup(str(body), "html.parser")
+    quoted = " ".join(quote.get_text(" ") for quote in guide.select("blockquote"))
     for mistake in MISTAKES:
         if mistake.message:
-            assert mistake.message in text
+            assert mistake.message in quoted
+    assert guide.select("blockquote img, blockquote a, blockquote script") == []
 
 
 def test_every_help_anchor_is_a_heading_of_the_writers_guide():

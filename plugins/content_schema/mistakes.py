@@ -621,6 +621,17 @@ def _mistakes_markdown() -> str:
     return "\n".join(lines)
 
 
+# What Markdown would read as markup in a quoted message: an image such as
+# `![A pixel](…)` in a message would be shown as a broken image.
+# Markdown has no backslash escape for "<": it is written as an entity.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!>#|{}])")
+
+
+def as_markdown_text(message: str) -> str:
+    """Return `message` escaped so that Markdown shows it as the same text."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", message.replace("<", "&lt;"))
+
+
 def _example(mistake: Mistake) -> list[str]:
     source = EXAMPLE_SOURCE[mistake.kind]
     if not mistake.message:
@@ -638,6 +649,6 @@ def _example(mistake: Mistake) -> list[str]:
         "",
         "gives",
         "",
-        f"> {location}: {mistake.message}",
+        f"> {as_markdown_text(f'{location}: {mistake.message}')}",
         "",
     ]
