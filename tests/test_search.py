@@ -272,6 +272,9 @@ def test_the_footer_follows_a_single_result_closely(browser, seed_site_url):
     )
     try:
         assert len(wait_for_results(page)) == 1
+        # Hidden while the words of the address were looked up; shown after.
+        page.wait_for_selector(".search:not([aria-busy])")
+        assert page.is_visible(".site-footer .crisis-resources")
         gap = page.evaluate(
             """() => {
                 const top = (selector) =>

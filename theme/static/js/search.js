@@ -5,6 +5,7 @@
 
 const RESULT_LIMIT = 20;
 const TYPING_PAUSE_MS = 250;
+const BUSY_LIMIT_MS = 3000;
 
 const container = document.querySelector("[data-search]");
 const form = container.querySelector(".search__form");
@@ -119,7 +120,23 @@ input.addEventListener("input", () => {
 const initialWords = new URLSearchParams(window.location.search).get("q") || "";
 input.value = initialWords;
 if (initialWords.trim()) {
-  search(initialWords.trim(), { debounce: false }).catch(reportFailure);
+  // Results of words in the address arrive after the first paint and push the
+  // footer down. It is hidden (search.css) until they are drawn, so nothing the
+  // reader sees moves; at most BUSY_LIMIT_MS, should the index never answer.
+  container.setAttribute("aria-busy", "true");
+  // Shown a frame after the results are drawn: a frame painted with the footer
+  // hidden in its new place, so that its appearing there is not a shift.
+  const settle = () =>
+    window.requestAnimationFrame(() =>
+      window.requestAnimationFrame(() => container.removeAttribute("aria-busy")),
+    );
+  const limit = window.setTimeout(settle, BUSY_LIMIT_MS);
+  search(initialWords.trim(), { debounce: false })
+    .catch(reportFailure)
+    .finally(() => {
+      window.clearTimeout(limit);
+      settle();
+    });
 } else {
   // Start fetching the index while the reader types.
   loadIndex().catch(reportFailure);
