@@ -331,11 +331,14 @@ def rollback(c, target="gh-pages", to="", destination=""):
 
 @task
 def lint(c):
-    """Check Python style and formatting (ruff), and the theme's indentation."""
+    """Check Python style (ruff), the theme's indentation, and conflict markers."""
     c.run(f"{BIN / 'ruff'} check .")
     c.run(f"{BIN / 'ruff'} format --check .")
     c.run(f"{BIN / 'djhtml'} --check {setup.theme_files('templates', '.html')}")
     c.run(f"{BIN / 'djcss'} --check {setup.theme_files('static', '.css')}")
+    # A merge's leftover markers: docs are not Python, so nothing else sees them.
+    merge_markers = f"{BIN / 'check-merge-conflict'} --assume-in-merge"
+    c.run(f"git ls-files -z | xargs -0 {merge_markers}")
 
 
 @task
