@@ -7,6 +7,9 @@ before Typogrify and every other plugin see the text:
   as `<b>` and nothing in a title is markup;
 - the body and the summary (Markdown, so they may hold raw HTML) pass the
   allow-list of policy.py;
+- the body is then shaped for the theme (prose.py): code blocks and tables
+  scroll inside themselves and are keyboard reachable, tables are named,
+  column alignments are classes, captioned images are figures;
 - nothing else changes: the same Markdown settings, metadata and dates.
 
 `use_only_the_safe_reader` (on `readers_init`) makes it the reader of every
@@ -24,6 +27,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 
 from .policy import clean_html
+from .prose import shape_prose
 
 # The extensions the safe reader reads; content_schema's check reads the same.
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
@@ -41,7 +45,22 @@ class SafeMarkdownReader(MarkdownReader):
             metadata["title"] = html.escape(metadata["title"], quote=False)
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = clean_html(metadata["summary"])
-        return clean_html(content), metadata
+        return shape_prose(clean_html(content), self._table_label(metadata)), metadata
+
+    def _table_label(self, metadata):
+        """Return the namer of uncaptioned tables, in the page's chrome language."""
+        # Imported here: i18n imports content_schema, which imports this
+        # plugin's policy, so a module-level import would be circular.
+        from i18n.i18n import page_language, translate  # noqa: PLC0415
+
+        settings = self.settings
+        lang = metadata.get("lang") or settings["DEFAULT_LANG"]
+        chrome = page_language(settings, lang).chrome
+        catalogues = settings["I18N_CATALOGUES"]
+        # translate() returns HTML; shape_prose escapes the plain text itself.
+        return lambda number: translate(
+            catalogues, chrome, "article.table", number=number
+        ).unescape()
 
 
 # Pelican's BaseReader "reads" static files (images, content/extra): it copies
