@@ -61,6 +61,7 @@ def _aligned(tag: str, attributes: list[tuple[str, str | None]]):
 @dataclass
 class _Table:
     placeholder: int  # index in the output parts of the scroll container's tag
+    number: int  # its place among the fragment's tables, from 1
     caption: list[str] = field(default_factory=list)
     in_caption: bool = False
 
@@ -101,7 +102,7 @@ class _Shaper(HTMLParser):
             attrs = [(n, v) for n, v in attrs if n != "tabindex"] + [("tabindex", "0")]
         elif tag == "table":
             self.table_count += 1
-            self.tables.append(_Table(len(self.parts)))
+            self.tables.append(_Table(len(self.parts), self.table_count))
             self.parts.append("")  # the scroll container, once its label is known
         elif tag == "caption" and self.tables:
             self.tables[-1].in_caption = True
@@ -134,8 +135,8 @@ class _Shaper(HTMLParser):
 
     def _close_table(self) -> None:
         table = self.tables.pop()
-        number = self.table_count - len(self.tables)
-        label = " ".join("".join(table.caption).split()) or self.table_label(number)
+        caption = " ".join("".join(table.caption).split())
+        label = caption or self.table_label(table.number)
         self.parts[table.placeholder] = _start_tag(
             "div",
             [
