@@ -49,18 +49,35 @@ class SafeMarkdownReader(MarkdownReader):
 
     def _table_label(self, metadata):
         """Return the namer of uncaptioned tables, in the page's chrome language."""
-        # Imported here: i18n imports content_schema, which imports this
-        # plugin's policy, so a module-level import would be circular.
-        from i18n.i18n import page_language, translate  # noqa: PLC0415
-
         settings = self.settings
         lang = metadata.get("lang") or settings["DEFAULT_LANG"]
-        chrome = page_language(settings, lang).chrome
-        catalogues = settings["I18N_CATALOGUES"]
-        # translate() returns HTML; shape_prose escapes the plain text itself.
-        return lambda number: translate(
-            catalogues, chrome, "article.table", number=number
-        ).unescape()
+
+        def label(number: int) -> str:
+            # Imported here: i18n imports content_schema, which imports this
+            # plugin's policy, so a module-level import would be circular.
+            from i18n.i18n import (  # noqa: PLC0415
+                catalogue_directory,
+                load_catalogues,
+                page_language,
+                translate,
+            )
+            from i18n.settings import DEFAULTS  # noqa: PLC0415
+
+            if "I18N_CATALOGUES" not in settings:
+                # A reader outside a build (a unit test) has no catalogues yet.
+                catalogues = load_catalogues(
+                    catalogue_directory({**DEFAULTS, **settings})
+                )
+                settings_with = {**settings, "I18N_CATALOGUES": catalogues}
+            else:
+                settings_with = settings
+            chrome = page_language(settings_with, lang).chrome
+            # translate() returns HTML; shape_prose escapes plain text itself.
+            return translate(
+                settings_with["I18N_CATALOGUES"], chrome, "article.table", number=number
+            ).unescape()
+
+        return label
 
 
 # Pelican's BaseReader "reads" static files (images, content/extra): it copies
