@@ -13,6 +13,7 @@ from sanitize import clean_html
 from sanitize.prose import shape_prose
 
 from tests.support import FIXTURES, Site, build, text, write_site
+from tests.test_html_valid import vnu_errors
 from tests.test_i18n import LANGUAGE_SETTINGS
 from tools import code_css
 
@@ -184,3 +185,7 @@ def test_dark_code_colours_override_every_light_one():
     dark_selectors = {line.split("{")[0].strip() for line in dark.splitlines()}
     assert ".highlight .k" in light_selectors
     assert {s for s in light_selectors if s.startswith(".highlight")} <= dark_selectors
+
+
+def test_the_kitchen_sink_pages_are_valid_html(kitchen_sink):
+    assert vnu_errors(kitchen_sink.output) == []
