@@ -230,6 +230,13 @@ def test_breadcrumb_never_starts_a_line_with_the_separator(
         page.context.close()
 
 
+# A full-page screenshot does not scroll, so lazy images would stay blank.
+LOAD_LAZY_IMAGES = """() => Promise.all([...document.images].map((image) => {
+    image.loading = 'eager';
+    return image.decode().catch(() => null);
+}))"""
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", [390, 1280])
 def test_screenshots_for_a_person(
@@ -242,6 +249,7 @@ def test_screenshots_for_a_person(
     ):
         page = _open(browser, origin, path, width, scheme)
         try:
+            page.evaluate(LOAD_LAZY_IMAGES)
             page.screenshot(
                 path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True
             )
