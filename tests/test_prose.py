@@ -8,11 +8,12 @@ and the generated code-highlighting stylesheet kept in sync.
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from pelican.settings import read_settings
 import pytest
-from sanitize import clean_html
+from sanitize import SafeMarkdownReader, clean_html
 from sanitize.prose import shape_prose
 
-from tests.support import FIXTURES, Site, build, text, write_site
+from tests.support import DEV_SETTINGS, FIXTURES, Site, build, text, write_site
 from tests.test_html_valid import vnu_errors
 from tests.test_i18n import LANGUAGE_SETTINGS
 from tools import code_css
@@ -189,3 +190,12 @@ def test_dark_code_colours_override_every_light_one():
 
 def test_the_kitchen_sink_pages_are_valid_html(kitchen_sink):
     assert vnu_errors(kitchen_sink.output) == []
+
+
+def test_a_reader_outside_a_build_still_names_tables(tmp_path):
+    path = tmp_path / "table.md"
+    path.write_text("Title: T\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n")
+    content, _ = SafeMarkdownReader(read_settings(str(DEV_SETTINGS))).read(str(path))
+    soup = BeautifulSoup(content, "html.parser")
+    assert soup.select_one("div.table-scroll")["aria-label"] == "Table 1"
+    assert soup.find_all("td")[1]["class"] == ["align-right"]

@@ -21,6 +21,7 @@ check never saw. The check refuses files of those formats by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import html
 
 from pelican import signals
@@ -47,10 +48,13 @@ class SafeMarkdownReader(MarkdownReader):
             metadata["summary"] = clean_html(metadata["summary"])
         return shape_prose(clean_html(content), self._table_label(metadata)), metadata
 
-    def _table_label(self, metadata):
-        """Return the namer of uncaptioned tables, in the page's chrome language."""
-        settings = self.settings
-        lang = metadata.get("lang") or settings["DEFAULT_LANG"]
+    def _table_label(self, metadata) -> Callable[[int], str]:
+        """Return the namer of uncaptioned tables ("Table 2") in the page's language.
+
+        The catalogue language, as for every theme string: the page's own
+        where the theme has its catalogue, else English.
+        """
+        lang = metadata.get("lang") or self.settings["DEFAULT_LANG"]
 
         def label(number: int) -> str:
             # Imported here: i18n imports content_schema, which imports this
@@ -63,18 +67,17 @@ class SafeMarkdownReader(MarkdownReader):
             )
             from i18n.settings import DEFAULTS  # noqa: PLC0415
 
+            settings = self.settings
             if "I18N_CATALOGUES" not in settings:
-                # A reader outside a build (a unit test) has no catalogues yet.
-                catalogues = load_catalogues(
-                    catalogue_directory({**DEFAULTS, **settings})
+                # A reader outside a build (a unit test) has none loaded yet.
+                settings = {**DEFAULTS, **settings}
+                settings["I18N_CATALOGUES"] = load_catalogues(
+                    catalogue_directory(settings)
                 )
-                settings_with = {**settings, "I18N_CATALOGUES": catalogues}
-            else:
-                settings_with = settings
-            chrome = page_language(settings_with, lang).chrome
+            chrome = page_language(settings, lang).chrome
             # translate() returns HTML; shape_prose escapes plain text itself.
             return translate(
-                settings_with["I18N_CATALOGUES"], chrome, "article.table", number=number
+                settings["I18N_CATALOGUES"], chrome, "article.table", number=number
             ).unescape()
 
         return label
