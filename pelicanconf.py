@@ -208,11 +208,13 @@ AUTHOR_FEED_RSS = None
 # --- Markdown ---------------------------------------------------------------
 # Setting MARKDOWN replaces Pelican's defaults (pelican-plugins#871): these are
 # the defaults plus `toc`, which gives section headings the ids that the table
-# of contents links to.
+# of contents links to. Tables write a column's alignment (`|:--:|`) as
+# `align`, not `style`, which the sanitizer removes; plugins/sanitize/prose.py
+# turns it into a class the theme styles.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight"},
-        "markdown.extensions.extra": {},
+        "markdown.extensions.extra": {"tables": {"use_align_attribute": True}},
         "markdown.extensions.meta": {},
         "markdown.extensions.toc": {"permalink": False},
     },

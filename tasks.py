@@ -15,6 +15,7 @@ from deploy import headers, preview as previews, publish as publishing
 from deploy.publish import DEPLOY_TARGETS, say
 from tools import (
     check_report,
+    code_css as code_css_module,
     devserver,
     docs as docs_module,
     preview_process,
@@ -157,6 +158,14 @@ def nginx_headers(c):
     """Regenerate deploy/nginx-headers.conf from the publish settings' header policy."""
     changed = headers.write_nginx_include()
     name = headers.NGINX_INCLUDE.relative_to(ROOT)
+    say(f"{'Updated' if changed else 'Unchanged:'} {name}")
+
+
+@task
+def code_css(c):
+    """Regenerate the code-highlighting stylesheet from its Pygments styles."""
+    changed = code_css_module.write()
+    name = code_css_module.CODE_CSS.relative_to(ROOT)
     say(f"{'Updated' if changed else 'Unchanged:'} {name}")
 
 

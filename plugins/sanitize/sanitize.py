@@ -7,6 +7,9 @@ before Typogrify and every other plugin see the text:
   as `<b>` and nothing in a title is markup;
 - the body and the summary (Markdown, so they may hold raw HTML) pass the
   allow-list of policy.py;
+- the body is then shaped for the theme (prose.py): code blocks and tables
+  scroll inside themselves and are keyboard reachable, tables are named,
+  column alignments are classes, captioned images are figures;
 - nothing else changes: the same Markdown settings, metadata and dates.
 
 `use_only_the_safe_reader` (on `readers_init`) makes it the reader of every
@@ -18,12 +21,14 @@ check never saw. The check refuses files of those formats by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import html
 
 from pelican import signals
 from pelican.readers import MarkdownReader
 
 from .policy import clean_html
+from .prose import shape_prose
 
 # The extensions the safe reader reads; content_schema's check reads the same.
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
@@ -41,7 +46,41 @@ class SafeMarkdownReader(MarkdownReader):
             metadata["title"] = html.escape(metadata["title"], quote=False)
         if isinstance(metadata.get("summary"), str):
             metadata["summary"] = clean_html(metadata["summary"])
-        return clean_html(content), metadata
+        return shape_prose(clean_html(content), self._table_label(metadata)), metadata
+
+    def _table_label(self, metadata) -> Callable[[int], str]:
+        """Return the namer of uncaptioned tables ("Table 2") in the page's language.
+
+        The catalogue language, as for every theme string: the page's own
+        where the theme has its catalogue, else English.
+        """
+        lang = metadata.get("lang") or self.settings["DEFAULT_LANG"]
+
+        def label(number: int) -> str:
+            # Imported here: i18n imports content_schema, which imports this
+            # plugin's policy, so a module-level import would be circular.
+            from i18n.i18n import (  # noqa: PLC0415
+                catalogue_directory,
+                load_catalogues,
+                page_language,
+                translate,
+            )
+            from i18n.settings import DEFAULTS  # noqa: PLC0415
+
+            settings = self.settings
+            if "I18N_CATALOGUES" not in settings:
+                # A reader outside a build (a unit test) has none loaded yet.
+                settings = {**DEFAULTS, **settings}
+                settings["I18N_CATALOGUES"] = load_catalogues(
+                    catalogue_directory(settings)
+                )
+            chrome = page_language(settings, lang).chrome
+            # translate() returns HTML; shape_prose escapes plain text itself.
+            return translate(
+                settings["I18N_CATALOGUES"], chrome, "article.table", number=number
+            ).unescape()
+
+        return label
 
 
 # Pelican's BaseReader "reads" static files (images, content/extra): it copies
