@@ -218,6 +218,9 @@ def test_a_missing_index_is_reported_to_the_reader(browser, tmp_path):
             assert "Search is not available right now" in page.text_content(
                 ".search__status"
             )
+            # The footer, hidden while the words were looked up, shows again.
+            page.wait_for_selector(".search:not([aria-busy])")
+            assert page.is_visible(".site-footer .crisis-resources")
         finally:
             page.context.close()
 
