@@ -21,7 +21,6 @@ from tools import (
     preview_process,
     scaffold,
     setup,
-    wordpress_import,
 )
 from tools.build import build_or_exit, remove_leftovers
 from tools.config import BIN, CONFIG, ROOT
@@ -136,6 +135,10 @@ def import_wordpress(c, file):
     Stops with status 1 when nothing could be imported.
     """
     setup.ensure_pandoc(c)
+    # Imported here: it needs beautifulsoup4, which only the full environment
+    # has; every other task runs in the writers' (requirements-serve.lock).
+    from tools import wordpress_import  # noqa: PLC0415
+
     content = CONFIG["content"]
     try:
         report = wordpress_import.import_wordpress(Path(file), content)

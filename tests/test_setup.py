@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import metadata
 import re
+import subprocess
+import sys
 import tomllib
 
 from packaging.markers import default_environment
@@ -85,3 +87,31 @@ def test_writers_targets_install_only_the_serve_lock():
         assert re.search(rf"^{target}: \$\(SERVE_STAMP\) ##", makefile, re.M), target
     for target in ("test", "test-fast", "github", "bench-build"):
         assert re.search(rf"^{target}: \$\(STAMP\) ##", makefile, re.M), target
+
+
+def test_the_tasks_load_with_the_writers_packages_only():
+    # Writers' targets run `invoke` in the environment of requirements-serve.lock:
+    # tasks.py, and all it imports, must load without a dev or deploy package.
+    extras_only = {
+        canonicalize_name(Requirement(requirement).name)
+        for extra in project()["optional-dependencies"].values()
+        for requirement in extra
+    } - _needed_by_the_site()
+    blocked = sorted(
+        module
+        for module, distributions in metadata.packages_distributions().items()
+        if {canonicalize_name(d) for d in distributions} <= extras_only
+        and module.isidentifier()
+    )
+    assert "bs4" in blocked and "pytest" in blocked
+    script = (
+        f"import sys\nfor name in {blocked!r}: sys.modules[name] = None\nimport tasks\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
