@@ -19,10 +19,16 @@ LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)])(?:\s|$)")
 TOPIC = "headings-out-of-order"
 
 
-def _headings(body: tuple[tuple[int, str], ...]) -> Iterator[tuple[int, int, str]]:
-    """Yield (line, level, how it is written) for each heading outside code."""
+def outside_fences(
+    body: tuple[tuple[int, str], ...],
+) -> Iterator[tuple[int, str | None]]:
+    """Yield (line, text) of each line outside fenced code blocks.
+
+    A fenced block yields one (line of its opening, None) in its place, so a
+    caller can tell that code came between two lines. The fence lines
+    themselves are code too. An unclosed fence runs to the end, as in Markdown.
+    """
     fence = None
-    previous = ""  # the line before, when it is paragraph text
     for number, text in body:
         opening = FENCE.match(text)
         if fence:
@@ -30,7 +36,18 @@ def _headings(body: tuple[tuple[int, str], ...]) -> Iterator[tuple[int, int, str
                 fence = None
             continue
         if opening:
-            fence, previous = opening["fence"], ""
+            fence = opening["fence"]
+            yield number, None
+            continue
+        yield number, text
+
+
+def _headings(body: tuple[tuple[int, str], ...]) -> Iterator[tuple[int, int, str]]:
+    """Yield (line, level, how it is written) for each heading outside code."""
+    previous = ""  # the line before, when it is paragraph text
+    for number, text in outside_fences(body):
+        if text is None:
+            previous = ""
             continue
         if text.startswith(("    ", "\t")) and not previous:
             continue  # an indented code block

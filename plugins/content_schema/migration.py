@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 import re
 
-from .headings import FENCE
+from .headings import outside_fences
 
 TOPIC = "leftovers-of-a-move-from-another-blog"  # its entry in mistakes.py
 # Pelican 3's link syntax, which 4.12 still reads with a deprecation warning
@@ -41,16 +41,9 @@ def debris_problems(
     body: tuple[tuple[int, str], ...],
 ) -> Iterator[tuple[int, str, str]]:
     """Yield (line, field, message) for each leftover of a migration outside code."""
-    fence = None
     in_html_block = False
-    for number, text in body:
-        opening = FENCE.match(text)
-        if fence:
-            if opening and opening["fence"][0] == fence[0]:
-                fence = None
-            continue
-        if opening:
-            fence = opening["fence"]
+    for number, text in outside_fences(body):
+        if text is None:
             continue
         if not text.strip():
             in_html_block = False
