@@ -229,6 +229,22 @@ def test_links_and_images_that_exist_pass(scratch_content):
     assert problems_for(scratch_content) == []
 
 
+def test_links_and_images_shown_as_code_are_not_checked(scratch_content):
+    # Code shows a link or an image tag as text; Pelican resolves neither.
+    code = (
+        "```html\n"
+        '<img src="missing.png" alt="">\n'
+        "[gone]({filename}no-such-article.md)\n"
+        "```\n\n"
+        "After the code, ![Missing]({static}/images/missing.png)."
+    )
+    write_article(scratch_content, ARTICLE.replace("Some text.", code))
+    assert problems_for(scratch_content) == [
+        f"{SOURCE}:14: image: {{static}}/images/missing.png: no such file in "
+        "content/; check the file's name and folder",
+    ]
+
+
 def test_page_rules(scratch_content):
     (scratch_content / "pages" / "case.md").write_text(
         "Title: A Page\nSummary: Short.\nDate: 2026-01-01\n\nText.\n"

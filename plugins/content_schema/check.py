@@ -39,7 +39,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from .editorial import claim_warnings
-from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
+from .headings import TOPIC as HEADINGS_TOPIC, heading_problems, outside_fences
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
@@ -466,7 +466,10 @@ class _Checker:
         )
 
     def check_body_links(self, item: ContentFile, sources: set[Path]) -> None:
-        for number, text in item.markdown.body:
+        # Code is shown, not linked: Pelican resolves no link inside it.
+        for number, text in outside_fences(item.markdown.body):
+            if text is None:
+                continue
             spaced = spaced_spans(text)
             for match in INTRASITE_LINK.finditer(text):
                 if any(start <= match.start() < end for start, end in spaced):
