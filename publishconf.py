@@ -21,8 +21,12 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 
 # Drafts and future-dated articles stay private until their time has come.
+# Every draft address pelicanconf.py sets, translations' too: one left out
+# would publish those drafts.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
 WITH_FUTURE_DATES = False
 
 DELETE_OUTPUT_DIRECTORY = True

@@ -25,7 +25,15 @@ from pelican.utils import process_translations
 import pytest
 import yaml
 
-from tests.support import DEV_SETTINGS, FIXTURES, ROOT, Site, build, text
+from tests.support import (
+    DEV_SETTINGS,
+    FIXTURES,
+    PUBLISH_SETTINGS,
+    ROOT,
+    Site,
+    build,
+    text,
+)
 from tests.test_html_valid import vnu_errors
 
 TRANSLATIONS = FIXTURES / "translations"
@@ -502,3 +510,31 @@ def test_a_translation_has_its_own_share_image_and_reading_time(site):
         != site.soup(ENGLISH).select_one('meta[property="og:image"]')["content"]
     )
     assert "min" in text(soup.select_one(".article-meta"))
+
+
+@pytest.mark.parametrize("settings_file", [DEV_SETTINGS, PUBLISH_SETTINGS])
+def test_a_draft_translation_is_previewed_but_never_published(tmp_path, settings_file):
+    content = _content(tmp_path)
+    spanish = content / "articles" / "first-visit.es.md"
+    spanish.write_text(
+        spanish.read_text().replace("Lang: es\n", "Lang: es\nStatus: draft\n")
+    )
+    output = build(
+        content, tmp_path / "output", settings_file, LANGUAGE_SETTINGS=LANGUAGE_SETTINGS
+    )
+    draft = output / "drafts" / "es" / "first-visit" / "index.html"
+    assert draft.is_file() == (settings_file == DEV_SETTINGS)
+    assert not (output / "es" / "first-visit").exists()
+
+
+def test_the_publish_settings_empty_every_draft_address():
+    # A DRAFT_*_SAVE_AS left set in publishconf.py publishes those drafts.
+    dev, publish = (
+        read_settings(str(DEV_SETTINGS)),
+        read_settings(str(PUBLISH_SETTINGS)),
+    )
+    drafts = [
+        name for name in dev if name.startswith("DRAFT") and name.endswith("SAVE_AS")
+    ]
+    assert len(drafts) >= 4
+    assert {name: publish[name] for name in drafts} == dict.fromkeys(drafts, "")
