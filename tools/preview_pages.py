@@ -24,6 +24,7 @@ import sysconfig
 from jinja2 import Environment, FileSystemLoader
 import markdown
 from markupsafe import Markup, escape
+from sanitize.prose import shape_prose
 
 from tools.build import BuildProblem
 from tools.config import ROOT
@@ -141,7 +142,9 @@ def render_guide(guide: Path) -> tuple[Markup, dict[str, str]]:
     except OSError:
         return Markup("<p>The writers' guide, docs/writing.md, is missing.</p>"), {}
     converter = markdown.Markdown(extensions=["toc", "tables", "fenced_code"])
-    body = Markup(converter.convert(text))  # the project's own docs, not writers' text
+    # The project's own docs, not writers' text; shaped like an article's, so
+    # that its code blocks and tables scroll where a keyboard can reach them.
+    body = Markup(shape_prose(converter.convert(text), lambda n: f"Table {n}"))
     sections = {}
     pending = list(converter.toc_tokens)
     while pending:
