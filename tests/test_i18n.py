@@ -538,3 +538,17 @@ def test_the_publish_settings_empty_every_draft_address():
     ]
     assert len(drafts) >= 4
     assert {name: publish[name] for name in drafts} == dict.fromkeys(drafts, "")
+
+
+@pytest.mark.parametrize(
+    ("slug", "refused"), [("ES", True), ("ar", True), ("esp", False)]
+)
+def test_an_english_slug_may_not_take_a_languages_folder(tmp_path, slug, refused):
+    content = _content(tmp_path)
+    english = content / "articles" / "first-visit.md"
+    english.write_text(
+        english.read_text().replace("Slug: first-visit", f"Slug: {slug}")
+    )
+    messages = [str(p) for p in _check(content).problems]
+    folder = [m for m in messages if "the folder of the pages in" in m]
+    assert bool(folder) == refused, messages

@@ -40,6 +40,7 @@ from dateutil.relativedelta import relativedelta
 
 from .editorial import claim_warnings
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems, outside_fences
+from .languages import LANGUAGES
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
@@ -312,6 +313,14 @@ class _Checker:
                     name,
                     f"gives the address /{slug}/, which the site itself uses; "
                     "set another `Slug:`",
+                )
+            elif lang == self.settings["DEFAULT_LANG"] and slug.lower() in LANGUAGES:
+                self.add(
+                    item.source,
+                    line,
+                    name,
+                    f"gives the address /{slug}/, the folder of the pages in "
+                    f"{LANGUAGES[slug.lower()].english}; set another `Slug:`",
                 )
             elif (slug, lang) in taken:
                 self.add(
