@@ -267,7 +267,7 @@ class ImagesGenerator(Generator):
         # language, needs a name of its own.
         slug = (
             article.slug
-            if getattr(article, "in_default_lang", True)
+            if article.in_default_lang
             else f"{article.slug}.{article.lang}"
         )
         path = PurePosixPath(self.settings["IMAGES_CARD_SAVE_AS"].format(slug=slug))

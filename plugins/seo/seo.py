@@ -86,17 +86,25 @@ class PageMeta:
     tags: tuple[str, ...] = ()  # article:tag, the article's tags; articles only
     noindex: bool = False  # a preview of a draft or scheduled item
     structured_data: tuple[dict, ...] = ()  # the page's own JSON-LD objects
-    direction: str = "ltr"  # <html dir>: "rtl" for a language written so
     # The page and its translations, default language first (hreflang, the
     # language switcher); empty for a page without translations.
     alternates: tuple[Alternate, ...] = ()
-    # og:locale:alternate: the translations' locales, in og:locale's form
-    locale_alternates: tuple[str, ...] = ()
+
+    @property
+    def direction(self) -> str:
+        """<html dir>: "rtl" for a language written right to left, else "ltr"."""
+        return direction(self.locale)
 
     @property
     def og_locale(self) -> str:
         """The locale as og:locale wants it ("en_US"); "" when it cannot say."""
         return og_locale(self.locale)
+
+    @property
+    def locale_alternates(self) -> tuple[str, ...]:
+        """og:locale:alternate: the translations' locales, in og:locale's form."""
+        others = (og_locale(a.lang) for a in self.alternates if not a.current)
+        return tuple(locale for locale in others if locale)
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,7 @@ def _page_meta(settings, relative: str, **fields) -> PageMeta:
     # SITEURL (development builds) has none to give.
     url = canonical_url(settings, relative) if settings["SITEURL"] else ""
     fields.setdefault("locale", site_language(settings))
-    return PageMeta(url=url, direction=direction(fields["locale"]), **fields)
+    return PageMeta(url=url, **fields)
 
 
 def alternates(item, settings) -> tuple[Alternate, ...]:
@@ -245,9 +253,6 @@ def _item_meta(item, settings, description: str, **fields) -> PageMeta:
         noindex=publication_status(item) in PREVIEW_ONLY,
         locale=getattr(item, "lang", None) or settings["DEFAULT_LANG"],
         alternates=versions,
-        locale_alternates=tuple(
-            og_locale(v.lang) for v in versions if not v.current and og_locale(v.lang)
-        ),
         **fields,
     )
 
@@ -296,6 +301,13 @@ def article_meta(article, settings) -> PageMeta:
     return replace(meta, structured_data=tuple(article_data(article, meta, settings)))
 
 
+def _with_site_image(meta: PageMeta, settings, site_image) -> PageMeta:
+    """Return `meta` shared with the site's own card, when there is one."""
+    if site_image is None:
+        return meta
+    return _with_image(meta, settings, site_image, site_image_alt(settings))
+
+
 def _with_image(meta: PageMeta, settings, image, alt: str) -> PageMeta:
     """Return `meta` shared with `image` (a ShareImage of the images plugin)."""
     return replace(
@@ -330,9 +342,9 @@ def page_meta(page, settings, site_image=None) -> PageMeta:
         "url": canonical_url(settings, page.url),
         "inLanguage": meta.locale,
     }
-    if site_image is not None:
-        meta = _with_image(meta, settings, site_image, site_image_alt(settings))
-    return replace(meta, structured_data=(web_page,))
+    return replace(
+        _with_site_image(meta, settings, site_image), structured_data=(web_page,)
+    )
 
 
 def content_meta(item, settings, site_image=None) -> PageMeta:
@@ -377,9 +389,7 @@ def site_page_meta(
         social_description=site_page.social_description.format(site=site)
         or description,
     )
-    if site_image is not None:
-        meta = _with_image(meta, settings, site_image, site_image_alt(settings))
-    return meta
+    return _with_site_image(meta, settings, site_image)
 
 
 def unlisted_page_patterns(settings) -> list[str]:
