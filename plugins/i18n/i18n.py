@@ -127,6 +127,16 @@ def translate(catalogues, lang: str, key: str, **values: Any) -> Markup:
     return Markup(escape(text)).format(**values)
 
 
+def text_in(settings, lang: str, key: str, **values: Any) -> Markup:
+    """Return theme string `key` as a page in `lang` shows it (see translate).
+
+    In the page's catalogue language: its own where the theme has a
+    catalogue, else the fallback's. `settings` holds I18N_CATALOGUES.
+    """
+    chrome = page_language(settings, lang).chrome
+    return translate(settings["I18N_CATALOGUES"], chrome, key, **values)
+
+
 def format_date(catalogues, lang: str, when: dt.date) -> str:
     """Return `when` as `lang` writes a date, from its catalogue's `date` keys."""
     catalogue = catalogues.get(lang) or catalogues[FALLBACK_LANG]
@@ -151,8 +161,7 @@ def template_globals(settings) -> dict[str, Any]:
 
     @pass_context
     def t(context, key: str, **values: Any) -> Markup:
-        chrome = page_language(settings, _context_lang(context, settings)).chrome
-        return translate(catalogues, chrome, key, **values)
+        return text_in(settings, _context_lang(context, settings), key, **values)
 
     @pass_context
     def local_date(context, when: dt.date) -> str:

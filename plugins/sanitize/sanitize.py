@@ -54,31 +54,21 @@ class SafeMarkdownReader(MarkdownReader):
         The catalogue language, as for every theme string: the page's own
         where the theme has its catalogue, else English.
         """
+        # Imported here: i18n imports content_schema, which imports this
+        # plugin's policy, so a module-level import would be circular.
+        from i18n.i18n import catalogue_directory, load_catalogues, text_in  # noqa: PLC0415
+        from i18n.settings import DEFAULTS  # noqa: PLC0415
+
         lang = metadata.get("lang") or self.settings["DEFAULT_LANG"]
+        settings = self.settings
+        if "I18N_CATALOGUES" not in settings:
+            # A reader outside a build (a unit test) has none loaded yet.
+            settings = {**DEFAULTS, **settings}
+            settings["I18N_CATALOGUES"] = load_catalogues(catalogue_directory(settings))
 
         def label(number: int) -> str:
-            # Imported here: i18n imports content_schema, which imports this
-            # plugin's policy, so a module-level import would be circular.
-            from i18n.i18n import (  # noqa: PLC0415
-                catalogue_directory,
-                load_catalogues,
-                page_language,
-                translate,
-            )
-            from i18n.settings import DEFAULTS  # noqa: PLC0415
-
-            settings = self.settings
-            if "I18N_CATALOGUES" not in settings:
-                # A reader outside a build (a unit test) has none loaded yet.
-                settings = {**DEFAULTS, **settings}
-                settings["I18N_CATALOGUES"] = load_catalogues(
-                    catalogue_directory(settings)
-                )
-            chrome = page_language(settings, lang).chrome
-            # translate() returns HTML; shape_prose escapes plain text itself.
-            return translate(
-                settings["I18N_CATALOGUES"], chrome, "article.table", number=number
-            ).unescape()
+            # text_in() returns HTML; shape_prose escapes plain text itself.
+            return text_in(settings, lang, "article.table", number=number).unescape()
 
         return label
 
