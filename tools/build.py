@@ -133,6 +133,26 @@ def run_pelican(settings_file: str, output: str, *options: str) -> int:
     override = {"OUTPUT_PATH": output}
     if NO_SEARCH in options:
         override["SEARCH_INDEX"] = False
+    try:
+        code, addresses, problems = build_here(settings_file, override)
+    except DamagedCache as damaged:
+        return _build_again_without(damaged.path, settings_file, output, options)
+    if report:
+        _write_report(Path(report), addresses, problems)
+    return code
+
+
+def build_here(
+    settings_file: str, override: dict, pelican_class: type = Pelican
+) -> tuple[int, dict[str, str], list[dict]]:
+    """Run one build in this process: (exit code, addresses, problem records).
+
+    `override` replaces settings (OUTPUT_PATH at least); `pelican_class` runs
+    it (the preview worker's renders only changed pages). Content problems and
+    Pelican's fatal warnings are printed plainly and give exit code 1. Raises
+    DamagedCache for a cache file that cannot be unpickled; any other error
+    is the tools' own and propagates.
+    """
     addresses: dict[str, str] = {}
 
     def record_addresses(generators) -> None:
@@ -144,35 +164,25 @@ def run_pelican(settings_file: str, output: str, *options: str) -> int:
     cache_log.addFilter(_refuse_unpickle_warning)
     try:
         settings = read_settings(settings_file, override=override)
-        Pelican(settings).run()
-    except DamagedCache as damaged:
-        return _build_again_without(damaged.path, settings_file, output, options)
+        pelican_class(settings).run()
     except ContentError as error:
         sys.stderr.write(f"{error}\n")
-        if report:
-            _write_report(
-                Path(report), {}, [_problem_record(p) for p in error.problems]
-            )
-        return 1
+        return 1, {}, [_problem_record(p) for p in error.problems]
     except RuntimeError as error:
         # Pelican's fatal logger raises this after printing the warning itself.
         if str(error) != "Warning or error encountered":
             raise
         sys.stderr.write("The build stopped at the warning above.\n")
-        if report:
-            _write_report(Path(report), {}, [])
-        return 1
+        return 1, {}, []
     except UNPICKLING_ERRORS as error:
         damaged = _cache_file_of(error)
         if damaged is None:
             raise
-        return _build_again_without(damaged, settings_file, output, options)
+        raise DamagedCache(damaged) from None
     finally:
         cache_log.removeFilter(_refuse_unpickle_warning)
         signals.all_generators_finalized.disconnect(record_addresses)
-    if report:
-        _write_report(Path(report), addresses, [])
-    return 0
+    return 0, addresses, []
 
 
 class DamagedCache(Exception):
@@ -369,7 +379,7 @@ def lock_file(output: Path) -> Path:
 def leftovers(output: Path) -> list[Path]:
     """Return every file and folder a build of `output` makes, output included.
 
-    What `make clean` removes: the output, its staging and previous folders,
+    What `make clean` removes: the output, its staging, previous and work folders,
     the report and the lock beside them, and the search index's renewal
     folders inside.
     """
@@ -379,6 +389,8 @@ def leftovers(output: Path) -> list[Path]:
         output,
         staging,
         staging_folder(output, "previous"),
+        # The preview worker's build folder (tools/preview_worker.py).
+        staging_folder(output, "work"),
         output.with_name(f"{staging.name}.json"),
         lock_file(output),
         output / f"{index_dir}.new",
@@ -661,16 +673,25 @@ def build_or_report(*arguments: str) -> int:
     try:
         return run_pelican(*arguments)
     except (Exception, RecursionError) as error:  # noqa: BLE001 - reported plainly
-        FAILURE_LOG.write_text(traceback.format_exc(), encoding="utf-8")
-        place = _innermost_place(error)
-        where = f"The build stopped at {place}: " if place else "The build stopped: "
-        sys.stderr.write(
-            f"{where}{type(error).__name__}: {error}\n"
-            "Nothing was published; the last good site is unchanged. If the file "
-            "named is not yours to fix, report it to a maintainer with "
-            f"{FAILURE_LOG.name}, which holds the full report.\n"
-        )
+        report_tool_failure(error)
         return 1
+
+
+def report_tool_failure(error: BaseException) -> None:
+    """Say in plain words that the tools failed, and where; log the traceback.
+
+    Called while `error` is being handled: the traceback goes to FAILURE_LOG,
+    a sentence naming the last place in the site's own files to stderr.
+    """
+    FAILURE_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+    place = _innermost_place(error)
+    where = f"The build stopped at {place}: " if place else "The build stopped: "
+    sys.stderr.write(
+        f"{where}{type(error).__name__}: {error}\n"
+        "Nothing was published; the last good site is unchanged. If the file "
+        "named is not yours to fix, report it to a maintainer with "
+        f"{FAILURE_LOG.name}, which holds the full report.\n"
+    )
 
 
 def _innermost_place(error: BaseException) -> str:

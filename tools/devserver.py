@@ -51,6 +51,7 @@ from tools.preview_process import (
     recorded_in,
     running_preview,
 )
+from tools.preview_worker import PreviewWorker
 
 
 class PreviewSite:
@@ -359,24 +360,39 @@ def _serve_live(
 ) -> None:
     """Build, then serve and rebuild until interrupted (see live_preview)."""
     site = PreviewSite(output)
+    # One long-lived builder: after the first build, only the pages whose
+    # inputs changed are rendered again (tools/preview_worker.py).
+    worker = PreviewWorker(settings, output)
 
-    def rebuild(search_later: bool = True) -> None:
-        # build_site and index_search take turns by the builds' own lock.
-        result = build_site(settings, output, search_later=search_later)
+    def rebuild(first: bool = False) -> None:
+        # The worker's builds and index_search take turns by the builds' lock.
+        result = worker.build()
         site.record(result)
         sys.stderr.write(
             "Rebuilt; the browser reloads.\n"
             if result.ok
             else "Build failed; the browser shows the problems until they are fixed.\n"
         )
-        if result.ok and search_later:
+        if result.ok and not first:
             # Pagefind reads every page (seconds for a large site): the browser
             # reloads first, meanwhile search answers from the previous index.
             threading.Thread(
                 target=index_search, args=(output, settings), daemon=True
             ).start()
+        elif result.ok:
+            index_search(output, settings)
 
-    rebuild(search_later=False)
+    try:
+        _watch_and_serve(site, rebuild, watched, host, port)
+    finally:
+        worker.close()
+
+
+def _watch_and_serve(
+    site, rebuild, watched: Iterable[Path], host: str, port: int
+) -> None:
+    """Build once, then serve `site` and call `rebuild` on every change to `watched`."""
+    rebuild(first=True)
     # livereload skips a reload within 3 s of the last one; a writer who fixes
     # a typo quickly would be left looking at the error page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
