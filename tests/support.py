@@ -141,10 +141,14 @@ def text_files(output: Path) -> list[Path]:
     )
 
 
-def indexed_pages(output: Path) -> dict[str, dict]:
-    """Read Pagefind's page fragments: {url: fragment} for every indexed page."""
+def indexed_pages(output: Path, bundle: Path | None = None) -> dict[str, dict]:
+    """Read Pagefind's page fragments: {url: fragment} for every indexed page.
+
+    Those of `output`'s index, or of one `bundle` (a part of it) when given.
+    """
     pages = {}
-    for fragment_file in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+    folder = (bundle or output / "pagefind") / "fragment"
+    for fragment_file in folder.glob("*.pf_fragment"):
         raw = gzip.decompress(fragment_file.read_bytes())
         # Each fragment is a short signature followed by the page's JSON.
         fragment = json.loads(raw[raw.index(b"{") :])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import unescape
 from pathlib import Path
+import re
 import shutil
 
 from build_cache import build_cache, fingerprint as build_fingerprint
@@ -160,7 +161,48 @@ def test_old_cache_folders_are_pruned(tmp_path):
     for name in ("A", "B", "C", "D"):
         rebuild(content, output, SITENAME=f"Site {name}", BUILD_CACHE_KEEP=2)
     cache = output.with_name(output.name + ".cache")
-    assert len([path for path in cache.iterdir() if path.is_dir()]) == 2
+    fingerprints = [p for p in cache.iterdir() if p.is_dir() and p.name != "shared"]
+    assert len(fingerprints) == 2
+    assert (cache / "shared" / "cards").is_dir(), "the shared cache is kept"
+
+
+def test_cards_and_copies_outlive_a_fingerprint_change_that_leaves_them_alone(
+    tmp_path, monkeypatch
+):
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    output = tmp_path / "out"
+    build(content, output)
+    drawn = []
+    original = images.images.draw_card
+
+    def counting(title, *arguments):
+        drawn.append(title)
+        return original(title, *arguments)
+
+    def refuse(*_arguments, **_options):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(images.images, "draw_card", counting)
+    monkeypatch.setattr(images.images, "write_variant", refuse)
+    # Another footer text: a new fingerprint, the same cards and copies.
+    rebuild(content, output, FOOTER_NOTE="Another footer")
+    assert drawn == []
+    article = content / "articles" / "older-notes.md"
+    article.write_text(
+        re.sub(
+            r"^Title: .*$",
+            "Title: A new title for older notes",
+            article.read_text(),
+            count=1,
+            flags=re.MULTILINE,
+        )
+    )
+    rebuild(content, output, FOOTER_NOTE="Another footer")
+    assert drawn == ["A new title for older notes"]
+    # Another site name is on every card: all are drawn again.
+    drawn.clear()
+    rebuild(content, output, SITENAME="Another name")
+    assert len(drawn) > 2
 
 
 def test_a_damaged_typography_file_is_ignored(tmp_path):
@@ -172,3 +214,41 @@ def test_a_damaged_typography_file_is_ignored(tmp_path):
     )
     stored.write_bytes(b"not a pickle")
     assert html_files(rebuild(content, output)) == cold
+
+
+def test_sources_read_on_every_core_build_the_same_bytes_as_one_process(
+    tmp_path, monkeypatch
+):
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    sent = []
+    original = build_cache.prewarm
+
+    def counted(settings, memo):
+        sent.append(original(settings, memo))
+        return sent[-1]
+
+    monkeypatch.setattr(build_cache, "prewarm", counted)
+    serial = build(content, tmp_path / "serial", BUILD_CACHE_PROCESSES=1)
+    assert sent == [0]
+    parallel = build(
+        content,
+        tmp_path / "parallel",
+        BUILD_CACHE_PROCESSES=2,
+        BUILD_CACHE_PREWARM_MIN=0,
+    )
+    assert sent[-1] == len(list((content / "articles").glob("*.md"))) + len(
+        list((content / "pages").glob("*.md"))
+    ), "the workers read every article and page"
+    assert all_files(parallel) == all_files(serial)
+
+
+def all_files(output: Path) -> dict[str, bytes]:
+    """Return every file of a build, the sitemap's build-time dates left out."""
+    files = {}
+    for path in sorted(output.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "sitemap.xml":
+                data = re.sub(rb"<lastmod>[^<]*</lastmod>", b"", data)
+            files[path.relative_to(output).as_posix()] = data
+    return files

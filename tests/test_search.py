@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 import re
 import sys
@@ -316,3 +317,48 @@ def test_the_search_page_finds_articles_in_every_language(
         assert report.problems() == []
     finally:
         page.context.close()
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory) -> Path:
+    """Build the fixture site with its index in parts of two pages."""
+    output = tmp_path_factory.mktemp("parted") / "out"
+    return build(FIXTURE_CONTENT, output, SEARCH_PAGES_PER_INDEX=2)
+
+
+def test_a_large_site_is_indexed_in_parts_that_hold_every_page_once(parted_site):
+    index = parted_site / "pagefind"
+    listed = json.loads((index / "parts.json").read_text(encoding="utf-8"))["parts"]
+    # Five searchable pages, two per part: the index itself and two more.
+    assert listed == ["part-1/", "part-2/"]
+    pages = {}
+    for bundle in (index, *(index / part for part in listed)):
+        assert (bundle / "pagefind-entry.json").is_file()
+        assert not list(bundle.glob("pagefind-*ui.*"))
+        found = indexed_pages(parted_site, bundle=bundle)
+        for url, page in found.items():
+            assert url not in pages, f"{url} is in two parts"
+            pages[url] = page
+    assert {url: page["meta"]["title"] for url, page in pages.items()} == INDEXED
+
+
+def test_a_site_in_one_part_lists_no_further_part(fixture_site):
+    listed = json.loads((fixture_site.output / "pagefind" / "parts.json").read_text())
+    assert listed == {"parts": []}
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_pages_in_every_part(browser, parted_site):
+    with serve(parted_site) as url:
+        for words, title in (
+            ("second opinion", "Asking for a Second Opinion"),
+            ("fixture", "About This Fixture"),
+            ("older notes", "Older Notes"),
+        ):
+            page, report = open_page(browser, f"{url}/search/?q={words}", url)
+            try:
+                titles = [result["title"] for result in wait_for_results(page)]
+                assert title in titles, f"{words!r} found {titles}"
+                assert report.problems() == []
+            finally:
+                page.context.close()

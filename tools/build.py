@@ -650,8 +650,13 @@ def index_search(output: Path, settings_file: Path) -> None:
     """
     try:
         with one_build_at_a_time(output):
-            language = read_settings(str(settings_file))["DEFAULT_LANG"]
-            problem = index_site(output, search_index_dir(), language)
+            settings = {**SEARCH_DEFAULTS, **read_settings(str(settings_file))}
+            problem = index_site(
+                output,
+                search_index_dir(),
+                settings["DEFAULT_LANG"],
+                settings["SEARCH_PAGES_PER_INDEX"],
+            )
     except BuildBusy as busy:
         problem = str(busy)
     if problem:

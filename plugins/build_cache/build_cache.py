@@ -11,12 +11,17 @@ Contract:
   never be read. The newest BUILD_CACHE_KEEP fingerprint folders are kept.
 - Pelican's reader cache is switched on there (Markdown is parsed once per
   source file; Pelican checks each file's modification time).
+- Sources not cached yet are read and typeset in worker processes first,
+  one per core (prewarm.py), so a cold build parses on every core.
 - Typography: Pelican applies Typogrify after its reader cache, to every text
   on every build. Typogrify's results are kept in `typography.pickle`, keyed by
   the text and Typogrify's options, and returned unchanged: the output is
   Typogrify's own, byte for byte.
-- `cache_folder(settings, name)` is a folder other plugins may keep files in
-  (images keeps its copies and social cards there), valid for this fingerprint.
+- `cache_folder(settings, name)` is a folder other plugins may keep files in,
+  valid for this fingerprint; `shared_cache_folder(settings, name)` one kept
+  whatever the fingerprint, for content-addressed files (images keeps its
+  copies and social cards there, so a theme or settings change redraws
+  none that it does not change).
 - A cache never fails a build: `typography.pickle` is written to a temporary
   file and renamed into place (a full disk or a stopped build leaves the old
   file whole); one that cannot be read, or written, is passed over with one
@@ -37,6 +42,7 @@ from pathlib import Path
 import pickle
 import shutil
 import tempfile
+import time
 import types
 
 from content_schema.settings import fill_in
@@ -44,8 +50,15 @@ from pelican import signals
 import smartypants
 import typogrify.filters
 
+from .prewarm import prewarm
 from .settings import DEFAULTS, problems
 
+# The setting that keeps CACHE_PATH as the site gave it, once CACHE_PATH
+# names the fingerprint's folder; and the folder under it kept whatever the
+# fingerprint, with its files' lifetime when unused.
+CACHE_ROOT = "BUILD_CACHE_ROOT"
+SHARED = "shared"
+SHARED_DAYS = 30
 # Settings that say where files go, or whether the search index is made now,
 # not what the cached files contain. (The development server builds without
 # the index and makes it after the reload: the same cache must serve both.)
@@ -55,10 +68,14 @@ UNFINGERPRINTED = frozenset(
     {
         "OUTPUT_PATH",
         "CACHE_PATH",
+        CACHE_ROOT,
         "CACHE_CONTENT",
         "LOAD_CONTENT_CACHE",
         "SEARCH_INDEX",
         "CONTENT_RECORDS",
+        # How many processes read the sources, not what they read.
+        "BUILD_CACHE_PROCESSES",
+        "BUILD_CACHE_PREWARM_MIN",
     }
 )
 # Packages whose version changes the HTML, the images or the search index.
@@ -134,9 +151,34 @@ def cache_folder(settings: dict, name: str) -> Path:
     return folder
 
 
+def shared_cache_folder(settings: dict, name: str) -> Path:
+    """Return (creating it) a cache folder kept whatever the fingerprint.
+
+    For content-addressed files only: each file's name must be a digest of
+    everything it is made from (its source, options, the code and the
+    package versions that make it), since no fingerprint guards it. A file
+    no build has used for SHARED_DAYS days is deleted (`_prune_shared`).
+    """
+    folder = Path(settings[CACHE_ROOT]) / SHARED / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _prune_shared(base: Path, days: float = SHARED_DAYS) -> None:
+    """Delete the shared cache's files not used for `days` days."""
+    shared = base / SHARED
+    if not shared.is_dir():
+        return
+    oldest = time.time() - days * 86400
+    for path in shared.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < oldest:
+                path.unlink()
+
+
 def _prune(base: Path, keep: int) -> None:
     folders = sorted(
-        (path for path in base.iterdir() if path.is_dir()),
+        (path for path in base.iterdir() if path.is_dir() and path.name != SHARED),
         key=lambda path: path.stat().st_mtime,
         reverse=True,
     )
@@ -254,11 +296,13 @@ def start(pelican) -> None:
     settings = pelican.settings
     fill_in(settings, "build_cache", DEFAULTS, problems)
     base = Path(settings["CACHE_PATH"])
+    settings[CACHE_ROOT] = str(base)
     settings["CACHE_PATH"] = str(base / fingerprint(settings))
     Path(settings["CACHE_PATH"]).mkdir(parents=True, exist_ok=True)
     # Touch: pruning keeps the folders used most recently.
     Path(settings["CACHE_PATH"]).touch()
     _prune(base, settings["BUILD_CACHE_KEEP"])
+    _prune_shared(base)
     settings["CACHE_CONTENT"] = True
     settings["LOAD_CONTENT_CACHE"] = True
     settings["CONTENT_CACHING_LAYER"] = "reader"
@@ -266,6 +310,8 @@ def start(pelican) -> None:
     memo = TypographyMemo()
     memo.load(Path(settings["CACHE_PATH"]) / TYPOGRAPHY_FILE)
     _install_memo(memo)
+    # Markdown and Typogrify for every uncached source, on every core.
+    prewarm(settings, memo)
 
 
 def finish(_pelican) -> None:

@@ -72,6 +72,21 @@ class Fonts:
             self.loaded[key] = self._load(role, size)
         return self.loaded[key]
 
+    def identity(self) -> str:
+        """Name the font files each role draws with (each file's path, size, date).
+
+        Part of a card's cache key: installing another font changes the cards.
+        """
+        chosen = []
+        for role in sorted(self.candidates):
+            path = getattr(self.get(role, 40), "path", None)
+            if path is None:
+                chosen.append(f"{role}=Pillow's default")
+                continue
+            info = Path(path).stat()
+            chosen.append(f"{role}={path}:{info.st_size}:{info.st_mtime_ns}")
+        return ";".join(chosen)
+
     def _load(self, role: str, size: int) -> ImageFont.FreeTypeFont:
         for name in self.candidates[role]:
             try:

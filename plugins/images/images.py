@@ -30,22 +30,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+import contextlib
 from dataclasses import dataclass
 from functools import partial
 import hashlib
 import logging
+import os
 from pathlib import Path, PurePosixPath
 import re
 import shutil
 from urllib.parse import unquote
 
-from build_cache import cache_folder
+from build_cache import shared_cache_folder
 from content_schema import ContentError, Problem, every_article
 from content_schema.paths import display_path, resolve_link
 from pelican import signals
 from pelican.generators import Generator
+import PIL
 from theme_filters import plain_text
 
+from . import cards as cards_module, responsive as responsive_module
 from .cards import CARD_SIZE, Fonts, draw_card, palette_from_tokens, save_card
 from .responsive import (
     FORMATS,
@@ -134,14 +138,20 @@ class ImagesGenerator(Generator):
         """
         output = Path(self.output_path)
         quality = self.settings["IMAGES_QUALITY"]
-        copies_cache = cache_folder(self.settings, "images")
+        # Kept across settings, theme and code changes: a copy's key names all
+        # it is made from (shared_cache_folder).
+        copies_cache = shared_cache_folder(self.settings, "images")
+        code = _code_digest(responsive_module.__file__)
         # Threads, one copy each: Pillow's decoders and encoders release the GIL.
         with ThreadPoolExecutor() as pool:
             copies = []
             for image in self.images.values():
                 source_digest = hashlib.sha256(image.source.read_bytes()).hexdigest()
                 for variant in image.variants:
-                    key = f"{source_digest}-{variant.width}-{quality}.{variant.format}"
+                    key = _key(
+                        source_digest, variant.width, quality, variant.format, code
+                    )
+                    key = f"{key}.{variant.format}"
                     target = output / Path(*variant.path.parts)
                     make = partial(write_variant, image, variant, output, quality)
                     copies.append(
@@ -161,13 +171,22 @@ class ImagesGenerator(Generator):
         """Write every card: from the cache, or drawn here and encoded in threads."""
         fonts = Fonts(**self.settings["IMAGES_CARD_FONTS"])
         site_name = self.settings["SITENAME"]  # plain text, as typed
-        cards_cache = cache_folder(self.settings, "cards")
+        cards_cache = shared_cache_folder(self.settings, "cards")
+        drawing = "\0".join(
+            (
+                site_name,
+                repr(self.palette),
+                fonts.identity(),
+                repr(CARD_SIZE),
+                _code_digest(cards_module.__file__),
+            )
+        )
         # Drawing stays in this thread (the fonts are shared); PNG encoding,
         # half the cost, releases the GIL and runs beside the next drawing.
         with ThreadPoolExecutor() as pool:
             saves = []
             for path, title in self.cards.items():
-                key = hashlib.sha256(f"{title}\0{site_name}".encode()).hexdigest()
+                key = _key(title, drawing)
                 cached = cards_cache / f"{key}.png"
                 target = output / Path(*path.parts)
                 if _from_cache(cached, target):
@@ -301,12 +320,29 @@ class ImagesGenerator(Generator):
         )
 
 
+def _key(*parts: object) -> str:
+    """Return a cache key naming every one of `parts` (and Pillow's version)."""
+    named = "\0".join(str(part) for part in (*parts, PIL.__version__))
+    return hashlib.sha256(named.encode()).hexdigest()
+
+
+def _code_digest(path: str) -> str:
+    """Return a digest of one module's source: the code that makes the files."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _from_cache(cached: Path, target: Path) -> bool:
-    """Copy `cached` to `target` if the cache has it; say whether it did."""
+    """Copy `cached` to `target` if the cache has it; say whether it did.
+
+    A hit marks the cached file used now: shared caches drop what no build
+    has used for a while (build_cache.shared_cache_folder).
+    """
     if not cached.is_file():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
+    with contextlib.suppress(OSError):
+        os.utime(cached)
     return True
 
 

@@ -24,6 +24,15 @@ async function loadIndex() {
   if (!pagefind) {
     pagefind = await import(indexUrl.href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
+    // A large site's index comes in parts (plugins/search): merge the others.
+    const partsUrl = new URL(container.dataset.indexDir + "parts.json", siteRoot);
+    const listed = await fetch(partsUrl).then((response) =>
+      response.ok ? response.json() : { parts: [] },
+    );
+    for (const part of listed.parts) {
+      const partUrl = new URL(container.dataset.indexDir + part, siteRoot);
+      await pagefind.mergeIndex(partUrl.pathname, { baseUrl: siteRoot.pathname });
+    }
   }
   return pagefind;
 }
