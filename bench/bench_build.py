@@ -1,10 +1,13 @@
 """`make bench-build`: builds of ours against stock Pelican on a generated corpus.
 
 `main(sizes)` measures, at each article count, the cold and warm builds,
-`make check` and the peak memory of ours and stock (`bench/build_times.py`);
-at `DETAIL_SIZE` articles also one publish build, a profile of our cold build
-by area (`bench/build_profile.py`) and the development server from saving an
-article to serving the edited page (`bench/edit_to_reload.py`). It returns
+`make check` and the peak memory of ours, stock Pelican and Hugo
+(`bench/build_times.py`, `bench/hugo_site.py`); at `DETAIL_SIZE` articles
+also one publish build, a profile of our cold build by area
+(`bench/build_profile.py`) and our cold build read on every core against one
+read in a single process, which must be byte-identical; and the development
+server from saving an article to the reloaded tab in Chromium, at 1, 100 and
+1,000 articles (`bench/edit_to_reload.py`). It returns
 the section `SECTION` of docs/performance.md; `render` writes it from plain
 values, so that tests/test_bench_build.py can feed it small inputs.
 
@@ -39,6 +42,7 @@ from bench.build_profile import (
 )
 from bench.build_times import (
     STEPS,
+    SerialCheck,
     SizeResult,
     Verdict,
     faster_than_n_log_n,
@@ -85,6 +89,7 @@ __all__ = [
     "Reload",
     "Report",
     "Sample",
+    "SerialCheck",
     "Site",
     "SizeResult",
     "Verdict",
@@ -109,8 +114,9 @@ __all__ = [
 # The marker of this benchmark's section in docs/performance.md.
 SECTION = "make bench-build"
 SIZES = (100, 1000, 5000)
-# The one size at which the publish build, the profile and the development
-# server are measured, and the size the warm rebuild target is set for.
+# The one size at which the publish build, the profile and the serial cold
+# build are measured, and the size the warm rebuild target is set for. The
+# development server is measured at edit_to_reload.RELOAD_SIZES.
 DETAIL_SIZE = 1000
 
 
@@ -121,7 +127,10 @@ class Report:
     sizes: tuple[SizeResult, ...]
     publish: Sample | None
     profile: Profile | None
-    reload: Reload | None
+    reloads: tuple[Reload, ...]
+    """The development server at each of RELOAD_SIZES that was measured."""
+    serial: SerialCheck | None
+    """Our parallel cold build against a serial one, at DETAIL_SIZE."""
     date: str
     python: str
     pelican: str
@@ -160,17 +169,47 @@ def render(report: Report) -> str:
         "",
         *(build_profile.markdown(report.profile) if report.profile else not_measured),
         "",
-        "### Edit to reload, development server",
+        "### Our cold build on every core, against one process",
         "",
-        *(edit_to_reload.markdown(report.reload) if report.reload else not_measured),
+        *(serial_markdown(report.serial) if report.serial else not_measured),
+        "",
+        "### Save to reloaded tab, development server",
+        "",
+        *(
+            edit_to_reload.markdown(report.reloads)
+            if report.reloads
+            else ["Not measured."]
+        ),
     ]
     return "\n".join(lines) + "\n"
+
+
+def serial_markdown(check: SerialCheck) -> list[str]:
+    """Render the comparison of our parallel and serial cold builds, as lines."""
+    verdict = (
+        f"**byte-identical**: all {check.files:,} files have the same bytes"
+        if check.identical
+        else f"**not identical**: {len(check.differing)} files differ, e.g. "
+        + ", ".join(f"`{name}`" for name in check.differing[:5])
+    )
+    return [
+        (
+            f"One more cold build of the {DETAIL_SIZE:,}-article corpus with "
+            "`BUILD_CACHE_PROCESSES = 1` (every source read and typeset in the "
+            "build itself) and one with the default (one worker process per "
+            f"core), each into its own folders: {verdict} (the sitemap's "
+            "build-time dates left out). Serial "
+            f"{check.serial.seconds:.1f} s, on every core "
+            f"{check.parallel.seconds:.1f} s "
+            f"({check.parallel.seconds / check.serial.seconds:.2f}×)."
+        ),
+    ]
 
 
 def measure(sizes: Sequence[int]) -> Report:
     """Measure every size, then the publish build, profile and server at 1,000."""
     clock, load = Stopwatch(), os.getloadavg()[0]
-    results, publish, profile, reload = [], None, None, None
+    results, publish, profile, serial, reloads = [], None, None, None, []
     with tempfile.TemporaryDirectory(prefix="bench-build-") as folder:
         for articles in sizes:
             work = Path(folder) / str(articles)
@@ -188,17 +227,33 @@ def measure(sizes: Sequence[int]) -> Report:
                 clock.say(
                     f"{articles:,} articles: profiled build {profile.seconds:.1f} s"
                 )
-                reload = edit_to_reload.measure_reload(work, articles)
+                serial = build_times.compare_serial(work, content)
                 clock.say(
-                    f"{articles:,} articles: edit to reload "
-                    + ", ".join(f"{t:.1f} s" for t in reload.edits)
+                    f"{articles:,} articles: serial {serial.serial.seconds:.1f} s, "
+                    f"parallel {serial.parallel.seconds:.1f} s, "
+                    f"identical: {serial.identical}"
                 )
+                if not serial.identical:
+                    raise BenchmarkError(
+                        "the parallel cold build differs from the serial one: "
+                        + ", ".join(serial.differing[:10])
+                    )
+            shutil.rmtree(work)
+        for articles in edit_to_reload.RELOAD_SIZES:
+            work = Path(folder) / f"reload-{articles}"
+            work.mkdir()
+            reloads.append(edit_to_reload.measure_reload(work, articles))
+            clock.say(
+                f"{articles:,} articles: save to reloaded tab "
+                + ", ".join(f"{t:.2f} s" for t in reloads[-1].edits)
+            )
             shutil.rmtree(work)
     return Report(
         sizes=tuple(results),
         publish=publish,
         profile=profile,
-        reload=reload,
+        reloads=tuple(reloads),
+        serial=serial,
         date=time.strftime("%Y-%m-%d"),
         python=interpreter(),
         pelican=pelican.__version__,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import itertools
 import math
 from pathlib import Path
+import re
 
 from bench.corpus import (
     article_slug,
@@ -55,8 +56,9 @@ STEPS = {
 }
 
 # The build targets: the largest ratio meeting each, and the sizes it is judged at.
-COLD_TARGET = 1.25
-WARM_TARGET = 0.25
+COLD_TARGET = 2.0
+COLD_STRETCH = 1.25
+WARM_TARGET = 0.15
 MEMORY_TARGET = 2.0
 COLD_TARGET_SIZES = (1000, 5000)
 WARM_TARGET_SIZES = (1000,)
@@ -152,6 +154,52 @@ def measure_size(
     return SizeResult(articles, runs, dict(builds), tuple(check)), content
 
 
+@dataclass(frozen=True)
+class SerialCheck:
+    """Our cold build with its sources read on every core against one process."""
+
+    files: int
+    """Files compared (the sitemap's build-time dates left out)."""
+    differing: tuple[str, ...]
+    serial: Sample
+    parallel: Sample
+
+    @property
+    def identical(self) -> bool:
+        """True when every file of both builds has the same bytes."""
+        return not self.differing
+
+
+def compare_serial(work: Path, content: Path) -> SerialCheck:
+    """Build cold once in one process and once on every core; compare the files."""
+    serial = our_site(work, content, "serial", extra="BUILD_CACHE_PROCESSES = 1\n")
+    parallel = our_site(work, content, "parallel")
+    samples = {}
+    for site in (serial, parallel):
+        site.forget()
+        samples[site.key] = site.build()
+    ours, theirs = _files(serial.output), _files(parallel.output)
+    differing = sorted(
+        name for name in set(ours) | set(theirs) if ours.get(name) != theirs.get(name)
+    )
+    for site in (serial, parallel):
+        site.forget()
+    return SerialCheck(
+        len(ours), tuple(differing), samples["serial"], samples["parallel"]
+    )
+
+
+def _files(output: Path) -> dict[str, bytes]:
+    files = {}
+    for path in output.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "sitemap.xml":
+                data = re.sub(rb"<lastmod>[^<]*</lastmod>", b"", data)
+            files[path.relative_to(output).as_posix()] = data
+    return files
+
+
 def measure_publish(work: Path, content: Path) -> Sample:
     """Time one cold publish build (publishconf.py) of the corpus."""
     site = our_site(work, content, "publish", "publishconf")
@@ -200,6 +248,15 @@ def verdicts(sizes: Sequence[SizeResult]) -> list[Verdict]:
             COLD_TARGET,
         )
         for articles in COLD_TARGET_SIZES
+    ]
+    found += [
+        Verdict(
+            "Our cold build / stock cold build (stretch)",
+            articles,
+            _ratio_at(by_size, articles, ("ours", "cold"), ("stock", "cold")),
+            COLD_STRETCH,
+        )
+        for articles in WARM_TARGET_SIZES
     ]
     found += [
         Verdict(
@@ -260,8 +317,9 @@ METHOD = (
         "check, and every build of ours here is a `--fatal warnings` build."
     ),
     (
-        "**Ours** is the child process that `make html` and `make serve` "
-        "start, `python tools/build.py SETTINGS OUTPUT`, building into a staging "
+        "**Ours** is the child process that `make html` starts, `python "
+        "tools/build.py SETTINGS OUTPUT` (reading and typesetting the sources "
+        "not cached yet on every core first), building into a staging "
         "folder then swapped into place (the time includes the swap), with the "
         "development settings, `pelicanconf.py` (the writers' preview build), "
         "and `PATH` and `CACHE_PATH` set to the corpus and a cache folder of "
@@ -300,6 +358,7 @@ GROWTH_SERIES = (
     ("Stock, cold", "stock", "cold"),
     ("Stock, warm after an article edit", "stock", "article"),
     ("Stock with content cache, warm after an article edit", "stock-cache", "article"),
+    ("Hugo, cold", "hugo", "cold"),
 )
 
 
@@ -343,7 +402,7 @@ def _verdict_rows(found: Iterable[Verdict]) -> list[list[str]]:
             v.target,
             f"{v.articles:,}",
             as_ratio(v.figure),
-            f"≤ {v.limit:g}",
+            f"≤ {v.limit:g}×",
             _met_text(v.met),
         ]
         for v in found

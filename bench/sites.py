@@ -29,13 +29,17 @@ SITES = {
     "ours": "Ours (pelicanconf.py)",
     "stock": "Stock Pelican, no cache (its default)",
     "stock-cache": "Stock Pelican, content cache on",
+    "hugo": "Hugo, minimal layout (a reference)",
 }
 
 
 def write_our_settings(
-    path: Path, content: Path, cache: Path, base: str = "pelicanconf"
+    path: Path, content: Path, cache: Path, base: str = "pelicanconf", extra: str = ""
 ) -> Path:
-    """Write a settings file: `base` (pelicanconf or publishconf) on the corpus."""
+    """Write a settings file: `base` (pelicanconf or publishconf) on the corpus.
+
+    `extra` is appended: more settings, one per line.
+    """
     path.write_text(
         f'"""Benchmark settings: {base}.py on a generated corpus (bench_build)."""\n'
         "\n"
@@ -49,7 +53,7 @@ def write_our_settings(
         f"THEME = os.path.join({str(ROOT)!r}, THEME)\n"
         f"PLUGIN_PATHS = [os.path.join({str(ROOT)!r}, p) for p in PLUGIN_PATHS]\n"
         f"PATH = {str(content)!r}\n"
-        f"CACHE_PATH = {str(cache)!r}\n",
+        f"CACHE_PATH = {str(cache)!r}\n" + extra,
         encoding="utf-8",
     )
     return path
@@ -94,8 +98,8 @@ class Site:
 
     @property
     def ours(self) -> bool:
-        """Built by tools/build.py (staging then swap) rather than stock `pelican`."""
-        return not self.key.startswith("stock")
+        """Built by tools/build.py (staging then swap), not stock `pelican` or Hugo."""
+        return not self.key.startswith(("stock", "hugo"))
 
     def forget(self) -> None:
         """Delete the output and the cache: the next build is cold."""
@@ -123,11 +127,16 @@ class Site:
 
 
 def make_sites(work: Path, content: Path) -> dict[str, Site]:
-    """Write the settings of ours and both stock variants under `work`."""
+    """Write the settings of ours, both stock variants and Hugo under `work`."""
+    from bench.hugo_site import HugoSite  # noqa: PLC0415 - it builds on Site
+
     sites = {}
     for key in SITES:
         cache = work / f"{key}-cache"
         settings = work / f"{key}-settings.py"
+        if key == "hugo":
+            sites[key] = HugoSite(key, settings, work / f"{key}-output", cache, content)
+            continue
         if key == "ours":
             write_our_settings(settings, content, cache)
         else:
@@ -138,10 +147,14 @@ def make_sites(work: Path, content: Path) -> dict[str, Site]:
     return sites
 
 
-def our_site(work: Path, content: Path, key: str, base: str = "pelicanconf") -> Site:
+def our_site(
+    work: Path, content: Path, key: str, base: str = "pelicanconf", extra: str = ""
+) -> Site:
     """Write the settings of one more build of ours, its folders named after `key`."""
     cache = work / f"{key}-cache"
-    settings = write_our_settings(work / f"{key}-settings.py", content, cache, base)
+    settings = write_our_settings(
+        work / f"{key}-settings.py", content, cache, base, extra
+    )
     return Site(key, settings, work / f"{key}-output", cache)
 
 

@@ -25,6 +25,7 @@ import pytest
 from bench import corpus as generated
 from bench.corpus import TAGS, article_slug, write_corpus
 from bench.sites import write_our_settings
+from tests.support import disconnect_plugins
 from tools.build import build_here
 from tools.config import ROOT
 from tools.incremental import (
@@ -34,7 +35,11 @@ from tools.incremental import (
     snapshot,
     template_variables,
 )
-from tools.preview_worker import PreviewWorker, Worker, forget_settings_modules
+from tools.preview_worker import (
+    PreviewWorker,
+    Worker as PreviewBuilds,
+    forget_settings_modules,
+)
 
 ARTICLES = 8
 # The sitemap dates list pages (home, tags) by the time of the build.
@@ -55,6 +60,19 @@ def _site_copy(corpus: Path, into: Path) -> Path:
     return write_our_settings(into / "settings.py", into / "content", into / "cache")
 
 
+class Worker(PreviewBuilds):
+    """The worker's builds, each started as in a process of its own.
+
+    A test process runs other builds too (publish builds connect minify and
+    precompress): each build here starts with only its own plugins.
+    """
+
+    def build(self) -> dict:
+        """Make one build, with the plugins of this one alone."""
+        disconnect_plugins()
+        return super().build()
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(folder.rglob("*")):
@@ -68,6 +86,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _cold_build(settings_file: Path, into: Path) -> int:
     """Build afresh into `into`, with a cache of its own: a cold build."""
+    disconnect_plugins()
     forget_settings_modules(str(settings_file))
     code, _addresses, _problems = build_here(
         str(settings_file),

@@ -33,7 +33,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
-from tornado import web
+from tornado import ioloop, web
 
 from tools.build import BuildProblem, BuildResult, build_site, index_search
 from tools.config import CONFIG
@@ -270,6 +270,23 @@ class ReloadSocket(LiveReloadHandler):
         return origin.lower() in self.origins
 
 
+# How often the preview looks for saved files, in milliseconds. livereload's
+# own 800 ms alone would spend most of a half-second reload; a look at every
+# watched file's date takes about 5 ms for a site of 1,000 articles.
+WATCH_INTERVAL_MS = 100
+
+
+class QuickWatcher(get_watcher_class()):
+    """livereload's file watcher, looking every WATCH_INTERVAL_MS milliseconds."""
+
+    def start(self, callback) -> bool:
+        """Look for changes on a timer of our own; True tells livereload so."""
+        if super().start(callback):  # an inotify watcher: told of each change
+            return True
+        ioloop.PeriodicCallback(callback, WATCH_INTERVAL_MS).start()
+        return True
+
+
 class LiveReloadServer(Server):
     """livereload's server, answering only the preview's own addresses.
 
@@ -282,7 +299,7 @@ class LiveReloadServer(Server):
 
     def __init__(self, app, port: int) -> None:
         """Serve the WSGI `app`; the reload script talks to `port`."""
-        super().__init__(app)
+        super().__init__(app, watcher=QuickWatcher())
         self.script_tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):

@@ -64,6 +64,8 @@ from tools.incremental import (
 )
 
 BUILD = "build"
+# A reply's flag (never sent): the worker ends after answering.
+FRESH_PROCESS = "fresh_process"
 TOOLS = Path(__file__).resolve().parent
 
 
@@ -145,9 +147,13 @@ class Worker:
             self.settings_file, override, IncrementalPelican
         )
         if code != 0:
-            if snapshot(self.work) != self.last_good:
-                self.last_good = None
-            return {"ok": False, "problems": problems}
+            if snapshot(self.work) == self.last_good:
+                return {"ok": False, "problems": problems}
+            # It stopped while writing: plugins' state of a half-done build
+            # (pelican-sitemap's list of pages) would reach the next one. The
+            # next build is a new process's, from an empty work folder.
+            self.last_good = None
+            return {"ok": False, "problems": problems, FRESH_PROCESS: True}
         after = snapshot(self.work)
         copied, removed = mirror_changes(
             self.work,
@@ -216,6 +222,7 @@ def serve_requests(settings_file: str, served: Path) -> int:
             except (Exception, RecursionError) as error:  # noqa: BLE001 - said plainly
                 report_tool_failure(error)
                 reply, restart = {"ok": False, "problems": []}, True
+        restart = restart or reply.pop(FRESH_PROCESS, False)
         reply["output"] = printed[0]
         protocol.write(json.dumps(reply) + "\n")
         protocol.flush()
