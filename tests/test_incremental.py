@@ -10,7 +10,6 @@ by one, and the worker's ways of failing.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 import re
 import shutil
@@ -19,7 +18,6 @@ import tempfile
 from hypothesis import HealthCheck, given, settings, strategies as st
 from jinja2 import Environment, FileSystemLoader
 from pelican import signals
-from pelican.log import init as init_logging
 import pytest
 
 from bench import corpus as generated
@@ -198,11 +196,6 @@ EDITS = st.one_of(
     st.tuples(st.just("remove"), st.integers(0, 2), WORD),
     st.tuples(st.just("page"), st.integers(0, 2), WORD),
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _fatal_logging():
-    init_logging(level=logging.WARNING, fatal="warnings")
 
 
 @settings(

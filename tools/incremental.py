@@ -117,45 +117,56 @@ class ValueDigest:
         """Count `globals_` by identity; `addresses` is rule 4's digest."""
         self.global_ids = {id(value) for value in globals_}
         self.addresses = addresses
-        self.shallow: dict[int, bytes] = {}
+        # id → (shallow digest, the items it names); id → whole digest.
+        self.shallow: dict[int, tuple[bytes, list[Content]]] = {}
         self.whole: dict[int, bytes] = {}
 
     def digest(self, value: object) -> bytes:
         """Return the digest of one template value."""
         hasher = hashlib.blake2b(digest_size=16)
-        self._feed(hasher, value, nested=False, stack=set())
+        self._feed(hasher, value, set(), None)
         return hasher.digest()
 
     def item(self, item: Content, nested: bool) -> bytes:
-        """Return an item's digest: whole at the top, shallow when named (rule 3)."""
-        memo = self.shallow if nested else self.whole
+        """Return an item's digest: whole at the top, shallow when named (rule 3).
+
+        Shallow: its own attributes, the items it names counted by source.
+        Whole: its shallow digest and the shallow digest of each item it names.
+        """
+        shallow, named = self._shallow(item)
+        if nested:
+            return shallow
         key = id(item)
-        if key not in memo:
+        if key not in self.whole:
+            hasher = hashlib.blake2b(shallow, digest_size=16)
+            for other in named:
+                hasher.update(self._shallow(other)[0])
+            self.whole[key] = hasher.digest()
+        return self.whole[key]
+
+    def _shallow(self, item: Content) -> tuple[bytes, list[Content]]:
+        key = id(item)
+        if key not in self.shallow:
             hasher = hashlib.blake2b(digest_size=16)
             hasher.update(type(item).__qualname__.encode())
-            for name, value in sorted(vars(item).items()):
-                if name in GLOBAL_ATTRIBUTES:
-                    continue
-                hasher.update(name.encode() + b"=")
-                if nested and _names_items(value):
-                    self._feed_references(hasher, value)
-                else:
-                    self._feed(hasher, value, nested=True, stack={key})
+            named: list[Content] = []
+            attributes = vars(item)
+            for name in sorted(attributes):
+                if name not in GLOBAL_ATTRIBUTES:
+                    hasher.update(name.encode() + b"=")
+                    self._feed(hasher, attributes[name], {key}, named)
             text = (
-                f"{vars(item).get('_content') or ''}{vars(item).get('_summary') or ''}"
+                f"{attributes.get('_content') or ''}{attributes.get('_summary') or ''}"
             )
             if any(marker in text for marker in INTRASITE_MARKERS):
                 hasher.update(b"addresses=" + self.addresses)
-            memo[key] = hasher.digest()
-        return memo[key]
+            self.shallow[key] = (hasher.digest(), named)
+        return self.shallow[key]
 
-    def _feed_references(self, hasher, value: object) -> None:
-        """Feed the items a named item names, by source only (rule 3)."""
-        items = [value] if isinstance(value, Content) else list(value)
-        for item in items:
-            hasher.update(b"ref:" + str(getattr(item, "source_path", "")).encode())
-
-    def _feed(self, hasher, value: object, nested: bool, stack: set[int]) -> None:
+    def _feed(
+        self, hasher, value: object, stack: set[int], named: list[Content] | None
+    ) -> None:
+        """Feed one value; inside an item (`named` a list), items go by source."""
         if id(value) in self.global_ids:
             hasher.update(b"<global>")
             return
@@ -163,15 +174,19 @@ class ValueDigest:
         if atom is not None:
             hasher.update(atom)
         elif isinstance(value, Content):
-            hasher.update(b"item:" + self.item(value, nested=nested or bool(stack)))
+            if named is None:
+                hasher.update(b"item:" + self.item(value, nested=bool(stack)))
+            else:
+                named.append(value)
+                hasher.update(f"ref:{getattr(value, 'source_path', '')};".encode())
         elif id(value) in stack:
             hasher.update(b"<cycle>")
         else:
             inner = stack | {id(value)}
             hasher.update(f"{type(value).__qualname__}(".encode())
             for key, entry in _parts(value):
-                self._feed(hasher, key, nested, inner)
-                self._feed(hasher, entry, nested, inner)
+                self._feed(hasher, key, inner, named)
+                self._feed(hasher, entry, inner, named)
             hasher.update(b")")
 
 
@@ -231,17 +246,6 @@ def _parts(value: object) -> list[tuple[object, object]]:
         for name, attribute in sorted(vars(value).items())
         if name not in GLOBAL_ATTRIBUTES
     ]
-
-
-def _names_items(value: object) -> bool:
-    """Say whether `value` is an item, or a non-empty list made only of items."""
-    if isinstance(value, Content):
-        return True
-    return (
-        isinstance(value, (list, tuple))
-        and bool(value)
-        and all(isinstance(entry, Content) for entry in value)
-    )
 
 
 def address_digest(context: Mapping) -> bytes:
