@@ -76,6 +76,22 @@ def test_a_setting_that_cannot_work_is_named(plugin):
     assert repr(value) in found[0] or str(value) in found[0]
 
 
+@pytest.mark.parametrize(
+    ("plugin", "name", "value"),
+    [
+        ("build_cache", "BUILD_CACHE_PROCESSES", -1),
+        ("build_cache", "BUILD_CACHE_PREWARM_MIN", "many"),
+        ("build_cache", "BUILD_CACHE_PROCESSES", True),
+        ("search", "SEARCH_PAGES_PER_INDEX", 0),
+        ("search", "SEARCH_PAGES_PER_INDEX", 2.5),
+    ],
+)
+def test_each_speed_setting_that_cannot_work_is_named(plugin, name, value):
+    found = _problems(plugin, {name: value})
+    assert len(found) == 1
+    assert name in found[0] and repr(value) in found[0]
+
+
 def test_no_two_plugins_declare_the_same_setting():
     owners: dict[str, str] = {}
     for plugin in PLUGINS_WITH_SETTINGS:

@@ -33,9 +33,17 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
+from pelican.settings import read_settings
+from search import index_site
+from search.settings import DEFAULTS as SEARCH_DEFAULTS
 from tornado import ioloop, web
 
-from tools.build import BuildProblem, BuildResult, build_site, index_search
+from tools.build import (
+    BuildProblem,
+    BuildResult,
+    build_site,
+    search_index_dir,
+)
 from tools.config import CONFIG
 from tools.preview_pages import (
     GUIDE,
@@ -380,9 +388,9 @@ def _serve_live(
     # One long-lived builder: after the first build, only the pages whose
     # inputs changed are rendered again (tools/preview_worker.py).
     worker = PreviewWorker(settings, output)
+    search = SearchRenewal(output, settings)
 
     def rebuild(first: bool = False) -> None:
-        # The worker's builds and index_search take turns by the builds' lock.
         result = worker.build()
         site.record(result)
         sys.stderr.write(
@@ -390,19 +398,67 @@ def _serve_live(
             if result.ok
             else "Build failed; the browser shows the problems until they are fixed.\n"
         )
-        if result.ok and not first:
+        if result.ok and first:
+            search.renew()  # before the first page is served
+        elif result.ok:
             # Pagefind reads every page (seconds for a large site): the browser
             # reloads first, meanwhile search answers from the previous index.
-            threading.Thread(
-                target=index_search, args=(output, settings), daemon=True
-            ).start()
-        elif result.ok:
-            index_search(output, settings)
+            search.request()
 
     try:
         _watch_and_serve(site, rebuild, watched, host, port)
     finally:
         worker.close()
+
+
+class SearchRenewal:
+    """The preview's search index, renewed in the background after each build.
+
+    One Pagefind at a time: a request while one runs makes one more run when
+    it ends, over the newest pages. It never holds the builds' lock, so a save
+    builds at once even while Pagefind reads the last build's pages (the
+    worker puts each changed file in place whole, and the index folder is
+    never touched by a build), and Pagefind runs niced, so the build and the
+    reload come first.
+    """
+
+    def __init__(self, output: Path, settings: Path) -> None:
+        """Renew the index of `output`, built with `settings`."""
+        self.output, self.settings = output, settings
+        self.lock = threading.Lock()
+        self.running = False
+        self.pending = False
+
+    def request(self) -> None:
+        """Renew the index soon, in a thread; return at once."""
+        with self.lock:
+            if self.running:
+                self.pending = True
+                return
+            self.running = True
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.renew(low_priority=True)
+            with self.lock:
+                if not self.pending:
+                    self.running = False
+                    return
+                self.pending = False
+
+    def renew(self, low_priority: bool = False) -> None:
+        """Renew the index now, in this thread; say so if it fails."""
+        settings = {**SEARCH_DEFAULTS, **read_settings(str(self.settings))}
+        problem = index_site(
+            self.output,
+            search_index_dir(),
+            settings["DEFAULT_LANG"],
+            settings["SEARCH_PAGES_PER_INDEX"],
+            low_priority=low_priority,
+        )
+        if problem:
+            sys.stderr.write(f"Search index not renewed: {problem}\n")
 
 
 def _watch_and_serve(

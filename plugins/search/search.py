@@ -22,6 +22,7 @@ Contract:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -86,8 +87,16 @@ def searchable_pages(site: Path, index_dir: str) -> list[Path]:
         for path in site.rglob("*.html")
         if not path.relative_to(site).parts[0].startswith(index_dir)
     )
-    marked = [path for path in pages if BODY_MARK in path.read_bytes()]
+    marked = [path for path in pages if BODY_MARK in _bytes_of(path)]
     return marked or pages
+
+
+def _bytes_of(page: Path) -> bytes:
+    """Return a page's bytes; none for one removed since it was listed."""
+    try:
+        return page.read_bytes()
+    except FileNotFoundError:
+        return b""
 
 
 def set_defaults(pelican) -> None:
@@ -96,11 +105,17 @@ def set_defaults(pelican) -> None:
 
 
 def index_site(
-    site: Path, index_dir: str, language: str, pages_per_index: int = 1000
+    site: Path,
+    index_dir: str,
+    language: str,
+    pages_per_index: int = 1000,
+    low_priority: bool = False,
 ) -> str:
     """Index the finished site in `site`, in `language`; return "" or what went wrong.
 
     In parts of at most `pages_per_index` searchable pages (see the contract).
+    With `low_priority`, Pagefind runs niced: the preview indexes while the
+    writer's next save builds, and the build comes first.
     The index is written beside the current one and then takes its place, so
     a site being served keeps answering searches meanwhile: the development
     server indexes after the browser has reloaded (tasks.py livereload).
@@ -123,9 +138,9 @@ def index_site(
         ]
     for run, into in runs:
         problem = (
-            _run_pagefind(run, into)
+            _run_pagefind(run, into, low_priority)
             if not parts
-            else _index_part(site, run, into, index_dir, language)
+            else _index_part(site, run, into, index_dir, language, low_priority)
         )
         if problem:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -142,7 +157,12 @@ def index_site(
 
 
 def _index_part(
-    site: Path, pages: list[Path], into: Path, index_dir: str, language: str
+    site: Path,
+    pages: list[Path],
+    into: Path,
+    index_dir: str,
+    language: str,
+    low_priority: bool,
 ) -> str:
     """Index `pages` of `site` alone into `into`; return "" or what went wrong.
 
@@ -156,15 +176,23 @@ def _index_part(
             linked.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(page, linked)
+            except FileNotFoundError:
+                continue  # removed since it was listed (the preview rebuilt)
             except OSError:  # another disk, or links refused: a copy does
-                shutil.copyfile(page, linked)
+                with contextlib.suppress(FileNotFoundError):
+                    shutil.copyfile(page, linked)
         return _run_pagefind(
-            pagefind_command(part_site, index_dir, language, output=into), into
+            pagefind_command(part_site, index_dir, language, output=into),
+            into,
+            low_priority,
         )
 
 
-def _run_pagefind(command: list[str], into: Path) -> str:
+def _run_pagefind(command: list[str], into: Path, low_priority: bool = False) -> str:
     """Run one Pagefind command writing into `into`; return "" or what went wrong."""
+    nice = shutil.which("nice") if low_priority else None
+    if nice:
+        command = [nice, "-n", "10", *command]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     report = (result.stderr + result.stdout).strip()
     if result.returncode != 0:
