@@ -27,7 +27,6 @@ from dataclasses import dataclass
 import itertools
 import math
 from pathlib import Path
-import re
 
 from bench.corpus import (
     article_slug,
@@ -46,7 +45,14 @@ from bench.runner import (
     median_of,
     run_child,
 )
-from bench.sites import SITES, check_build, make_sites, our_site, shows_testimonial
+from bench.sites import (
+    SITES,
+    built_files,
+    check_build,
+    make_sites,
+    our_site,
+    shows_testimonial,
+)
 
 # The steps of each run, in order; each builds every site.
 STEPS = {
@@ -178,7 +184,7 @@ def compare_serial(work: Path, content: Path) -> SerialCheck:
     for site in (serial, parallel):
         site.forget()
         samples[site.key] = site.build()
-    ours, theirs = _files(serial.output), _files(parallel.output)
+    ours, theirs = built_files(serial.output), built_files(parallel.output)
     differing = sorted(
         name for name in set(ours) | set(theirs) if ours.get(name) != theirs.get(name)
     )
@@ -187,17 +193,6 @@ def compare_serial(work: Path, content: Path) -> SerialCheck:
     return SerialCheck(
         len(ours), tuple(differing), samples["serial"], samples["parallel"]
     )
-
-
-def _files(output: Path) -> dict[str, bytes]:
-    files = {}
-    for path in output.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.name == "sitemap.xml":
-                data = re.sub(rb"<lastmod>[^<]*</lastmod>", b"", data)
-            files[path.relative_to(output).as_posix()] = data
-    return files
 
 
 def measure_publish(work: Path, content: Path) -> Sample:
@@ -240,32 +235,26 @@ def _ratio_at(
 def verdicts(sizes: Sequence[SizeResult]) -> list[Verdict]:
     """Judge the build targets (cold, warm, memory) on the medians of each size."""
     by_size = {size.articles: size for size in sizes}
+    cold = (("ours", "cold"), ("stock", "cold"))
+    warm = (("ours", "article"), ("ours", "cold"))
     found = [
-        Verdict(
-            "Our cold build / stock cold build",
-            articles,
-            _ratio_at(by_size, articles, ("ours", "cold"), ("stock", "cold")),
-            COLD_TARGET,
+        Verdict(label, articles, _ratio_at(by_size, articles, *steps), limit)
+        for label, steps, limit, at in (
+            ("Our cold build / stock cold build", cold, COLD_TARGET, COLD_TARGET_SIZES),
+            (
+                "Our cold build / stock cold build (stretch)",
+                cold,
+                COLD_STRETCH,
+                WARM_TARGET_SIZES,
+            ),
+            (
+                "Our warm rebuild after an article edit / our cold build",
+                warm,
+                WARM_TARGET,
+                WARM_TARGET_SIZES,
+            ),
         )
-        for articles in COLD_TARGET_SIZES
-    ]
-    found += [
-        Verdict(
-            "Our cold build / stock cold build (stretch)",
-            articles,
-            _ratio_at(by_size, articles, ("ours", "cold"), ("stock", "cold")),
-            COLD_STRETCH,
-        )
-        for articles in WARM_TARGET_SIZES
-    ]
-    found += [
-        Verdict(
-            "Our warm rebuild after an article edit / our cold build",
-            articles,
-            _ratio_at(by_size, articles, ("ours", "article"), ("ours", "cold")),
-            WARM_TARGET,
-        )
-        for articles in WARM_TARGET_SIZES
+        for articles in at
     ]
     found += [
         Verdict(

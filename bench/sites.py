@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+import re
 import shutil
 import sys
 import time
@@ -188,3 +189,23 @@ def shows_testimonial(output: Path, marker: str) -> bool:
     return any(
         page.is_file() and marker in page.read_text(encoding="utf-8") for page in pages
     )
+
+
+# A sitemap's dates of list pages (home, tags) are the time of the build.
+BUILD_TIME = re.compile(rb"<lastmod>[^<]*</lastmod>")
+
+
+def built_files(output: Path) -> dict[str, bytes]:
+    """Return every file of a build, {relative path: bytes}, to compare builds.
+
+    The sitemap's dates are left out: pelican-sitemap dates list pages by the
+    time of the build, so two builds of the same content differ there alone.
+    """
+    files = {}
+    for path in sorted(output.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "sitemap.xml":
+                data = BUILD_TIME.sub(b"", data)
+            files[path.relative_to(output).as_posix()] = data
+    return files

@@ -13,6 +13,7 @@ from pelican.settings import read_settings
 import pytest
 import smartypants
 
+from bench.sites import built_files
 from tests.support import DEV_SETTINGS, FIXTURE_CONTENT, ROOT, build
 
 
@@ -239,16 +240,4 @@ def test_sources_read_on_every_core_build_the_same_bytes_as_one_process(
     assert sent[-1] == len(list((content / "articles").glob("*.md"))) + len(
         list((content / "pages").glob("*.md"))
     ), "the workers read every article and page"
-    assert all_files(parallel) == all_files(serial)
-
-
-def all_files(output: Path) -> dict[str, bytes]:
-    """Return every file of a build, the sitemap's build-time dates left out."""
-    files = {}
-    for path in sorted(output.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.name == "sitemap.xml":
-                data = re.sub(rb"<lastmod>[^<]*</lastmod>", b"", data)
-            files[path.relative_to(output).as_posix()] = data
-    return files
+    assert built_files(parallel) == built_files(serial)

@@ -22,7 +22,7 @@ import pytest
 
 from bench import corpus as generated
 from bench.corpus import TAGS, article_slug, write_corpus
-from bench.sites import write_our_settings
+from bench.sites import built_files, write_our_settings
 from tests.support import disconnect_plugins
 from tools.build import build_here
 from tools.config import ROOT
@@ -40,8 +40,6 @@ from tools.preview_worker import (
 )
 
 ARTICLES = 8
-# The sitemap dates list pages (home, tags) by the time of the build.
-BUILD_TIME = re.compile(rb"<lastmod>[^<]*</lastmod>")
 
 
 @pytest.fixture(scope="module")
@@ -71,17 +69,6 @@ class Worker(PreviewBuilds):
         return super().build()
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.name == "sitemap.xml":
-                data = BUILD_TIME.sub(b"<lastmod/>", data)
-            files[path.relative_to(folder).as_posix()] = data
-    return files
-
-
 def _cold_build(settings_file: Path, into: Path) -> int:
     """Build afresh into `into`, with a cache of its own: a cold build."""
     disconnect_plugins()
@@ -99,7 +86,7 @@ def _cold_build(settings_file: Path, into: Path) -> int:
 
 def assert_same_site(served: Path, cold: Path) -> None:
     """Fail, naming the files, unless both folders hold the same files and bytes."""
-    ours, theirs = _files(served), _files(cold)
+    ours, theirs = built_files(served), built_files(cold)
     assert sorted(ours) == sorted(theirs), (
         f"only incremental: {sorted(set(ours) - set(theirs))}; "
         f"only cold: {sorted(set(theirs) - set(ours))}"
@@ -240,13 +227,13 @@ def test_a_failed_build_leaves_the_served_site_as_it_was(corpus, tmp_path):
     settings_file = _site_copy(corpus, tmp_path)
     worker = Worker(str(settings_file), tmp_path / "served")
     assert worker.build()["ok"]
-    before = _files(tmp_path / "served")
+    before = built_files(tmp_path / "served")
     article = _article(tmp_path / "content", 2)
     _replace_header(article, "Date", "2021-13-45")
     reply = worker.build()
     assert not reply["ok"]
     assert any(problem["field"] == "date" for problem in reply["problems"])
-    assert _files(tmp_path / "served") == before
+    assert built_files(tmp_path / "served") == before
     _replace_header(article, "Date", "2021-02-03")
     assert worker.build()["ok"]
     cold = tmp_path / "cold"

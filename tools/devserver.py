@@ -408,6 +408,7 @@ def _serve_live(
     try:
         _watch_and_serve(site, rebuild, watched, host, port)
     finally:
+        search.close()
         worker.close()
 
 
@@ -428,10 +429,18 @@ class SearchRenewal:
         self.lock = threading.Lock()
         self.running = False
         self.pending = False
+        self.closed = False
+
+    def close(self) -> None:
+        """Start no more runs: the preview is stopping (a run under way ends it)."""
+        with self.lock:
+            self.closed = True
 
     def request(self) -> None:
         """Renew the index soon, in a thread; return at once."""
         with self.lock:
+            if self.closed:
+                return
             if self.running:
                 self.pending = True
                 return
@@ -442,7 +451,7 @@ class SearchRenewal:
         while True:
             self.renew(low_priority=True)
             with self.lock:
-                if not self.pending:
+                if self.closed or not self.pending:
                     self.running = False
                     return
                 self.pending = False
