@@ -23,7 +23,8 @@ Faults it survives:
   beside `make html`) take turns: a lock on `.<output>-staging.lock` is held
   from the staging folder's creation to the swap; the second build says it
   waits, and gives up with a plain message after `LOCK_TIMEOUT` seconds.
-  `make serve` builds `.preview/`, with its own staging folder and lock.
+  `make serve` builds `.preview/`, with its own lock, through its long-lived
+  builder and the work folder `.preview-work/` (tools/preview_worker.py).
 - The swap exchanges the staging folder and the output folder in one
   `renameat2(RENAME_EXCHANGE)` where the system has it, so the site is never
   without its folder; elsewhere, two renames, and the previous output is put
