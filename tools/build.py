@@ -651,17 +651,28 @@ def index_search(output: Path, settings_file: Path) -> None:
     """
     try:
         with one_build_at_a_time(output):
-            settings = {**SEARCH_DEFAULTS, **read_settings(str(settings_file))}
-            problem = index_site(
-                output,
-                search_index_dir(),
-                settings["DEFAULT_LANG"],
-                settings["SEARCH_PAGES_PER_INDEX"],
-            )
+            problem = renew_search_index(output, settings_file)
     except BuildBusy as busy:
         problem = str(busy)
     if problem:
         sys.stderr.write(f"Search index not renewed: {problem}\n")
+
+
+def renew_search_index(
+    output: Path, settings_file: Path, low_priority: bool = False
+) -> str:
+    """Index `output` with its settings' language and part size; return "" or why not.
+
+    Takes no lock: the caller makes sure one Pagefind at a time writes here.
+    """
+    settings = {**SEARCH_DEFAULTS, **read_settings(str(settings_file))}
+    return index_site(
+        output,
+        search_index_dir(),
+        settings["DEFAULT_LANG"],
+        settings["SEARCH_PAGES_PER_INDEX"],
+        low_priority=low_priority,
+    )
 
 
 # Where a build that failed on the tools' own error leaves the details, for

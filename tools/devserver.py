@@ -33,16 +33,13 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
-from pelican.settings import read_settings
-from search import index_site
-from search.settings import DEFAULTS as SEARCH_DEFAULTS
 from tornado import ioloop, web
 
 from tools.build import (
     BuildProblem,
     BuildResult,
     build_site,
-    search_index_dir,
+    renew_search_index,
 )
 from tools.config import CONFIG
 from tools.preview_pages import (
@@ -458,14 +455,7 @@ class SearchRenewal:
 
     def renew(self, low_priority: bool = False) -> None:
         """Renew the index now, in this thread; say so if it fails."""
-        settings = {**SEARCH_DEFAULTS, **read_settings(str(self.settings))}
-        problem = index_site(
-            self.output,
-            search_index_dir(),
-            settings["DEFAULT_LANG"],
-            settings["SEARCH_PAGES_PER_INDEX"],
-            low_priority=low_priority,
-        )
+        problem = renew_search_index(self.output, self.settings, low_priority)
         if problem:
             sys.stderr.write(f"Search index not renewed: {problem}\n")
 
