@@ -21,7 +21,7 @@ $(foreach name,$(ARGUMENTS),$(if $(filter command line,$(origin $(name))),\
   $(eval override $(name) := $$(value $(name)))$(eval export $(name))))
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish new-article new-testimonial import-wordpress html clean regenerate serve devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial import-wordpress html clean regenerate serve edit devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ regenerate: $(SERVE_STAMP) ## Rebuild output/ on every save
 serve: $(SERVE_STAMP) ## Build, serve http://127.0.0.1:8000/ (PORT=… for another) and reload on every save
 	@case "$$PORT" in *[!0-9]*) printf 'PORT must be a number, e.g. make serve PORT=8001, not "%s".\n' "$$PORT" >&2; exit 2;; esac
 	$(INVOKE) livereload $${PORT:+--port "$$PORT"}
+
+edit: $(SERVE_STAMP) ## Serve the preview with the browser editor at http://127.0.0.1:8000/admin/
+	@case "$$PORT" in *[!0-9]*) printf 'PORT must be a number, e.g. make edit PORT=8001, not "%s".\n' "$$PORT" >&2; exit 2;; esac
+	$(INVOKE) edit $${PORT:+--port "$$PORT"}
 
 devserver: serve ## Same as serve
 

@@ -18,6 +18,7 @@ from tools import (
     code_css as code_css_module,
     devserver,
     docs as docs_module,
+    editor_server,
     preview_process,
     scaffold,
     setup,
@@ -271,6 +272,29 @@ def livereload(c, port=CONFIG["port"]):
         int(port),
         CONFIG["preview_state"],
     )
+
+
+@task(help={"port": "Port on 127.0.0.1 (default 8000; the next free one if taken)"})
+def edit(c, port=CONFIG["port"]):
+    """Serve the preview with the browser editor at /admin/, forms that save files."""
+    setup.ensure_node_tools(c)  # Decap CMS's bundle, as package-lock.json pins it
+    devserver.live_preview(
+        CONFIG["dev_settings"],
+        CONFIG["preview"],
+        [ROOT / path for path in CONFIG["watched"]],
+        CONFIG["host"],
+        int(port),
+        CONFIG["preview_state"],
+        editor=True,
+    )
+
+
+@task
+def editor_config(c):
+    """Regenerate the editor's forms (tools/editor/config.json) from the schema."""
+    changed = editor_server.write_config()
+    name = editor_server.CONFIG_FILE.relative_to(ROOT)
+    say(f"{'Updated' if changed else 'Unchanged:'} {name}")
 
 
 @task

@@ -22,6 +22,10 @@ CONFIG = {
     "writing_guide": ROOT / "docs" / "writing.md",
     # The theme's stylesheets, served as they are by the preview (preview_pages).
     "theme_css": ROOT / "theme" / "static" / "css",
+    # The browser editor of `make edit` (tools/editor_server.py): its page and
+    # generated configuration, and Decap CMS's bundle as npm installed it.
+    "editor": ROOT / "tools" / "editor",
+    "decap_bundle": ROOT / "node_modules" / "decap-cms" / "dist",
     "dev_settings": ROOT / "pelicanconf.py",
     "publish_settings": ROOT / "publishconf.py",
     "host": "127.0.0.1",

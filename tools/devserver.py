@@ -33,6 +33,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
+from pelican.settings import read_settings
 from tornado import ioloop, web
 
 from tools.build import (
@@ -42,6 +43,7 @@ from tools.build import (
     renew_search_index,
 )
 from tools.config import CONFIG
+from tools.editor_server import ADMIN, editor_handlers
 from tools.preview_pages import (
     GUIDE,
     OWN_PAGES,
@@ -302,10 +304,12 @@ class LiveReloadServer(Server):
     livereload's /forcereload, which we never use, is not served.
     """
 
-    def __init__(self, app, port: int) -> None:
-        """Serve the WSGI `app`; the reload script talks to `port`."""
+    def __init__(self, app, port: int, routes: Iterable = ()) -> None:
+        """Serve WSGI `app` after tornado `routes`; the reload script uses `port`."""
         super().__init__(app, watcher=QuickWatcher())
         self.script_tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
+        # Routes of their own, answered before the site: no reload script in them.
+        self.routes = list(routes)
 
     def application(self, port, host, liveport=None, debug=None, live_css=True):
         """Listen at host:port: the reload socket, its script and the app."""
@@ -315,6 +319,7 @@ class LiveReloadServer(Server):
         handlers = [
             (r"/livereload", ReloadSocket, {"port": port}),
             (r"/livereload.js", LiveReloadJSHandler),
+            *self.routes,
             (
                 r".*",
                 web.FallbackHandler,
@@ -329,15 +334,19 @@ def _stop_on_terminate(_signal_number, _frame) -> None:
     raise KeyboardInterrupt
 
 
-def live_preview(
+def live_preview(  # noqa: PLR0913 - the task's options, and whether to edit
     settings: Path,
     output: Path,
     watched: Iterable[Path],
     host: str,
     port: int,
     state: Path = CONFIG["preview_state"],
+    *,
+    editor: bool = False,
 ) -> None:
     """Build, serve at host:port, rebuild and reload on every change to `watched`.
+
+    With `editor`, the browser editor answers at /admin/ (tools/editor_server.py).
 
     Refuses, saying where, when the preview of this repository already runs
     (its state file, `state`); moves to the next free port when `port` is
@@ -373,15 +382,22 @@ def live_preview(
         recorded_in(state, host, chosen),
         suppress(KeyboardInterrupt),
     ):
-        _serve_live(settings, output, watched, host, chosen)
+        _serve_live(settings, output, watched, host, chosen, editor=editor)
     sys.stderr.write("Preview stopped.\n")
 
 
 def _serve_live(
-    settings: Path, output: Path, watched: Iterable[Path], host: str, port: int
+    settings: Path,
+    output: Path,
+    watched: Iterable[Path],
+    host: str,
+    port: int,
+    *,
+    editor: bool = False,
 ) -> None:
     """Build, then serve and rebuild until interrupted (see live_preview)."""
     site = PreviewSite(output)
+    routes = editor_routes(settings, port) if editor else []
     # One long-lived builder: after the first build, only the pages whose
     # inputs changed are rendered again (tools/preview_worker.py).
     worker = PreviewWorker(settings, output)
@@ -403,7 +419,7 @@ def _serve_live(
             search.request()
 
     try:
-        _watch_and_serve(site, rebuild, watched, host, port)
+        _watch_and_serve(site, rebuild, watched, host, port, routes)
     finally:
         search.close()
         worker.close()
@@ -460,20 +476,28 @@ class SearchRenewal:
             sys.stderr.write(f"Search index not renewed: {problem}\n")
 
 
+def editor_routes(settings: Path, port: int) -> list:
+    """Return the browser editor's routes, for the content folder `settings` builds."""
+    content = Path(read_settings(str(settings))["PATH"])
+    return editor_handlers(settings, content, allowed_origins(port))
+
+
 def _watch_and_serve(
-    site, rebuild, watched: Iterable[Path], host: str, port: int
+    site, rebuild, watched: Iterable[Path], host: str, port: int, routes=()
 ) -> None:
-    """Build once, then serve `site` and call `rebuild` on every change to `watched`."""
+    """Build once, then serve `site` (after `routes`); `rebuild` on each change."""
     rebuild(first=True)
     # livereload skips a reload within 3 s of the last one; a writer who fixes
     # a typo quickly would be left looking at the error page.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = LiveReloadServer(site, port)
+    server = LiveReloadServer(site, port, routes)
     for path in watched:
         # Directories are watched recursively: Markdown, YAML, images, templates,
         # CSS and plugin code all trigger a rebuild.
         server.watch(str(path), rebuild)
     sys.stderr.write(f"Preview at http://{host}:{port}/ (Ctrl+C stops it).\n")
+    if routes:
+        sys.stderr.write(f"Editor at http://{host}:{port}{ADMIN}\n")
     try:
         server.serve(host=host, port=port, open_url_delay=None, debug=False)
     except OSError as error:

@@ -56,12 +56,16 @@ def describe(
     fix: str = "",
     set_by_loader: bool = False,
     scaffold: Scaffold | None = None,
+    choices: str = "",
     **kwargs: Any,
 ) -> Any:
     """Declare a field with its meaning and, if required, how to add it.
 
     `set_by_loader` marks fields that the loader fills in and files may not
-    set; `scaffold` says how a new file shows the field (see Scaffold).
+    set; `scaffold` says how a new file shows the field (see Scaffold);
+    `choices` names where its allowed values are listed, as "file.list"
+    ("taxonomy.tags") or "collection.field" ("testimonials.id"), so the
+    browser editor offers them (editor.py).
     """
     return field(
         metadata={
@@ -69,6 +73,7 @@ def describe(
             "fix": fix,
             "set_by_loader": set_by_loader,
             "scaffold": scaffold,
+            "choices": choices,
         },
         **kwargs,
     )

@@ -203,6 +203,7 @@ class ItemMeta:
     testimonials: tuple[str, ...] = describe(
         "Comma-separated testimonial ids, shown at the [testimonials] marker.",
         default=(),
+        choices="testimonials.id",
     )
     image: str | None = describe(
         "An image for sharing, e.g. {static}/images/photo.jpg.", default=None
@@ -226,16 +227,24 @@ class ArticleMeta(ItemMeta):
         scaffold=Scaffold(),
     )
     author: str = describe(
-        "Who wrote it: a name from content/taxonomy.yaml.", scaffold=Scaffold()
+        "Who wrote it: a name from content/taxonomy.yaml.",
+        scaffold=Scaffold(),
+        choices="taxonomy.authors",
     )
     category: str = describe(
-        "One category from content/taxonomy.yaml.", scaffold=Scaffold()
+        "One category from content/taxonomy.yaml.",
+        scaffold=Scaffold(),
+        choices="taxonomy.categories",
     )
     tags: tuple[str, ...] = describe(
-        "Comma-separated tags from content/taxonomy.yaml.", default=()
+        "Comma-separated tags from content/taxonomy.yaml.",
+        default=(),
+        choices="taxonomy.tags",
     )
     reviewed_by: str | None = describe(
-        "Id of the medical reviewer, from content/reviewers.yaml.", default=None
+        "Id of the medical reviewer, from content/reviewers.yaml.",
+        default=None,
+        choices="reviewers.id",
     )
     last_reviewed: dt.date | None = describe(
         "Date of that medical review, YYYY-MM-DD (required with reviewed_by).",

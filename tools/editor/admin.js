@@ -1,0 +1,75 @@
+/*
+ * The browser editor's start-up and its check after each save.
+ *
+ * Decap CMS waits (CMS_MANUAL_INIT) until the page has loaded; then the
+ * configuration generated from the schema (config.json) is read, our
+ * `Key: value` format registered (pelican-format.js), and Decap started.
+ * After each save the content check runs on the saved file, through the
+ * preview's API, and its findings are listed in the #findings panel, worded
+ * as `make check` words them: the build decides, the editor only shows.
+ */
+"use strict";
+window.CMS_MANUAL_INIT = true;
+
+async function api(action, params) {
+  const response = await fetch("api/v1", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ action, params }),
+  });
+  return response.json();
+}
+
+function listItems(list, lines, kind) {
+  for (const line of lines) {
+    const item = document.createElement("li");
+    item.className = `finding finding-${kind}`;
+    item.textContent = line; // writer text: shown as text, never as markup
+    list.append(item);
+  }
+}
+
+async function showFindings(saved) {
+  const panel = document.getElementById("findings");
+  const title = panel.querySelector(".findings-title");
+  const list = panel.querySelector(".findings-list");
+  const preview = panel.querySelector(".findings-preview");
+  const found = await api("check", saved ? { path: saved } : {});
+  const path = found.path || saved;
+  list.replaceChildren();
+  if (found.error) {
+    title.textContent = `Saved ${path}, but it could not be checked: ${found.error}`;
+  } else if (found.problems.length) {
+    title.textContent = `Saved ${path}. The preview will not update until these are fixed:`;
+  } else {
+    title.textContent = `Saved ${path}. Content OK: the preview shows it in a moment.`;
+  }
+  listItems(list, found.problems || [], "problem");
+  listItems(list, found.todos || [], "todo");
+  listItems(list, found.advice || [], "advice");
+  if (found.elsewhere) {
+    listItems(list, [`${found.elsewhere} problem(s) in other files also stop the build: run make check.`], "problem");
+  }
+  preview.hidden = !found.address;
+  preview.href = found.address || "/";
+  panel.dataset.state = found.problems && found.problems.length ? "problems" : "ok";
+  panel.hidden = false;
+}
+
+window.addEventListener("load", async () => {
+  const config = await (await fetch("config.json", { cache: "no-store" })).json();
+  const CMS = window.CMS;
+  CMS.registerCustomFormat("pelican", "md", window.PelicanFormat.formatter(config));
+  CMS.registerEventListener({
+    name: "postSave",
+    handler: ({ entry }) => {
+      // A new entry has no path yet in Decap's event: the API then checks
+      // the file it wrote last.
+      showFindings(entry.get("path") || "");
+    },
+  });
+  document.querySelector(".findings-close").addEventListener("click", () => {
+    document.getElementById("findings").hidden = true;
+  });
+  CMS.init({ config: { ...config, load_config_file: false } });
+});

@@ -1,0 +1,441 @@
+"""The browser editor of `make edit`: Decap CMS at /admin/, on the writer's own files.
+
+Two tornado handlers join the preview server (tools/devserver.py):
+
+- `EditorFiles` serves /admin/: the page (tools/editor/index.html), its
+  script and stylesheet, the configuration generated from the schema
+  (tools/editor/config.json) and Decap CMS's bundle from node_modules, as
+  package-lock.json pins it. Every answer says noindex and carries the
+  editor's own Content-Security-Policy (EDITOR_CSP); the public site never
+  links or loads any of it, and the build never copies it into output/.
+- `EditorAPI` answers /admin/api/v1 the way Decap's proxy backend expects
+  (decap-server's local file-system protocol: `info`, `entriesByFolder`,
+  `getEntry`, `persistEntry`, media, deletes), plus `check`: the content
+  check's findings for one file, `path:line: field: message`, as `make check`
+  prints them.
+
+Why not decap-server itself: it listens on a second port of every network
+interface unless told otherwise, and writes any file of the repository
+(Makefile, tasks.py, .git/hooks), so a page elsewhere on the network or on
+another localhost port could make the next `make` run its code. This API
+answers only POSTs from the preview's own pages (Host and Origin checked, a
+JSON body), and reads and writes only inside content/: no hidden file, no
+link out of it, only Markdown, YAML and image files, each written whole
+(a temporary file renamed), so the preview never builds half a file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from pathlib import Path, PurePosixPath
+import re
+import tempfile
+
+from content_schema import check_content
+from content_schema.editor import editor_config_text
+from pelican.settings import read_settings
+from tornado import web
+
+from tools.config import CONFIG
+
+ADMIN = "/admin/"
+API = ADMIN + "api/v1"
+PAGE = CONFIG["editor"] / "index.html"
+CONFIG_FILE = CONFIG["editor"] / "config.json"  # generated: `invoke editor-config`
+# The editor's own files, by name, and their types.
+OWN_FILES = {
+    "admin.js": "text/javascript",
+    "admin.css": "text/css",
+    "pelican-format.js": "text/javascript",
+    "config.json": "application/json",
+}
+# Decap's bundle: its entry point, the chunks it loads next to it, and two
+# WebAssembly modules; never its source maps (25 MB each).
+BUNDLE_FILE = re.compile(r"(?:\d+\.)?decap-cms\.js|[0-9a-f]{20}\.wasm")
+TEXT_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
+MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
+MAX_REQUEST_BYTES = 20 * 1024 * 1024  # a photo, base64-encoded
+# Decap runs its scripts and inline styles (React, emotion), compiles its
+# configuration schema (ajv: eval) and two WebAssembly modules, and shows
+# uploaded images from blob: URLs. Nothing leaves the preview's origin.
+EDITOR_CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+EDITOR_HEADERS = {
+    "Content-Security-Policy": EDITOR_CSP,
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def write_config() -> bool:
+    """Write the editor's configuration from the schema; True if it changed."""
+    text = editor_config_text()
+    if CONFIG_FILE.is_file() and CONFIG_FILE.read_text(encoding="utf-8") == text:
+        return False
+    CONFIG_FILE.write_text(text, encoding="utf-8")
+    return True
+
+
+class RefusedPath(Exception):
+    """A path the editor may not read or write; its message says why."""
+
+
+class ContentFolder:
+    """The files the editor may read and write: the content folder, nothing else.
+
+    Paths are given as the repository shows them, e.g.
+    `content/articles/first-visit.md`, relative to `repository`.
+    """
+
+    def __init__(self, repository: Path, content: Path) -> None:
+        """Allow the files under `content`, a folder of `repository`."""
+        self.repository = repository.resolve()
+        self.content = content.resolve()
+        # The text file saved last: Decap's save event does not name a new one.
+        self.last_written = ""
+
+    def resolve(self, path: str, suffixes=TEXT_SUFFIXES | MEDIA_SUFFIXES) -> Path:
+        """Return the file at repository path `path` if the editor may use it.
+
+        Refused (RefusedPath): a path out of content/, through a link or
+        `..`, a hidden file, or a file whose suffix is not in `suffixes`.
+        """
+        relative = PurePosixPath(str(path).replace("\\", "/"))
+        if relative.is_absolute() or any(
+            part in ("", "..") or part.startswith(".") for part in relative.parts
+        ):
+            raise RefusedPath(f"{path!r} is not a plain path inside content/")
+        target = self.repository.joinpath(*relative.parts)
+        # A link inside content/ may not lead out of it.
+        if not target.resolve().is_relative_to(self.content):
+            raise RefusedPath(f"{path!r} is outside content/")
+        if target.suffix.lower() not in suffixes:
+            raise RefusedPath(f"{path!r} is not a Markdown, YAML or image file")
+        return target
+
+    def shown(self, target: Path) -> str:
+        """Return the repository path of `target`, as requests give it."""
+        return target.relative_to(self.repository).as_posix()
+
+    def listing(self, folder: str, extension: str, depth: int) -> list[Path]:
+        """List the files ending in `extension` under `folder`, `depth` levels deep.
+
+        Hidden files and README.md are left out, as the build leaves them out.
+        """
+        try:
+            start = self.resolve(f"{folder}/x.md")
+        except RefusedPath:
+            return []
+        found = []
+
+        def walk(directory: Path, levels: int) -> None:
+            if levels <= 0 or not directory.is_dir():
+                return
+            for child in sorted(directory.iterdir()):
+                if child.name.startswith(".") or child.name == "README.md":
+                    continue
+                if child.is_dir():
+                    walk(child, levels - 1)
+                elif child.name.endswith(extension) and child.resolve().is_relative_to(
+                    self.content
+                ):
+                    found.append(child)
+
+        walk(start.parent, depth)
+        return found
+
+    def entry(self, path: str) -> dict:
+        """One file as Decap reads it: its text and an id of its bytes."""
+        target = self.resolve(path, TEXT_SUFFIXES)
+        if not target.is_file():
+            return {"data": None, "file": {"path": path, "id": None}}
+        data = target.read_bytes()
+        return {
+            "data": data.decode("utf-8", errors="replace"),
+            "file": {"path": self.shown(target), "id": _digest(data)},
+        }
+
+    def media(self, path: str) -> dict:
+        """One image as Decap reads it: base64 bytes, name and id."""
+        target = self.resolve(path, MEDIA_SUFFIXES)
+        data = target.read_bytes()
+        return {
+            "id": _digest(data),
+            "content": base64.b64encode(data).decode("ascii"),
+            "encoding": "base64",
+            "path": self.shown(target),
+            "name": target.name,
+        }
+
+    def write(self, path: str, data: bytes, suffixes=TEXT_SUFFIXES) -> None:
+        """Write `data` to `path` whole: a temporary file, then a rename."""
+        target = self.resolve(path, suffixes)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".editor-", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as written:
+                written.write(data)
+            os.replace(temporary, target)
+            if suffixes is TEXT_SUFFIXES:
+                self.last_written = self.shown(target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def delete(self, path: str) -> None:
+        """Remove the file at `path`, if it is there."""
+        self.resolve(path).unlink(missing_ok=True)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def findings_for(settings: Path, content: Path, source: str) -> dict:
+    """Return the check's findings for `source`, in `content` built with `settings`.
+
+    They are worded as `make check` words them: `problems` block the build;
+    `todos` are placeholders still to fill in; `advice` is the editorial
+    report; `elsewhere` counts problems in other
+    files (the build stops for them too); `address` is the page's address in
+    the preview, or "" for a file that is not a page.
+    """
+    result = check_content(
+        read_settings(str(settings), override={"PATH": str(content)})
+    )
+    mine = [p for p in result.problems if p.source == source]
+    pages = [item for item in result.items if item.source == source]
+    return {
+        # Where the preview shows it (drafts under drafts/), once it builds.
+        "address": "/"
+        + "".join(
+            ("drafts/" if item.status == "draft" else "") + item.url for item in pages
+        )
+        if pages
+        else "",
+        "problems": [str(p) for p in mine],
+        "todos": [str(p) for p in result.todos if p.source == source],
+        "advice": [str(p) for p in result.warnings if p.source == source],
+        "elsewhere": len(result.problems) - len(mine),
+    }
+
+
+class EditorAPI(web.RequestHandler):
+    """Decap CMS's proxy backend for the writer's content folder (see the module)."""
+
+    def initialize(self, folder: ContentFolder, settings: Path, origins) -> None:
+        """Serve `folder`; check content with `settings`; answer pages of `origins`."""
+        self.folder, self.settings_file, self.origins = folder, settings, origins
+
+    def set_default_headers(self) -> None:
+        """No caching, no sniffing: every answer is JSON for the editor alone."""
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def prepare(self) -> None:
+        """Refuse what does not come from the editor's own page, as JSON it reads."""
+        origin = self.request.headers.get("Origin", "").lower()
+        kind = self.request.headers.get("Content-Type", "")
+        if origin not in self.origins:
+            self._fail(403, "the editor's API answers only the preview's own pages")
+        elif not kind.startswith("application/json"):
+            self._fail(415, "the editor's API takes JSON")
+        elif len(self.request.body) > MAX_REQUEST_BYTES:
+            self._fail(413, "the file is larger than the editor accepts (20 MB)")
+
+    def _fail(self, status: int, message: str) -> None:
+        self.set_status(status)
+        self.finish({"error": message})
+
+    def post(self) -> None:
+        """Answer one action of Decap's proxy protocol, or `check`."""
+        try:
+            body = json.loads(self.request.body)
+            name = ACTIONS.get(str(body.get("action")))
+            if name is None:
+                self._fail(422, f"unknown action {body.get('action')!r}")
+                return
+            answer = getattr(self, name)(body.get("params") or {})
+        except RefusedPath as refused:
+            self._fail(403, str(refused))
+            return
+        except (ValueError, TypeError, KeyError, AttributeError) as malformed:
+            self._fail(400, f"malformed request: {malformed}")
+            return
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(answer))
+
+    def info(self, _params) -> dict:
+        """Name the repository and say it is the local file system."""
+        return {
+            "repo": self.folder.repository.name,
+            "publish_modes": ["simple"],
+            "type": "local_fs",
+        }
+
+    def entries_by_folder(self, params) -> list:
+        """Every entry of a folder collection: its files, read."""
+        files = self.folder.listing(
+            params["folder"], params.get("extension", ""), int(params.get("depth", 1))
+        )
+        return [self.folder.entry(self.folder.shown(path)) for path in files]
+
+    def entries_by_files(self, params) -> list:
+        """Read the entries of a files collection."""
+        return [self.folder.entry(file["path"]) for file in params["files"]]
+
+    def get_entry(self, params) -> dict:
+        """One entry, read."""
+        return self.folder.entry(params["path"])
+
+    def persist_entry(self, params) -> dict:
+        """Save an entry's files and images; every path is judged before any write."""
+        data_files = params.get("dataFiles") or [params["entry"]]
+        assets = params.get("assets") or []
+        for data_file in data_files:
+            self.folder.resolve(data_file["path"], TEXT_SUFFIXES)
+            if data_file.get("newPath"):
+                self.folder.resolve(data_file["newPath"], TEXT_SUFFIXES)
+        for asset in assets:
+            self.folder.resolve(asset["path"], MEDIA_SUFFIXES)
+        for asset in assets:
+            self.folder.write(
+                asset["path"], base64.b64decode(asset["content"]), MEDIA_SUFFIXES
+            )
+        for data_file in data_files:
+            self.folder.write(data_file["path"], data_file["raw"].encode("utf-8"))
+            if data_file.get("newPath"):
+                new_path = self.folder.resolve(data_file["newPath"], TEXT_SUFFIXES)
+                os.replace(self.folder.resolve(data_file["path"]), new_path)
+                self.folder.last_written = self.folder.shown(new_path)
+        return {"message": "entry persisted"}
+
+    def get_media(self, params) -> list:
+        """Every image of the media folder."""
+        folder = params.get("mediaFolder", "")
+        found = []
+        for suffix in sorted(MEDIA_SUFFIXES):
+            found += self.folder.listing(folder, suffix, 1)
+        return [self.folder.media(self.folder.shown(path)) for path in sorted(found)]
+
+    def get_media_file(self, params) -> dict:
+        """One image."""
+        return self.folder.media(params["path"])
+
+    def persist_media(self, params) -> dict:
+        """Save one uploaded image."""
+        asset = params["asset"]
+        self.folder.write(
+            asset["path"], base64.b64decode(asset["content"]), MEDIA_SUFFIXES
+        )
+        return self.folder.media(asset["path"])
+
+    def delete_file(self, params) -> dict:
+        """Delete one entry's file or one image."""
+        self.folder.delete(params["path"])
+        return {"message": f"deleted file {params['path']}"}
+
+    def delete_files(self, params) -> dict:
+        """Delete several files; every path is judged before any is removed."""
+        for path in params["paths"]:
+            self.folder.resolve(path)
+        for path in params["paths"]:
+            self.folder.delete(path)
+        return {"message": "deleted files"}
+
+    def get_deploy_preview(self, _params) -> None:
+        """Say there is no deploy preview: the local preview is the writer's own."""
+
+    def check(self, params) -> dict:
+        """Give the check's findings for the file at `path`, or the one saved last."""
+        path = params.get("path") or self.folder.last_written
+        if not path:
+            return {"error": "nothing has been saved yet"}
+        target = self.folder.resolve(path, TEXT_SUFFIXES)
+        shown = self.folder.shown(target)
+        findings = findings_for(self.settings_file, self.folder.content, shown)
+        return {"path": shown, **findings}
+
+
+# Decap's action names -> EditorAPI's methods.
+ACTIONS = {
+    "info": "info",
+    "entriesByFolder": "entries_by_folder",
+    "entriesByFiles": "entries_by_files",
+    "getEntry": "get_entry",
+    "persistEntry": "persist_entry",
+    "getMedia": "get_media",
+    "getMediaFile": "get_media_file",
+    "persistMedia": "persist_media",
+    "deleteFile": "delete_file",
+    "deleteFiles": "delete_files",
+    "getDeployPreview": "get_deploy_preview",
+    "check": "check",
+}
+
+
+class EditorFiles(web.RequestHandler):
+    """The editor's page, its own files and Decap's bundle, under /admin/."""
+
+    def initialize(self, bundle: Path) -> None:
+        """Serve Decap's files from `bundle` (node_modules/decap-cms/dist)."""
+        self.bundle = bundle
+
+    def set_default_headers(self) -> None:
+        """Send the editor's own policy, and noindex, with every answer."""
+        for name, value in EDITOR_HEADERS.items():
+            self.set_header(name, value)
+
+    def get(self, name: str) -> None:
+        """Answer /admin/NAME."""
+        if name == "":
+            self._send(PAGE, "text/html; charset=utf-8")
+        elif name in OWN_FILES:
+            self._send(CONFIG["editor"] / name, OWN_FILES[name])
+        elif BUNDLE_FILE.fullmatch(name):
+            kind = "application/wasm" if name.endswith(".wasm") else "text/javascript"
+            self._send(self.bundle / name, kind)
+        else:
+            self._send(None, "")
+
+    def _send(self, path: Path | None, kind: str) -> None:
+        if path is None or not path.is_file():
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            missing_bundle = path is not None and path.parent == self.bundle
+            self.finish(
+                "Not found. The editor's files come from npm: run `make edit`, "
+                "which installs them."
+                if missing_bundle
+                else "Not found"
+            )
+            return
+        self.set_header("Content-Type", kind)
+        self.finish(path.read_bytes())
+
+
+def editor_handlers(settings: Path, content: Path, origins) -> list:
+    """Return the editor's tornado routes, for the preview server's application."""
+    folder = ContentFolder(content.parent, content)
+    return [
+        (API, EditorAPI, {"folder": folder, "settings": settings, "origins": origins}),
+        (r"/admin", web.RedirectHandler, {"url": ADMIN}),
+        (ADMIN + r"(.*)", EditorFiles, {"bundle": CONFIG["decap_bundle"]}),
+    ]
