@@ -1,4 +1,4 @@
-"""Session fixtures: the fixture site and the real content, each built once."""
+"""Session fixtures: each fixture site and the real content, built once per run."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.support import (
     FIXTURE_CONTENT,
+    LANGUAGE_SETTINGS,
     PUBLISH_SETTINGS,
     REAL_CONTENT,
     SEED_CONTENT,
+    TRANSLATIONS_CONTENT,
     Site,
     build,
     copy_fixture_site,
@@ -53,6 +55,18 @@ def seed_site(tmp_path_factory) -> Site:
     """Build the seed article as the clinic delivered it (development settings)."""
     output = tmp_path_factory.mktemp("seed-dev")
     return Site(build(SEED_CONTENT, output))
+
+
+@pytest.fixture(scope="session")
+def translations_site(tmp_path_factory) -> Site:
+    """Build the translations fixture with its LANGUAGE_SETTINGS (development settings).
+
+    Shared by the language, search and browser tests: read it, never change it.
+    """
+    output = tmp_path_factory.mktemp("translations-dev")
+    return Site(
+        build(TRANSLATIONS_CONTENT, output, LANGUAGE_SETTINGS=LANGUAGE_SETTINGS)
+    )
 
 
 @pytest.fixture

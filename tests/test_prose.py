@@ -13,9 +13,16 @@ import pytest
 from sanitize import SafeMarkdownReader, clean_html
 from sanitize.prose import shape_prose
 
-from tests.support import DEV_SETTINGS, FIXTURES, Site, build, text, write_site
+from tests.support import (
+    DEV_SETTINGS,
+    FIXTURES,
+    LANGUAGE_SETTINGS,
+    Site,
+    build,
+    text,
+    write_site,
+)
 from tests.test_html_valid import vnu_errors
-from tests.test_i18n import LANGUAGE_SETTINGS
 from tools import code_css
 
 KITCHEN_SINK = FIXTURES / "kitchen-sink" / "content"

@@ -20,7 +20,6 @@ from tests.support import (
     serve,
     text,
 )
-from tests.test_i18n import LANGUAGE_SETTINGS, TRANSLATIONS
 
 # Published articles and pages of the fixture site. Left out on purpose: the
 # draft (drafts/), the post dated 2099 (scheduled), and every list page.
@@ -293,13 +292,8 @@ def test_the_footer_follows_a_single_result_closely(browser, seed_site_url):
 
 
 @pytest.fixture(scope="module")
-def translations_site_url(tmp_path_factory):
-    output = build(
-        TRANSLATIONS / "content",
-        tmp_path_factory.mktemp("translations") / "output",
-        LANGUAGE_SETTINGS=LANGUAGE_SETTINGS,
-    )
-    with serve(output) as url:
+def translations_site_url(translations_site):
+    with serve(translations_site.output) as url:
         yield url
 
 
