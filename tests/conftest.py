@@ -10,6 +10,7 @@ import pytest
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.support import (
     FIXTURE_CONTENT,
+    KITCHEN_SINK_CONTENT,
     LANGUAGE_SETTINGS,
     PUBLISH_SETTINGS,
     REAL_CONTENT,
@@ -67,6 +68,15 @@ def translations_site(tmp_path_factory) -> Site:
     return Site(
         build(TRANSLATIONS_CONTENT, output, LANGUAGE_SETTINGS=LANGUAGE_SETTINGS)
     )
+
+
+@pytest.fixture(scope="session")
+def kitchen_sink_site(tmp_path_factory) -> Site:
+    """Build the kitchen-sink fixture with the development settings.
+
+    Shared by the prose and browser layout tests: read it, never change it.
+    """
+    return Site(build(KITCHEN_SINK_CONTENT, tmp_path_factory.mktemp("kitchen-sink")))
 
 
 @pytest.fixture

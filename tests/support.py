@@ -54,6 +54,8 @@ TRANSLATIONS_CONTENT = FIXTURES / "translations" / "content"
 LANGUAGE_SETTINGS = yaml.safe_load(
     (FIXTURES / "translations" / "language_settings.yaml").read_text(encoding="utf-8")
 )
+# The shapes real posts use: long code lines, wide tables, footnotes, figures.
+KITCHEN_SINK_CONTENT = FIXTURES / "kitchen-sink" / "content"
 PUBLISH_SITEURL = "https://example.org"
 
 
