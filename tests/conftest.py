@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pelican import signals
 from playwright.sync_api import sync_playwright
 import pytest
 
@@ -15,6 +16,7 @@ from tests.support import (
     PUBLISH_SETTINGS,
     REAL_CONTENT,
     SEED_CONTENT,
+    SUB_PATH_SITEURL,
     TRANSLATIONS_CONTENT,
     Site,
     build,
@@ -35,6 +37,40 @@ def fixture_publish_site(tmp_path_factory) -> Site:
     """Build the fixture site with the publish settings."""
     output = tmp_path_factory.mktemp("fixture-publish")
     return Site(build(FIXTURE_CONTENT, output, PUBLISH_SETTINGS, DEFAULT_PAGINATION=2))
+
+
+# What all_generators_finalized handed the sub-path build; kept at module
+# level because signals hold their receivers weakly.
+_sub_path_generators: list[list] = []
+
+
+def _keep_sub_path_generators(generators) -> None:
+    _sub_path_generators.append(generators)
+
+
+@pytest.fixture(scope="session")
+def fixture_sub_path_build(tmp_path_factory) -> tuple[Site, dict, dict]:
+    """Build the fixture site with the publish settings for SITEURL …/blog.
+
+    Return (site, context, settings): the build's template context and settings
+    as its generators had them, for tests of what the templates were handed.
+    Shared by the link and page-meta tests: read them, never change them.
+    """
+    output = tmp_path_factory.mktemp("fixture-sub-path") / "blog"
+    signals.all_generators_finalized.connect(_keep_sub_path_generators)
+    try:
+        build(
+            FIXTURE_CONTENT,
+            output,
+            PUBLISH_SETTINGS,
+            SITEURL=SUB_PATH_SITEURL,
+            FEED_DOMAIN=SUB_PATH_SITEURL,
+            DEFAULT_PAGINATION=2,
+        )
+    finally:
+        signals.all_generators_finalized.disconnect(_keep_sub_path_generators)
+    generators = _sub_path_generators.pop()
+    return Site(output), generators[0].context, generators[0].settings
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,8 @@ LANGUAGE_SETTINGS = yaml.safe_load(
 # The shapes real posts use: long code lines, wide tables, footnotes, figures.
 KITCHEN_SINK_CONTENT = FIXTURES / "kitchen-sink" / "content"
 PUBLISH_SITEURL = "https://example.org"
+# A clinic hosting the blog under a path of its site, as at /blog.
+SUB_PATH_SITEURL = f"{PUBLISH_SITEURL}/blog"
 
 
 class PelicanComplained(AssertionError):
