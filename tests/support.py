@@ -32,6 +32,7 @@ from content_schema import check_content
 from pelican import Pelican
 from pelican.plugins.sitemap import sitemap
 from pelican.settings import read_settings
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SETTINGS = ROOT / "pelicanconf.py"
@@ -46,7 +47,18 @@ REAL_CONTENT = Path(os.environ.get("BLOG_CONTENT", ROOT / "content")).resolve()
 # The clinic's first article and its testimonials as the seed delivered them:
 # the fixture that exact texts about that article are asserted against.
 SEED_CONTENT = FIXTURES / "seed" / "content"
+# A reviewed English article, its Spanish translation and an Arabic article
+# (tests/test_i18n.py), built with the LANGUAGE_SETTINGS beside them: the
+# clinic's Spanish words filled in with fixture text.
+TRANSLATIONS_CONTENT = FIXTURES / "translations" / "content"
+LANGUAGE_SETTINGS = yaml.safe_load(
+    (FIXTURES / "translations" / "language_settings.yaml").read_text(encoding="utf-8")
+)
+# The shapes real posts use: long code lines, wide tables, footnotes, figures.
+KITCHEN_SINK_CONTENT = FIXTURES / "kitchen-sink" / "content"
 PUBLISH_SITEURL = "https://example.org"
+# A clinic hosting the blog under a path of its site, as at /blog.
+SUB_PATH_SITEURL = f"{PUBLISH_SITEURL}/blog"
 
 
 class PelicanComplained(AssertionError):

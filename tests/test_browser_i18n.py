@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser import axe_violations, horizontal_overflow, open_page
-from tests.support import Site, build, serve
-from tests.test_i18n import ARABIC, LANGUAGE_SETTINGS, SPANISH, TRANSLATIONS
+from tests.support import serve
+from tests.test_i18n import ARABIC, SPANISH
 
 pytestmark = pytest.mark.browser
 SCHEMES = ("light", "dark")
@@ -22,12 +22,8 @@ SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-lang"))
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    output = tmp_path_factory.mktemp("translations-browser")
-    site = Site(
-        build(TRANSLATIONS / "content", output, LANGUAGE_SETTINGS=LANGUAGE_SETTINGS)
-    )
-    with serve(site.output) as url:
+def site_url(translations_site):
+    with serve(translations_site.output) as url:
         yield url
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser import axe_violations, open_page
-from tests.support import FIXTURES, Site, build, serve
+from tests.support import Site, serve
 
 pytestmark = pytest.mark.browser
-KITCHEN_SINK = FIXTURES / "kitchen-sink" / "content"
 ARTICLE = "/kitchen-sink/"
 PAGE = "/wide-page/"
 NORMAL_ARTICLE = "/first-visit/"
@@ -31,13 +30,8 @@ SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clie
 
 
 @pytest.fixture(scope="module")
-def kitchen_sink(tmp_path_factory) -> Site:
-    return Site(build(KITCHEN_SINK, tmp_path_factory.mktemp("kitchen-sink")))
-
-
-@pytest.fixture(scope="module")
-def kitchen_sink_url(kitchen_sink):
-    with serve(kitchen_sink.output) as url:
+def kitchen_sink_url(kitchen_sink_site):
+    with serve(kitchen_sink_site.output) as url:
         yield url
 
 
@@ -72,9 +66,11 @@ def _pages_scrolling_sideways(browser, site: Site, url: str) -> list[str]:
     return wide
 
 
-def test_no_kitchen_sink_page_scrolls_sideways(browser, kitchen_sink, kitchen_sink_url):
-    assert len(_url_paths(kitchen_sink)) > 5
-    assert _pages_scrolling_sideways(browser, kitchen_sink, kitchen_sink_url) == []
+def test_no_kitchen_sink_page_scrolls_sideways(
+    browser, kitchen_sink_site, kitchen_sink_url
+):
+    assert len(_url_paths(kitchen_sink_site)) > 5
+    assert _pages_scrolling_sideways(browser, kitchen_sink_site, kitchen_sink_url) == []
 
 
 def test_no_fixture_site_page_scrolls_sideways(browser, fixture_site, fixture_url):

@@ -23,36 +23,23 @@ from markupsafe import Markup
 from pelican.settings import read_settings
 from pelican.utils import process_translations
 import pytest
-import yaml
 
 from tests.support import (
     DEV_SETTINGS,
-    FIXTURES,
+    LANGUAGE_SETTINGS,
     PUBLISH_SETTINGS,
     ROOT,
-    Site,
+    TRANSLATIONS_CONTENT,
     build,
     text,
 )
 from tests.test_html_valid import vnu_errors
 
-TRANSLATIONS = FIXTURES / "translations"
-LANGUAGE_SETTINGS = yaml.safe_load(
-    (TRANSLATIONS / "language_settings.yaml").read_text(encoding="utf-8")
-)
 CATALOGUES = ROOT / "theme" / "translations"
 TEMPLATES = ROOT / "theme" / "templates"
 ENGLISH = "first-visit/"
 SPANISH = "es/first-visit/"
 ARABIC = "ar/arabic-only/"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Site:
-    output = tmp_path_factory.mktemp("translations")
-    return Site(
-        build(TRANSLATIONS / "content", output, LANGUAGE_SETTINGS=LANGUAGE_SETTINGS)
-    )
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +101,7 @@ Some text.
 
 def _content(tmp_path: Path) -> Path:
     content = tmp_path / "content"
-    shutil.copytree(TRANSLATIONS / "content", content)
+    shutil.copytree(TRANSLATIONS_CONTENT, content)
     return content
 
 
@@ -295,43 +282,49 @@ def test_the_english_catalogue_is_required(tmp_path):
     ("url", "lang", "dir_"),
     [(ENGLISH, "en", "ltr"), (SPANISH, "es", "ltr"), (ARABIC, "ar", "rtl")],
 )
-def test_page_language_sets_html_lang_dir_and_in_language(site, url, lang, dir_):
-    soup = site.soup(url)
+def test_page_language_sets_html_lang_dir_and_in_language(
+    translations_site, url, lang, dir_
+):
+    soup = translations_site.soup(url)
     assert (soup.html["lang"], soup.html["dir"]) == (lang, dir_)
     assert _posting(soup)["inLanguage"] == lang
 
 
-def test_site_pages_are_in_the_default_language(site):
-    assert site.soup("").html["lang"] == "en"
-    assert site.soup("").html["dir"] == "ltr"
+def test_site_pages_are_in_the_default_language(translations_site):
+    assert translations_site.soup("").html["lang"] == "en"
+    assert translations_site.soup("").html["dir"] == "ltr"
 
 
 @pytest.mark.parametrize("url", [ENGLISH, SPANISH])
-def test_hreflang_names_every_version_and_x_default(site, url):
+def test_hreflang_names_every_version_and_x_default(translations_site, url):
     links = {
         link["hreflang"]: link["href"]
-        for link in site.soup(url).select('link[rel="alternate"][hreflang]')
+        for link in translations_site.soup(url).select(
+            'link[rel="alternate"][hreflang]'
+        )
     }
     assert links == {"en": "/first-visit/", "es": "/es/first-visit/"} | {
         "x-default": "/first-visit/"
     }
 
 
-def test_a_page_without_translations_has_no_hreflang_nor_switcher(site):
-    soup = site.soup(ARABIC)
+def test_a_page_without_translations_has_no_hreflang_nor_switcher(translations_site):
+    soup = translations_site.soup(ARABIC)
     assert soup.select("link[hreflang]") == []
     assert soup.select(".language-switcher") == []
     assert soup.select('meta[property="og:locale:alternate"]') == []
 
 
 @pytest.mark.parametrize(("url", "other"), [(ENGLISH, "es_ES"), (SPANISH, "en_US")])
-def test_og_locale_alternate_names_the_translations(site, url, other):
-    metas = site.soup(url).select('meta[property="og:locale:alternate"]')
+def test_og_locale_alternate_names_the_translations(translations_site, url, other):
+    metas = translations_site.soup(url).select('meta[property="og:locale:alternate"]')
     assert [m["content"] for m in metas] == [other]
 
 
-def test_switcher_links_each_translation_in_its_own_language(site, catalogues):
-    switcher = site.soup(ENGLISH).select_one("nav.language-switcher")
+def test_switcher_links_each_translation_in_its_own_language(
+    translations_site, catalogues
+):
+    switcher = translations_site.soup(ENGLISH).select_one("nav.language-switcher")
     assert switcher["aria-label"] == catalogues["en"]["language_switcher.label"]
     (link,) = switcher.select("a")
     assert (link["href"], link["hreflang"], link["lang"]) == (
@@ -344,8 +337,8 @@ def test_switcher_links_each_translation_in_its_own_language(site, catalogues):
     assert (text(current), current["lang"]) == ("English", "en")
 
 
-def test_spanish_page_has_spanish_chrome(site, catalogues):
-    soup = site.soup(SPANISH)
+def test_spanish_page_has_spanish_chrome(translations_site, catalogues):
+    soup = translations_site.soup(SPANISH)
     es = catalogues["es"]
     switcher = soup.select_one("nav.language-switcher")
     assert switcher["aria-label"] == es["language_switcher.label"]
@@ -363,27 +356,31 @@ def test_spanish_page_has_spanish_chrome(site, catalogues):
     assert soup.select("body [lang]:not(.language-switcher *)") == []
 
 
-def test_spanish_page_shows_the_clinic_words_of_its_language(site):
-    soup = site.soup(SPANISH)
+def test_spanish_page_shows_the_clinic_words_of_its_language(translations_site):
+    soup = translations_site.soup(SPANISH)
     es = LANGUAGE_SETTINGS["es"]
     assert es["MEDICAL_DISCLAIMER"] in text(soup.select_one(".disclaimer"))
     assert text(soup.select_one("#cta-heading")) == es["CTA_HEADING"]
     assert text(soup.select_one("#crisis-resources-heading")) == es["CRISIS_HEADING"]
 
 
-def test_review_status_is_each_translations_own(site, catalogues):
-    english = text(site.soup(ENGLISH).select_one(".reviewer-byline"))
-    spanish = text(site.soup(SPANISH).select_one(".reviewer-byline"))
+def test_review_status_is_each_translations_own(translations_site, catalogues):
+    english = text(translations_site.soup(ENGLISH).select_one(".reviewer-byline"))
+    spanish = text(translations_site.soup(SPANISH).select_one(".reviewer-byline"))
     assert english.startswith("Medically reviewed by Fixture Reviewer")
     assert spanish == catalogues["es"]["review.not_reviewed"]
-    english_data = site.soup(ENGLISH).select('script[type="application/ld+json"]')
-    spanish_data = site.soup(SPANISH).select('script[type="application/ld+json"]')
+    english_data = translations_site.soup(ENGLISH).select(
+        'script[type="application/ld+json"]'
+    )
+    spanish_data = translations_site.soup(SPANISH).select(
+        'script[type="application/ld+json"]'
+    )
     assert "MedicalWebPage" in " ".join(s.string for s in english_data)
     assert "MedicalWebPage" not in " ".join(s.string for s in spanish_data)
 
 
-def test_english_chrome_on_an_arabic_page_is_marked_english(site):
-    soup = site.soup(ARABIC)
+def test_english_chrome_on_an_arabic_page_is_marked_english(translations_site):
+    soup = translations_site.soup(ARABIC)
     for selector in (".skip-link", ".site-header", ".site-footer", ".article-meta"):
         region = soup.select_one(selector)
         assert (region["lang"], region["dir"]) == ("en", "ltr"), selector
@@ -402,8 +399,8 @@ def _actions(soup, selector: str) -> list[str]:
 
 
 @pytest.mark.parametrize("selector", [".crisis-resources", ".crisis-block"])
-def test_every_crisis_action_is_a_link(site, selector):
-    assert _actions(site.soup(ENGLISH), selector) == [
+def test_every_crisis_action_is_a_link(translations_site, selector):
+    assert _actions(translations_site.soup(ENGLISH), selector) == [
         "tel:988",
         "sms:988",
         "https://988lifeline.org/",
@@ -411,8 +408,8 @@ def test_every_crisis_action_is_a_link(site, selector):
     ]
 
 
-def test_crisis_links_say_what_they_do(site):
-    links = site.soup(ENGLISH).select(".crisis-resources a")
+def test_crisis_links_say_what_they_do(translations_site):
+    links = translations_site.soup(ENGLISH).select(".crisis-resources a")
     assert [text(a) for a in links] == [
         "Call 988",
         "Text 988",
@@ -421,16 +418,16 @@ def test_crisis_links_say_what_they_do(site):
     ]
 
 
-def test_spanish_page_has_its_languages_crisis_links(site):
-    links = site.soup(SPANISH).select(".crisis-resources a")
+def test_spanish_page_has_its_languages_crisis_links(translations_site):
+    links = translations_site.soup(SPANISH).select(".crisis-resources a")
     expected = LANGUAGE_SETTINGS["es"]["CRISIS_RESOURCES"][0]["actions"]
     assert [(text(a), a["href"]) for a in links] == [
         (action["label"], action["href"]) for action in expected
     ]
 
 
-def test_every_page_in_every_language_is_valid_html(site):
-    assert vnu_errors(site.output) == []
+def test_every_page_in_every_language_is_valid_html(translations_site):
+    assert vnu_errors(translations_site.output) == []
 
 
 def test_translations_without_an_original_in_the_default_language(tmp_path):
@@ -501,13 +498,15 @@ def test_a_hostile_lang_value_is_refused(tmp_path):
     assert (problem.field, problem.line) == ("lang", 7)
 
 
-def test_a_translation_has_its_own_share_image_and_reading_time(site):
-    soup = site.soup(SPANISH)
+def test_a_translation_has_its_own_share_image_and_reading_time(translations_site):
+    soup = translations_site.soup(SPANISH)
     image = soup.select_one('meta[property="og:image"]')
     assert image is not None
     assert (
         image["content"]
-        != site.soup(ENGLISH).select_one('meta[property="og:image"]')["content"]
+        != translations_site.soup(ENGLISH).select_one('meta[property="og:image"]')[
+            "content"
+        ]
     )
     assert "min" in text(soup.select_one(".article-meta"))
 

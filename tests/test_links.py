@@ -9,22 +9,13 @@ from bs4 import BeautifulSoup
 import pytest
 
 from tests.linkcheck import check_links
-from tests.support import FIXTURE_CONTENT, PUBLISH_SETTINGS, build
-
-SUBPATH_SITEURL = "https://example.org/blog"
+from tests.support import SUB_PATH_SITEURL
 
 
 @pytest.fixture(scope="module")
-def subpath_site(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("fixture-subpath")
-    return build(
-        FIXTURE_CONTENT,
-        output,
-        PUBLISH_SETTINGS,
-        SITEURL=SUBPATH_SITEURL,
-        FEED_DOMAIN=SUBPATH_SITEURL,
-        DEFAULT_PAGINATION=2,
-    )
+def subpath_site(fixture_sub_path_build) -> Path:
+    site, _context, _settings = fixture_sub_path_build
+    return site.output
 
 
 def test_fixture_development_build_has_no_broken_links(fixture_site):
@@ -37,11 +28,11 @@ def test_fixture_publish_build_has_no_broken_links(fixture_publish_site):
 
 
 def test_subpath_publish_build_has_no_broken_links(subpath_site):
-    assert [str(b) for b in check_links(subpath_site, SUBPATH_SITEURL)] == []
+    assert [str(b) for b in check_links(subpath_site, SUB_PATH_SITEURL)] == []
     home = BeautifulSoup((subpath_site / "index.html").read_text(), "html.parser")
     stylesheet = home.select_one("link[rel=stylesheet]")["href"]
     assert re.fullmatch(
-        rf"{SUBPATH_SITEURL}/theme/css/site\.[0-9a-f]{{10}}\.css", stylesheet
+        rf"{SUB_PATH_SITEURL}/theme/css/site\.[0-9a-f]{{10}}\.css", stylesheet
     )
 
 
@@ -86,7 +77,7 @@ def test_checker_holds_links_to_the_sites_base_path(tmp_path):
         '<a href="https://example.org/blog/">in</a> <a href="https://example.org/other/">out</a>'
         '<a href="/blog/">root-relative in</a>',
     )
-    assert [str(b) for b in check_links(tmp_path, SUBPATH_SITEURL)] == [
+    assert [str(b) for b in check_links(tmp_path, SUB_PATH_SITEURL)] == [
         'index.html: <a href> "https://example.org/other/": points outside the site\'s '
         "base path /blog/"
     ]

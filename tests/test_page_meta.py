@@ -7,40 +7,10 @@ back, then the pages it wrote.
 
 from __future__ import annotations
 
-from pelican import signals
 import pytest
 from seo.seo import PageMeta, canonical_url, site_page_meta
 
-from tests.support import FIXTURE_CONTENT, PUBLISH_SETTINGS, Site, build
-
-SUB_PATH_SITEURL = "https://example.org/blog"
-
-built_generators: list[list] = []
-
-
-def keep_generators(generators) -> None:
-    """Keep a build's generators (module level: signals hold weak receivers)."""
-    built_generators.append(generators)
-
-
-@pytest.fixture(scope="module")
-def sub_path_build(tmp_path_factory) -> tuple[Site, dict, dict]:
-    """Build the fixture site for SITEURL …/blog; return (site, context, settings)."""
-    output = tmp_path_factory.mktemp("sub-path") / "blog"
-    signals.all_generators_finalized.connect(keep_generators)
-    try:
-        build(
-            FIXTURE_CONTENT,
-            output,
-            PUBLISH_SETTINGS,
-            SITEURL=SUB_PATH_SITEURL,
-            FEED_DOMAIN=SUB_PATH_SITEURL,
-            DEFAULT_PAGINATION=2,
-        )
-    finally:
-        signals.all_generators_finalized.disconnect(keep_generators)
-    generators = built_generators.pop()
-    return Site(output), generators[0].context, generators[0].settings
+from tests.support import SUB_PATH_SITEURL
 
 
 def by_slug(items, slug: str):
@@ -56,8 +26,8 @@ def test_canonical_url_keeps_the_sub_path_and_is_root_relative_without_siteurl()
     assert canonical_url({"SITEURL": ""}, "first-visit/") == "/first-visit/"
 
 
-def test_article_page_meta(sub_path_build):
-    _site, context, _settings = sub_path_build
+def test_article_page_meta(fixture_sub_path_build):
+    _site, context, _settings = fixture_sub_path_build
     article = by_slug(context["articles"], "quotes-and-ampersands")
     meta = article.page_meta
     assert isinstance(meta, PageMeta)
@@ -88,16 +58,18 @@ def test_article_page_meta(sub_path_build):
     assert medical["@type"] == "MedicalWebPage"
 
 
-def test_articles_that_are_not_public_are_not_for_search_engines(sub_path_build):
-    _site, context, _settings = sub_path_build
+def test_articles_that_are_not_public_are_not_for_search_engines(
+    fixture_sub_path_build,
+):
+    _site, context, _settings = fixture_sub_path_build
     # The publish build keeps drafts and future posts as drafts (not written).
     drafts = {draft.slug: draft.page_meta for draft in context["drafts"]}
     assert set(drafts) == {"unfinished-draft", "scheduled-post"}
     assert all(meta.noindex for meta in drafts.values())
 
 
-def test_page_page_meta(sub_path_build):
-    _site, context, settings = sub_path_build
+def test_page_page_meta(fixture_sub_path_build):
+    _site, context, settings = fixture_sub_path_build
     meta = by_slug(context["pages"], "about").page_meta
     assert meta.url == f"{SUB_PATH_SITEURL}/about/"
     assert meta.title == "About This Fixture"
@@ -128,8 +100,8 @@ def test_page_page_meta(sub_path_build):
     )
 
 
-def test_site_page_meta(sub_path_build):
-    _site, _context, settings = sub_path_build
+def test_site_page_meta(fixture_sub_path_build):
+    _site, _context, settings = fixture_sub_path_build
     site_description = settings["SITE_DESCRIPTION"]
     not_found = site_page_meta(settings, "404", "404.html")
     assert not_found.url == f"{SUB_PATH_SITEURL}/404.html"
@@ -190,9 +162,9 @@ def test_site_pages_without_siteurl_have_no_canonical_address():
     ],
 )
 def test_every_page_prints_its_canonical_address_under_the_sub_path(
-    sub_path_build, url, canonical
+    fixture_sub_path_build, url, canonical
 ):
-    site, _context, _settings = sub_path_build
+    site, _context, _settings = fixture_sub_path_build
     soup = site.soup(url)
     expected = SUB_PATH_SITEURL + canonical
     assert soup.find("link", rel="canonical")["href"] == expected

@@ -13,12 +13,17 @@ import pytest
 from sanitize import SafeMarkdownReader, clean_html
 from sanitize.prose import shape_prose
 
-from tests.support import DEV_SETTINGS, FIXTURES, Site, build, text, write_site
+from tests.support import (
+    DEV_SETTINGS,
+    KITCHEN_SINK_CONTENT,
+    LANGUAGE_SETTINGS,
+    Site,
+    build,
+    text,
+    write_site,
+)
 from tests.test_html_valid import vnu_errors
-from tests.test_i18n import LANGUAGE_SETTINGS
 from tools import code_css
-
-KITCHEN_SINK = FIXTURES / "kitchen-sink" / "content"
 
 
 def shaped(html: str) -> BeautifulSoup:
@@ -123,13 +128,8 @@ def test_text_without_code_tables_or_images_is_returned_untouched():
     assert shape_prose(html, lambda n: "unused") is html
 
 
-@pytest.fixture(scope="module")
-def kitchen_sink(tmp_path_factory) -> Site:
-    return Site(build(KITCHEN_SINK, tmp_path_factory.mktemp("kitchen-sink-html")))
-
-
-def test_the_kitchen_sink_article_has_every_component(kitchen_sink):
-    body = kitchen_sink.soup("kitchen-sink/").select_one(".article__body")
+def test_the_kitchen_sink_article_has_every_component(kitchen_sink_site):
+    body = kitchen_sink_site.soup("kitchen-sink/").select_one(".article__body")
     assert len(body.select(".highlight pre[tabindex='0']")) >= 4
     assert body.select(".highlight .k")  # highlighted with Pygments' classes
     assert [r["aria-label"] for r in body.select("div.table-scroll[role=region]")] == [
@@ -162,7 +162,7 @@ def test_an_uncaptioned_table_is_named_in_the_page_language(tmp_path):
                 "Author: Fixture Writer\nCategory: Research\nLang: es\n\n"
                 "| a | b |\n|---|---|\n| 1 | 2 |\n"
             ),
-            "taxonomy.yaml": (KITCHEN_SINK / "taxonomy.yaml").read_text(),
+            "taxonomy.yaml": (KITCHEN_SINK_CONTENT / "taxonomy.yaml").read_text(),
         },
     )
     site = Site(
@@ -188,8 +188,8 @@ def test_dark_code_colours_override_every_light_one():
     assert {s for s in light_selectors if s.startswith(".highlight")} <= dark_selectors
 
 
-def test_the_kitchen_sink_pages_are_valid_html(kitchen_sink):
-    assert vnu_errors(kitchen_sink.output) == []
+def test_the_kitchen_sink_pages_are_valid_html(kitchen_sink_site):
+    assert vnu_errors(kitchen_sink_site.output) == []
 
 
 def test_a_reader_outside_a_build_still_names_tables(tmp_path):

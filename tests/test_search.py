@@ -20,7 +20,6 @@ from tests.support import (
     serve,
     text,
 )
-from tests.test_i18n import LANGUAGE_SETTINGS, TRANSLATIONS
 
 # Published articles and pages of the fixture site. Left out on purpose: the
 # draft (drafts/), the post dated 2099 (scheduled), and every list page.
@@ -102,9 +101,15 @@ def test_every_page_but_search_has_the_header_search_field(fixture_site):
         assert text(label) == "Search the articles"
 
 
-def test_search_index_can_be_switched_off(tmp_path):
-    build(FIXTURE_CONTENT, tmp_path / "output", SEARCH_INDEX=False)
-    assert not (tmp_path / "output" / "pagefind").exists()
+@pytest.fixture(scope="module")
+def unindexed_site(tmp_path_factory) -> Path:
+    """Build the fixture site with SEARCH_INDEX off; the tests only read it."""
+    output = tmp_path_factory.mktemp("unindexed") / "output"
+    return build(FIXTURE_CONTENT, output, SEARCH_INDEX=False)
+
+
+def test_search_index_can_be_switched_off(unindexed_site):
+    assert not (unindexed_site / "pagefind").exists()
 
 
 @pytest.mark.parametrize(
@@ -210,9 +215,8 @@ def test_without_javascript_the_page_says_search_needs_it(browser, seed_site_url
 
 
 @pytest.mark.browser
-def test_a_missing_index_is_reported_to_the_reader(browser, tmp_path):
-    output = build(FIXTURE_CONTENT, tmp_path / "output", SEARCH_INDEX=False)
-    with serve(output) as url:
+def test_a_missing_index_is_reported_to_the_reader(browser, unindexed_site):
+    with serve(unindexed_site) as url:
         page, _ = open_page(browser, f"{url}/search/?q=visit", url)
         try:
             page.wait_for_selector(".search__status:not(:empty)")
@@ -293,13 +297,8 @@ def test_the_footer_follows_a_single_result_closely(browser, seed_site_url):
 
 
 @pytest.fixture(scope="module")
-def translations_site_url(tmp_path_factory):
-    output = build(
-        TRANSLATIONS / "content",
-        tmp_path_factory.mktemp("translations") / "output",
-        LANGUAGE_SETTINGS=LANGUAGE_SETTINGS,
-    )
-    with serve(output) as url:
+def translations_site_url(translations_site):
+    with serve(translations_site.output) as url:
         yield url
 
 
