@@ -298,6 +298,18 @@ def editor_config(c):
 
 
 @task
+def editor_screenshots(c):
+    """Retake docs/writing.md's screenshots of the editor, with its browser test."""
+    setup.ensure_chromium(c)
+    setup.ensure_node_tools(c)
+    folder = ROOT / "docs" / "images" / "editor"
+    test = "tests/test_browser_editor.py -k made_in_the_form"
+    c.run(
+        f"{BIN / 'python'} -m pytest -q {test}", env={"EDITOR_SCREENSHOTS": str(folder)}
+    )
+
+
+@task
 def regenerate(c):
     """Rebuild output/ on every save, without serving it."""
     devserver.regenerate(

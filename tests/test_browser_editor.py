@@ -138,9 +138,9 @@ def choose(page: Page, name: str, option: str) -> None:
 
 
 def save(page: Page) -> None:
-    """Save as a writer does: Publish, then Publish now (Decap's words for save)."""
-    page.get_by_role("button", name="Publish").click()
-    page.get_by_text("Publish now").click()
+    """Save as a writer does: Save, then Save now (Decap's Publish, renamed)."""
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Save now").click()
     expect(page.locator("#findings")).to_be_visible(timeout=20000)
 
 

@@ -10,6 +10,8 @@ import threading
 import urllib.error
 import urllib.request
 
+from content_schema.parsing import load_yaml_file
+from content_schema.problems import Reporter
 import pytest
 from tornado import httpserver, ioloop, web
 
@@ -259,3 +261,12 @@ def test_content_folder_refuses_in_plain_words(tmp_path):
         folder.resolve("tasks.md")
     with pytest.raises(RefusedPath, match="not a Markdown, YAML or image file"):
         folder.resolve("content/run.sh")
+
+
+def test_the_sources_panel_lists_every_reference_key(editor, repository):
+    status, sources = call(editor, "references", {})
+    assert status == 200
+    written = load_yaml_file(repository / "content/references.yaml", Reporter(""))
+    assert [source["key"] for source in sources] == sorted(written)
+    first = sources[0]
+    assert str(written[first["key"]]["year"]) in first["text"]

@@ -33,7 +33,9 @@ NAMES = (
 FACTS = {
     "max-age": {"plugins/assets/headers.py"},
     "immutable": {"plugins/assets/headers.py"},
-    "default-src": {"pelicanconf.py"},
+    # The site's policy in pelicanconf.py; the local editor's own, separate
+    # one (it is never published) in tools/editor_server.py.
+    "default-src": {"pelicanconf.py", "tools/editor_server.py"},
 }
 GENERATED = {NGINX_INCLUDE.relative_to(ROOT).as_posix()}
 

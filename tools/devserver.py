@@ -160,6 +160,18 @@ class PreviewSite:
                 return self._respond(
                     start_response, "200 OK", sheet.read_bytes(), "text/css"
                 )
+        elif path.startswith(GUIDE + "images/"):
+            # The guide's screenshots (docs/images/), which it links relatively.
+            images = (self.guide.parent / "images").resolve()
+            picture = (images / path.removeprefix(GUIDE + "images/")).resolve()
+            if (
+                picture.is_relative_to(images)
+                and picture.suffix == ".png"
+                and picture.is_file()
+            ):
+                return self._respond(
+                    start_response, "200 OK", picture.read_bytes(), "image/png"
+                )
         elif path == GUIDE.rstrip("/"):
             start_response("301 Moved Permanently", [("Location", GUIDE)])
             return [b""]

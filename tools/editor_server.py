@@ -36,6 +36,8 @@ import tempfile
 
 from content_schema import check_content
 from content_schema.editor import editor_config_text
+from content_schema.schema import load_references_file
+from content_schema.settings import with_defaults
 from pelican.settings import read_settings
 from tornado import web
 
@@ -237,6 +239,26 @@ def findings_for(settings: Path, content: Path, source: str) -> dict:
     }
 
 
+def cited_sources(settings: Path, content: Path) -> list[dict]:
+    """Return each reference's key and a one-line description, in key order.
+
+    Read with the loader the build uses; a file that does not read gives the
+    references that do (its problems are `make check`'s to report).
+    """
+    values = with_defaults(
+        read_settings(str(settings), override={"PATH": str(content)})
+    )
+    path = content / values["CONTENT_REFERENCES_FILE"]
+    records, _problems = load_references_file(path, path.name)
+    return [
+        {
+            "key": key,
+            "text": f"{', '.join(record.authors)} ({record.year}). {record.title}",
+        }
+        for key, record in sorted(records.items())
+    ]
+
+
 class EditorAPI(web.RequestHandler):
     """Decap CMS's proxy backend for the writer's content folder (see the module)."""
 
@@ -373,6 +395,10 @@ class EditorAPI(web.RequestHandler):
         findings = findings_for(self.settings_file, self.folder.content, shown)
         return {"path": shown, **findings}
 
+    def references(self, _params) -> list:
+        """List the sources the text may cite, `[@key]`, for the editor's panel."""
+        return cited_sources(self.settings_file, self.folder.content)
+
 
 # Decap's action names -> EditorAPI's methods.
 ACTIONS = {
@@ -388,6 +414,7 @@ ACTIONS = {
     "deleteFiles": "delete_files",
     "getDeployPreview": "get_deploy_preview",
     "check": "check",
+    "references": "references",
 }
 
 

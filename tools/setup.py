@@ -61,10 +61,7 @@ def ensure_node_tools(c) -> None:
     if installed.is_file() and installed.stat().st_mtime >= lock.stat().st_mtime:
         return
     if not shutil.which("npm"):
-        raise Exit(
-            "npm is missing: install Node.js 20 (Debian: `apt-get install nodejs npm`)",
-            code=1,
-        )
+        install_from_debian(c, "nodejs npm", "npm is missing (Node.js 20 or later).")
     # --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
     with c.cd(ROOT):
         c.run("npm ci --no-audit --no-fund --ignore-scripts", pty=False)

@@ -56,9 +56,58 @@ async function showFindings(saved) {
   panel.hidden = false;
 }
 
+/* Decap says "Publish" for writing the file. Here that publishes nothing (an
+   article's Status and the pull request decide), so the buttons say Save. */
+function saveNotPublish(CMS) {
+  const english = CMS.getLocale("en");
+  if (!english) return;
+  const { editor, ui } = english;
+  CMS.registerLocale("en", {
+    ...english,
+    editor: {
+      ...editor,
+      editor: {
+        ...editor.editor,
+        onPublishing: "Save this file? Its Status field decides whether readers will see it.",
+      },
+      editorToolbar: {
+        ...editor.editorToolbar,
+        publish: "Save",
+        published: "Saved",
+        publishing: "Saving…",
+        publishNow: "Save now",
+        publishAndCreateNew: "Save and start another",
+        publishAndDuplicate: "Save and duplicate",
+        deletePublishedEntry: "Delete this file",
+      },
+    },
+    ui: { ...ui, toast: { ...ui.toast, entryPublished: "Saved" } },
+  });
+}
+
+/* The sources the text may cite, listed afresh each time the panel opens. */
+async function listSources() {
+  const list = document.querySelector("#sources .sources-list");
+  const sources = await api("references", {});
+  list.replaceChildren();
+  for (const source of Array.isArray(sources) ? sources : []) {
+    const item = document.createElement("li");
+    const key = document.createElement("code");
+    key.textContent = `[@${source.key}]`;
+    item.append(key, ` ${source.text}`);
+    list.append(item);
+  }
+  if (!list.children.length) {
+    const item = document.createElement("li");
+    item.textContent = "No sources yet in content/references.yaml.";
+    list.append(item);
+  }
+}
+
 window.addEventListener("load", async () => {
   const config = await (await fetch("config.json", { cache: "no-store" })).json();
   const CMS = window.CMS;
+  saveNotPublish(CMS);
   CMS.registerCustomFormat("pelican", "md", window.PelicanFormat.formatter(config));
   CMS.registerEventListener({
     name: "postSave",
@@ -67,6 +116,9 @@ window.addEventListener("load", async () => {
       // the file it wrote last.
       showFindings(entry.get("path") || "");
     },
+  });
+  document.getElementById("sources").addEventListener("toggle", (event) => {
+    if (event.target.open) listSources();
   });
   document.querySelector(".findings-close").addEventListener("click", () => {
     document.getElementById("findings").hidden = true;
