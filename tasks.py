@@ -264,13 +264,18 @@ def livereload(c, port=CONFIG["port"]):
 
     Its own folder: `make publish` and `make html` into output/ leave it alone.
     """
+    _live_preview(int(port), editor=False)
+
+
+def _live_preview(port: int, *, editor: bool) -> None:
     devserver.live_preview(
         CONFIG["dev_settings"],
         CONFIG["preview"],
         [ROOT / path for path in CONFIG["watched"]],
         CONFIG["host"],
-        int(port),
+        port,
         CONFIG["preview_state"],
+        editor=editor,
     )
 
 
@@ -278,15 +283,7 @@ def livereload(c, port=CONFIG["port"]):
 def edit(c, port=CONFIG["port"]):
     """Serve the preview with the browser editor at /admin/, forms that save files."""
     setup.ensure_node_tools(c)  # Decap CMS's bundle, as package-lock.json pins it
-    devserver.live_preview(
-        CONFIG["dev_settings"],
-        CONFIG["preview"],
-        [ROOT / path for path in CONFIG["watched"]],
-        CONFIG["host"],
-        int(port),
-        CONFIG["preview_state"],
-        editor=True,
-    )
+    _live_preview(int(port), editor=True)
 
 
 @task
