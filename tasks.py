@@ -157,20 +157,21 @@ def docs(c):
         say(f"Updated {name}")
 
 
+def _say_regenerated(changed: bool, path: Path) -> None:
+    """Tell whether a generated file was rewritten or already up to date."""
+    say(f"{'Updated' if changed else 'Unchanged:'} {path.relative_to(ROOT)}")
+
+
 @task
 def nginx_headers(c):
     """Regenerate deploy/nginx-headers.conf from the publish settings' header policy."""
-    changed = headers.write_nginx_include()
-    name = headers.NGINX_INCLUDE.relative_to(ROOT)
-    say(f"{'Updated' if changed else 'Unchanged:'} {name}")
+    _say_regenerated(headers.write_nginx_include(), headers.NGINX_INCLUDE)
 
 
 @task
 def code_css(c):
     """Regenerate the code-highlighting stylesheet from its Pygments styles."""
-    changed = code_css_module.write()
-    name = code_css_module.CODE_CSS.relative_to(ROOT)
-    say(f"{'Updated' if changed else 'Unchanged:'} {name}")
+    _say_regenerated(code_css_module.write(), code_css_module.CODE_CSS)
 
 
 @task
@@ -289,9 +290,7 @@ def edit(c, port=CONFIG["port"]):
 @task
 def editor_config(c):
     """Regenerate the editor's forms (tools/editor/config.json) from the schema."""
-    changed = editor_server.write_config()
-    name = editor_server.CONFIG_FILE.relative_to(ROOT)
-    say(f"{'Updated' if changed else 'Unchanged:'} {name}")
+    _say_regenerated(editor_server.write_config(), editor_server.CONFIG_FILE)
 
 
 @task

@@ -187,10 +187,18 @@ def copy_fixture_site(destination: Path) -> Path:
     return destination
 
 
-def git(repository: Path, *arguments: str) -> str:
-    """Run git in `repository`; return its output (a failure fails the test)."""
+def git(repository: Path, *arguments: str, env: dict | None = None) -> str:
+    """Run git in `repository` (with `env`, if given); return its output.
+
+    A failure fails the test.
+    """
     return subprocess.run(
-        ["git", *arguments], cwd=repository, capture_output=True, text=True, check=True
+        ["git", *arguments],
+        cwd=repository,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 

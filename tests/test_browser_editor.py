@@ -25,6 +25,7 @@ from content_schema.problems import Reporter
 from playwright.sync_api import Page, expect
 import pytest
 
+from tests import support
 from tests.support import ROOT, copy_project, free_port, text
 
 pytestmark = pytest.mark.browser
@@ -50,15 +51,8 @@ GIT_ENVIRONMENT = {
 
 
 def git(project: Path, *arguments: str) -> str:
-    """Run git in the writer's clone; return its output."""
-    return subprocess.run(
-        ["git", *arguments],
-        cwd=project,
-        env=GIT_ENVIRONMENT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    """Run git in the writer's clone, with the writer's identity; return its output."""
+    return support.git(project, *arguments, env=GIT_ENVIRONMENT)
 
 
 def _wait_for(url: str, server: subprocess.Popen, log: Path, seconds=60) -> None:

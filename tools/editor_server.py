@@ -27,6 +27,7 @@ link out of it, only Markdown, YAML and image files, each written whole
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import json
 import os
@@ -119,6 +120,13 @@ class ContentFolder:
         Refused (RefusedPath): a path out of content/, through a link or
         `..`, a hidden file, or a file whose suffix is not in `suffixes`.
         """
+        target = self._inside(path)
+        if target.suffix.lower() not in suffixes:
+            raise RefusedPath(f"{path!r} is not a Markdown, YAML or image file")
+        return target
+
+    def _inside(self, path: str) -> Path:
+        """Return repository path `path` if it is a plain path inside content/."""
         relative = PurePosixPath(str(path).replace("\\", "/"))
         if relative.is_absolute() or any(
             part in ("", "..") or part.startswith(".") for part in relative.parts
@@ -128,21 +136,22 @@ class ContentFolder:
         # A link inside content/ may not lead out of it.
         if not target.resolve().is_relative_to(self.content):
             raise RefusedPath(f"{path!r} is outside content/")
-        if target.suffix.lower() not in suffixes:
-            raise RefusedPath(f"{path!r} is not a Markdown, YAML or image file")
         return target
 
     def shown(self, target: Path) -> str:
         """Return the repository path of `target`, as requests give it."""
         return target.relative_to(self.repository).as_posix()
 
-    def listing(self, folder: str, extension: str, depth: int) -> list[Path]:
-        """List the files ending in `extension` under `folder`, `depth` levels deep.
+    def listing(
+        self, folder: str, suffixes: tuple[str, ...], depth: int, ignored=()
+    ) -> list[Path]:
+        """List the files ending in one of `suffixes` under `folder`, `depth` deep.
 
-        Hidden files and README.md are left out, as the build leaves them out.
+        Hidden files, and the names the build ignores (`ignored`: its
+        IGNORE_FILES patterns, README.md among them), are left out.
         """
         try:
-            start = self.resolve(f"{folder}/x.md")
+            start = self._inside(folder)
         except RefusedPath:
             return []
         found = []
@@ -151,16 +160,18 @@ class ContentFolder:
             if levels <= 0 or not directory.is_dir():
                 return
             for child in sorted(directory.iterdir()):
-                if child.name.startswith(".") or child.name == "README.md":
+                if child.name.startswith(".") or any(
+                    fnmatch.fnmatch(child.name, pattern) for pattern in ignored
+                ):
                     continue
                 if child.is_dir():
                     walk(child, levels - 1)
-                elif child.name.endswith(extension) and child.resolve().is_relative_to(
+                elif child.name.endswith(suffixes) and child.resolve().is_relative_to(
                     self.content
                 ):
                     found.append(child)
 
-        walk(start.parent, depth)
+        walk(start, depth)
         return found
 
     def entry(self, path: str) -> dict:
@@ -195,8 +206,6 @@ class ContentFolder:
             with os.fdopen(handle, "wb") as written:
                 written.write(data)
             os.replace(temporary, target)
-            if suffixes is TEXT_SUFFIXES:
-                self.last_written = self.shown(target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -210,8 +219,16 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def findings_for(settings: Path, content: Path, source: str) -> dict:
-    """Return the check's findings for `source`, in `content` built with `settings`.
+def content_settings(settings: Path, content: Path) -> dict:
+    """Return the build's settings from file `settings`, for content folder `content`.
+
+    Read afresh for each request, so an edited settings file counts at once.
+    """
+    return with_defaults(read_settings(str(settings), override={"PATH": str(content)}))
+
+
+def findings_for(values: dict, source: str) -> dict:
+    """Return the check's findings for `source`, with the build's settings `values`.
 
     They are worded as `make check` words them: `problems` block the build;
     `todos` are placeholders still to fill in; `advice` is the editorial
@@ -219,9 +236,7 @@ def findings_for(settings: Path, content: Path, source: str) -> dict:
     files (the build stops for them too); `address` is the page's address in
     the preview, or "" for a file that is not a page.
     """
-    result = check_content(
-        read_settings(str(settings), override={"PATH": str(content)})
-    )
+    result = check_content(values)
     mine = [p for p in result.problems if p.source == source]
     pages = [item for item in result.items if item.source == source]
     return {
@@ -239,16 +254,13 @@ def findings_for(settings: Path, content: Path, source: str) -> dict:
     }
 
 
-def cited_sources(settings: Path, content: Path) -> list[dict]:
+def cited_sources(values: dict) -> list[dict]:
     """Return each reference's key and a one-line description, in key order.
 
     Read with the loader the build uses; a file that does not read gives the
     references that do (its problems are `make check`'s to report).
     """
-    values = with_defaults(
-        read_settings(str(settings), override={"PATH": str(content)})
-    )
-    path = content / values["CONTENT_REFERENCES_FILE"]
+    path = Path(values["PATH"]) / values["CONTENT_REFERENCES_FILE"]
     records, _problems = load_references_file(path, path.name)
     return [
         {
@@ -281,6 +293,9 @@ class EditorAPI(web.RequestHandler):
             self._fail(415, "the editor's API takes JSON")
         elif len(self.request.body) > MAX_REQUEST_BYTES:
             self._fail(413, "the file is larger than the editor accepts (20 MB)")
+
+    def _settings(self) -> dict:
+        return content_settings(self.settings_file, self.folder.content)
 
     def _fail(self, status: int, message: str) -> None:
         self.set_status(status)
@@ -315,7 +330,10 @@ class EditorAPI(web.RequestHandler):
     def entries_by_folder(self, params) -> list:
         """Every entry of a folder collection: its files, read."""
         files = self.folder.listing(
-            params["folder"], params.get("extension", ""), int(params.get("depth", 1))
+            params["folder"],
+            (params.get("extension", ""),),
+            int(params.get("depth", 1)),
+            self._settings()["IGNORE_FILES"],
         )
         return [self.folder.entry(self.folder.shown(path)) for path in files]
 
@@ -343,19 +361,20 @@ class EditorAPI(web.RequestHandler):
             )
         for data_file in data_files:
             self.folder.write(data_file["path"], data_file["raw"].encode("utf-8"))
+            saved = data_file["path"]
             if data_file.get("newPath"):
                 new_path = self.folder.resolve(data_file["newPath"], TEXT_SUFFIXES)
-                os.replace(self.folder.resolve(data_file["path"]), new_path)
-                self.folder.last_written = self.folder.shown(new_path)
+                os.replace(self.folder.resolve(saved), new_path)
+                saved = self.folder.shown(new_path)
+            self.folder.last_written = saved
         return {"message": "entry persisted"}
 
     def get_media(self, params) -> list:
         """Every image of the media folder."""
-        folder = params.get("mediaFolder", "")
-        found = []
-        for suffix in sorted(MEDIA_SUFFIXES):
-            found += self.folder.listing(folder, suffix, 1)
-        return [self.folder.media(self.folder.shown(path)) for path in sorted(found)]
+        found = self.folder.listing(
+            params.get("mediaFolder", ""), tuple(MEDIA_SUFFIXES), 1
+        )
+        return [self.folder.media(self.folder.shown(path)) for path in found]
 
     def get_media_file(self, params) -> dict:
         """One image."""
@@ -392,12 +411,12 @@ class EditorAPI(web.RequestHandler):
             return {"error": "nothing has been saved yet"}
         target = self.folder.resolve(path, TEXT_SUFFIXES)
         shown = self.folder.shown(target)
-        findings = findings_for(self.settings_file, self.folder.content, shown)
+        findings = findings_for(self._settings(), shown)
         return {"path": shown, **findings}
 
     def references(self, _params) -> list:
         """List the sources the text may cite, `[@key]`, for the editor's panel."""
-        return cited_sources(self.settings_file, self.folder.content)
+        return cited_sources(self._settings())
 
 
 # Decap's action names -> EditorAPI's methods.

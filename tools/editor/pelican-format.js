@@ -120,17 +120,12 @@
     return name.charAt(0).toUpperCase() + name.slice(1);
   }
 
-  function text(value) {
-    if (value instanceof Date) return value.toISOString().slice(0, 10);
-    return String(value);
-  }
-
   function formatField(key, name, value, lists) {
     let items;
     if (Array.isArray(value)) {
-      items = lists.lines.has(name) ? value.map(text) : [value.map(text).join(", ")];
+      items = lists.lines.has(name) ? value.map(String) : [value.map(String).join(", ")];
     } else {
-      items = text(value).split(/\r?\n/);
+      items = String(value).split(/\r?\n/);
     }
     items = items.map((item) => item.trim()).filter(Boolean);
     return [`${key}: ${items[0] || ""}`, ...items.slice(1).map((item) => INDENT + item)];
