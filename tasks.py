@@ -405,7 +405,9 @@ def test(c, pytest_args=""):
     """Run the whole suite: lint, then every test, browser and output checks too."""
     setup_checks(c)
     lint(c)
-    c.run(f"{BIN / 'python'} -m pytest {pytest_args}")
+    # One worker per core: the suite spends its time waiting on builds,
+    # browsers and servers, which share no state between tests.
+    c.run(f"{BIN / 'python'} -m pytest -n auto {pytest_args}")
 
 
 @task(help={"pytest_args": "Extra arguments for pytest"})
@@ -414,7 +416,7 @@ def test_fast(c, pytest_args=""):
     setup.ensure_deploy_tools(c)
     lint(c)
     left_out = "not browser and not node_tools and not pandoc"
-    c.run(f"{BIN / 'python'} -m pytest -m '{left_out}' {pytest_args}")
+    c.run(f"{BIN / 'python'} -m pytest -n auto -m '{left_out}' {pytest_args}")
 
 
 @task
