@@ -254,8 +254,8 @@ RISK_HEADING = re.compile(r"risk|side[- ]effect", re.I)
 HEADING = re.compile(r"^\s*(#+)\s")
 RISKS_FIX = (
     "add a section under a heading naming risks or side effects that cites at "
-    "least one source [@key]; its medical content is the clinic's medical "
-    "reviewer's to write"
+    "least one source [@key]; the clinic's standard risks block (RISKS_BLOCK) "
+    "can sit in it once the medical reviewer fills it in"
 )
 
 
