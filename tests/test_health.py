@@ -223,10 +223,11 @@ def test_editorial_report_lists_overdue_reviews_questions_and_claims(scratch_con
         f"{source}:8: last_reviewed: medical review overdue since 2021-01-01",
         f"{source}:9: editorial_questions: open question: Is the first claim sourced?",
         f"{source}:9: editorial_questions: open question: Should we cite more?",
-        f"{source}:12: text: absolute health wording 'proven': qualify it, or cite "
-        "evidence that supports it",
-        f"{source}:12: text: efficacy wording 'reduces' without a citation: add [@key] "
-        "or rephrase",
+        f"{source}:12: text: absolute health wording 'proven' in 'This therapy is "
+        "proven.': say 'studies suggest', or cite a systematic review or "
+        "meta-analysis",
+        f"{source}:12: text: efficacy wording without a citation 'reduces' in 'It "
+        "reduces symptoms, and a list:': add [@key] or rephrase",
     ]
 
 
@@ -234,8 +235,9 @@ def test_seed_article_report_has_its_questions_and_the_proven_subtitle():
     _problems, warnings = findings(SEED_CONTENT)
     source = "content/articles/ketamine-for-ptsd.md"
     assert (
-        f"{source}:3: summary: absolute health wording 'proven': qualify it, or cite "
-        "evidence that supports it" in warnings
+        f"{source}:3: summary: absolute health wording 'proven' in 'ketamine-assisted "
+        "therapy offers those wandering the world with PTSD proven relief': say "
+        "'studies suggest', or cite a systematic review or meta-analysis" in warnings
     )
     questions = [w for w in warnings if "editorial_questions: open question" in w]
     assert len(questions) == 5

@@ -742,7 +742,7 @@ class _Checker:
                 self.check_taxonomy(item, content.taxonomy)
             self.check_review(item, content.reviewers)
             self.result.warnings += claim_warnings(
-                item.source, item.meta, item.markdown
+                item.source, item.meta, item.markdown, content.references
             )
         self.check_testimonial_ids(item, testimonials)
         self.check_withheld_section(item, testimonials)

@@ -1,65 +1,275 @@
 """Advisory editorial rules: wording a health article should qualify or cite.
 
-`claim_warnings(source, meta, markdown)` returns, for an article's summary and
-each line of its text, the absolute promises ("cure", "proven") and the
-efficacy claims that cite nothing. They are warnings for the editor: they
-never stop a build.
+`CLAIM_RULES` is the one table of sentence rules; each row declares its
+pattern, the sentences it spares, its message, its fix, why it exists, and
+examples it must and must not flag (tests/test_claim_rules.py runs them).
+`claim_warnings(source, meta, markdown, references)` walks the table over an
+article's summary and each line of its text, and adds the article-level rule:
+an article about ketamine needs a risks and side effects section that cites a
+source. They are warnings for the editor: they never stop a build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 import itertools
 import re
 from typing import Any
 
-from .markup import CITATION
+from .markup import CITATION, CITATION_KEY
 from .problems import Problem, quoted
 
-ABSOLUTE_WORDING = re.compile(
-    r"\b(cures?|cured|guaranteed?|proven|100\s?%|no side[- ]effects|not addictive|"
-    r"FDA[- ]approved)\b|100\s?%",
-    re.IGNORECASE,
-)
-EFFICACY_WORDING = re.compile(
-    r"\b(reduc(?:e|es|ed|tions?)|relie(?:f|ve|ves|ved)|treats?|effective|efficacy|"
-    r"significant(?:ly)?)\b|\b\d+(?:\.\d+)?\s?%",
-    re.IGNORECASE,
-)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-# A pre-filter for the two patterns above, which are slow on long text: every
-# match contains one of these words or phrases, or a percentage.
-CLAIM_WORD = re.compile(r"[a-z0-9%-]+")
-CLAIM_WORDS = frozenset(
-    (
-        "cure",
-        "cures",
-        "cured",
-        "guarantee",
-        "guaranteed",
-        "proven",
-        "fda-approved",
-        "reduce",
-        "reduces",
-        "reduced",
-        "reduction",
-        "reductions",
-        "relief",
-        "relieve",
-        "relieves",
-        "relieved",
-        "treat",
-        "treats",
-        "effective",
-        "efficacy",
-        "significant",
-        "significantly",
-    )
+# Designs of evidence strong enough to call a finding "proven".
+SYNTHESIS_DESIGNS = ("systematic review", "meta-analysis", "meta analysis")
+# The reference keys the rules' examples cite, and their designs.
+EXAMPLE_REFERENCES = {
+    "example-review": "Systematic review and meta-analysis",
+    "example-trial": "Randomized controlled pilot",
+}
+SOURCE_ADVERTISING = (
+    "a 2023 JAMA Network Open study of ketamine clinic advertising found "
+    "advertisers calling ketamine non-addictive, and many mentioning no risks"
 )
-CLAIM_PHRASES = ("side effect", "side-effect", "not addictive", "fda approved")
 
 
-def claim_warnings(source: str, meta: Any, markdown: Any) -> list[Problem]:
-    """Warn of each sentence with absolute wording, or uncited efficacy wording."""
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a passage, with the sources it cites."""
+
+    text: str
+    keys: tuple[str, ...]
+    designs: tuple[str, ...]
+
+    @property
+    def cites(self) -> bool:
+        """Return whether the sentence cites any [@key]."""
+        return bool(self.keys)
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """One row of the table: wording to flag in a sentence, and why.
+
+    `hints` are lowercase substrings every match contains: a passage holding
+    none skips the rule without running `pattern` (the speed of `make check`).
+    `spares(sentence, match)` returns True for a sentence the rule lets pass.
+    `secondary` rules stay silent on a sentence an earlier row flagged: one
+    fix at a time. `flagged` and `not_flagged` are example sentences (they may
+    cite the keys of EXAMPLE_REFERENCES); the tests require both and check them.
+    """
+
+    id: str
+    hints: tuple[str, ...]
+    pattern: re.Pattern[str]
+    message: str
+    fix: str
+    why: str
+    flagged: tuple[str, ...]
+    not_flagged: tuple[str, ...]
+    spares: Callable[[Sentence, re.Match[str]], bool] = lambda sentence, match: False
+    secondary: bool = False
+
+
+def _before(sentence: Sentence, match: re.Match[str], width: int = 30) -> str:
+    return sentence.text[max(0, match.start() - width) : match.start()].lower()
+
+
+SAFE_QUALIFIER = re.compile(
+    r"\b(when|under|for most|generally|relatively|usually|often|may|can|if|"
+    r"with)\b",
+    re.IGNORECASE,
+)
+SAFE_INTENSIFIER = re.compile(
+    r"(completely|totally|perfectly|entirely|absolutely|100\s?%|100 percent)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(no|not|cannot|can't|never)\b")
+PSYCHIATRIC = re.compile(
+    r"\b(ptsd|depressi\w*|anxiety|bipolar|ocd|psychiatric|mental|suicid\w*|"
+    r"mood|trauma\w*)",
+    re.IGNORECASE,
+)
+ESKETAMINE_TRD = re.compile(
+    r"(?=.*\b(esketamine|spravato)\b)(?=.*\btreatment[- ]resistant depression\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _safe_spared(sentence: Sentence, match: re.Match[str]) -> bool:
+    if SAFE_INTENSIFIER.search(sentence.text[: match.start()]):
+        return False
+    return sentence.cites or SAFE_QUALIFIER.search(sentence.text) is not None
+
+
+def _proven_spared(sentence: Sentence, match: re.Match[str]) -> bool:
+    return any(
+        design in cited.lower()
+        for cited in sentence.designs
+        for design in SYNTHESIS_DESIGNS
+    )
+
+
+def _fda_spared(sentence: Sentence, match: re.Match[str]) -> bool:
+    return (
+        PSYCHIATRIC.search(sentence.text) is None
+        or ESKETAMINE_TRD.match(sentence.text) is not None
+    )
+
+
+ABSOLUTE = "absolute health wording"
+
+CLAIM_RULES: tuple[ClaimRule, ...] = (
+    ClaimRule(
+        id="not-addictive",
+        hints=("addictive",),
+        pattern=re.compile(r"\b(non-?\s?addictive|not\s+addictive)\b", re.I),
+        message=ABSOLUTE,
+        fix="remove it; say what the cited evidence shows about misuse and "
+        "dependence instead",
+        why=SOURCE_ADVERTISING,
+        flagged=("Ketamine is non-addictive.", "It is not addictive."),
+        not_flagged=("Addiction is one of the risks the doctor discusses.",),
+    ),
+    ClaimRule(
+        id="no-side-effects",
+        hints=("side effect", "side-effect"),
+        pattern=re.compile(r"\b(no|without)\s+side[- ]effects?\b", re.I),
+        message=ABSOLUTE,
+        fix="remove it; list the side effects in the risks section, with a source",
+        why=SOURCE_ADVERTISING,
+        flagged=("A treatment with no side effects.", "Relief without side effects."),
+        not_flagged=("Ask your doctor about side effects.",),
+    ),
+    ClaimRule(
+        id="unqualified-safe",
+        hints=("safe",),
+        pattern=re.compile(r"\bsafe\b", re.I),
+        message="unqualified safety wording",
+        fix="say for whom and under which conditions, and cite a source",
+        why=SOURCE_ADVERTISING,
+        flagged=(
+            "Ketamine is safe.",
+            "The treatment is completely safe when you follow the plan.",
+            "It is 100% safe.",
+        ),
+        not_flagged=(
+            "It is generally safe under medical supervision.",
+            "Infusions were safe for most participants [@example-trial].",
+            "It is safely administered in the clinic.",
+        ),
+        spares=_safe_spared,
+    ),
+    ClaimRule(
+        id="cure",
+        hints=("cure",),
+        pattern=re.compile(r"\bcure[sd]?\b", re.I),
+        message=ABSOLUTE,
+        fix="say what the cited studies measured (for example, fewer symptoms)",
+        why="nothing cures PTSD or depression; studies measure symptom change",
+        flagged=("Ketamine cures depression.", "Many patients were cured."),
+        not_flagged=("A secure room is ready for you.",),
+    ),
+    ClaimRule(
+        id="guaranteed",
+        hints=("guarantee",),
+        pattern=re.compile(r"\bguarantee[sd]?\b", re.I),
+        message=ABSOLUTE,
+        fix="remove the promise; results vary from person to person",
+        why="no treatment can promise a result",
+        flagged=("Relief is guaranteed.", "We guarantee results."),
+        not_flagged=(
+            "There is no guarantee that it helps.",
+            "Results are not guaranteed.",
+        ),
+        spares=lambda sentence, match: (
+            NEGATION.search(_before(sentence, match)) is not None
+        ),
+    ),
+    ClaimRule(
+        id="hundred-percent",
+        hints=("100",),
+        pattern=re.compile(r"\b100\s?(%|percent\b)", re.I),
+        message=ABSOLUTE,
+        fix="give the figure the cited study reports, with its [@key]",
+        why="no study finds every patient helped",
+        flagged=("It works for 100% of patients.", "We are 100 percent sure."),
+        not_flagged=("The trial enrolled 100 veterans.",),
+    ),
+    ClaimRule(
+        id="proven",
+        hints=("prove",),
+        pattern=re.compile(r"\bprove[nd]\b", re.I),
+        message=ABSOLUTE,
+        fix="say 'studies suggest', or cite a systematic review or meta-analysis",
+        why="one small trial proves nothing; only a synthesis of studies approaches it",
+        flagged=("Ketamine is proven to help.", "It is proven [@example-trial]."),
+        not_flagged=("Its benefit is proven [@example-review].",),
+        spares=_proven_spared,
+    ),
+    ClaimRule(
+        id="fda-psychiatric",
+        hints=("fda",),
+        pattern=re.compile(
+            r"\bFDA[- ]approv\w*|\bapproved by the (U\.?S\.? )?FDA\b|"
+            r"\bFDA approval\b",
+            re.I,
+        ),
+        message="FDA approval claimed for a psychiatric use",
+        fix="ketamine is FDA-approved as an anesthetic only; say its psychiatric "
+        "use is off-label",
+        why="the FDA approved ketamine as an anesthetic and esketamine nasal "
+        "spray for treatment-resistant depression; nothing else",
+        flagged=(
+            "Ketamine is FDA-approved for PTSD.",
+            "It is approved by the FDA to treat depression.",
+        ),
+        not_flagged=(
+            "Ketamine is FDA-approved as an anesthetic.",
+            "Esketamine (Spravato) is FDA-approved for treatment-resistant depression.",
+        ),
+        spares=_fda_spared,
+    ),
+    ClaimRule(
+        id="uncited-efficacy",
+        hints=("reduc", "relie", "treat", "effective", "efficacy", "significant", "%"),
+        pattern=re.compile(
+            r"\b(reduc(?:e|es|ed|tions?)|relie(?:f|ve|ves|ved)|treats?|effective|"
+            r"efficacy|significant(?:ly)?)\b|\b\d+(?:\.\d+)?\s?%",
+            re.I,
+        ),
+        message="efficacy wording without a citation",
+        fix="add [@key] or rephrase",
+        why="a claim that a treatment works needs its evidence beside it",
+        flagged=("It reduces symptoms.", "Half saw a 50% drop."),
+        not_flagged=("It reduces symptoms [@example-trial].",),
+        spares=lambda sentence, match: sentence.cites,
+        secondary=True,
+    ),
+)
+
+RISK_HEADING = re.compile(r"risk|side[- ]effect", re.I)
+HEADING = re.compile(r"^\s*(#+)\s")
+RISKS_FIX = (
+    "add a section under a heading naming risks or side effects that cites at "
+    "least one source [@key]; its medical content is the clinic's medical "
+    "reviewer's to write"
+)
+
+
+def claim_warnings(
+    source: str,
+    meta: Any,
+    markdown: Any,
+    references: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """Warn of each sentence a rule of CLAIM_RULES flags, and of no risks section.
+
+    `references` maps keys to reference records; a record's `design`, if any,
+    decides whether it is a systematic review or meta-analysis.
+    """
     lines = markdown.metadata.key_lines
     summary = getattr(meta, "summary", "") or ""
     passages = [(lines.get("summary"), "summary", summary)]
@@ -68,59 +278,100 @@ def claim_warnings(source: str, meta: Any, markdown: Any) -> list[Problem]:
         for number, text in markdown.body
         if text.strip() and not text.lstrip().startswith(("#", "[testimonials]"))
     ]
+    references = references or {}
     warnings = []
     for number, name, text in passages:
-        for absolute, efficacy, cited in _claims_by_sentence(text):
-            if absolute:
-                warnings.append(
-                    Problem(
-                        source,
-                        number,
-                        name,
-                        f"absolute health wording {quoted(absolute)}: qualify it, or "
-                        "cite evidence that supports it",
-                    )
+        for rule, wording, sentence in sentence_claims(text, references):
+            warnings.append(
+                Problem(
+                    source,
+                    number,
+                    name,
+                    f"{rule.message} {quoted(wording)} in {quoted(_short(sentence))}"
+                    f": {rule.fix}",
                 )
-            elif efficacy and not cited:
-                warnings.append(
-                    Problem(
-                        source,
-                        number,
-                        name,
-                        f"efficacy wording {quoted(efficacy)} without a citation: "
-                        "add [@key] or rephrase",
-                    )
-                )
+            )
+    if _about_ketamine(meta, markdown) and not _has_risks_section(markdown):
+        warnings.append(
+            Problem(
+                source,
+                lines.get("title"),
+                "title",
+                f"an article about ketamine without a risks and side effects "
+                f"section that cites a source: {RISKS_FIX}",
+            )
+        )
     return warnings
 
 
-def _may_claim(lowered: str) -> bool:
-    """Cheap test (substrings, a word set) that a passage may hold claim wording."""
-    if "%" in lowered or any(phrase in lowered for phrase in CLAIM_PHRASES):
-        return True
-    return not CLAIM_WORDS.isdisjoint(CLAIM_WORD.findall(lowered))
+def sentence_claims(text: str, references: Mapping[str, Any]):
+    """Yield (rule, wording, sentence text) for each rule each sentence breaks.
 
-
-def _claims_by_sentence(text: str):
-    """Yield (absolute wording, efficacy wording, cites?) for each sentence with either.
-
-    Each pattern runs once over the whole passage (per-sentence searches cost
-    most of `make check`); matches are then assigned to their sentences.
+    Each rule's pattern runs once over the whole passage, and only when a hint
+    is in it (per-sentence searches cost most of `make check`); matches are
+    then assigned to their sentences.
     """
-    if not _may_claim(text.lower()):
-        return
-    absolute = list(ABSOLUTE_WORDING.finditer(text))
-    efficacy = list(EFFICACY_WORDING.finditer(text))
-    if not absolute and not efficacy:
+    lowered = text.lower()
+    rules = [r for r in CLAIM_RULES if any(hint in lowered for hint in r.hints)]
+    if not rules:
         return
     bounds = [0, *(m.end() for m in SENTENCE_END.finditer(text)), len(text)]
-    for start, end in itertools.pairwise(bounds):
-        first_absolute = next(
-            (m[0] for m in absolute if start <= m.start() < end), None
-        )
-        first_efficacy = next(
-            (m[0] for m in efficacy if start <= m.start() < end), None
-        )
-        if first_absolute or first_efficacy:
-            cited = CITATION.search(text, start, end) is not None
-            yield first_absolute, first_efficacy, cited
+    sentences: dict[int, Sentence] = {}
+    flagged: set[int] = set()
+    for rule in rules:
+        matches = list(rule.pattern.finditer(text))
+        for index, (start, end) in enumerate(itertools.pairwise(bounds)):
+            if rule.secondary and index in flagged:
+                continue
+            for match in matches:
+                if not start <= match.start() < end:
+                    continue
+                if index not in sentences:
+                    sentences[index] = _sentence(text[start:end], references)
+                sentence = sentences[index]
+                local = rule.pattern.search(sentence.text, match.start() - start)
+                if local is not None and not rule.spares(sentence, local):
+                    flagged.add(index)
+                    yield rule, match[0], sentence.text.strip()
+                    break
+
+
+def _sentence(text: str, references: Mapping[str, Any]) -> Sentence:
+    keys = tuple(
+        key
+        for citation in CITATION.finditer(text)
+        for key in CITATION_KEY.findall(citation["keys"])
+    )
+    designs = tuple(
+        str(getattr(references.get(key), "design", None) or "") for key in keys
+    )
+    return Sentence(text, keys, designs)
+
+
+def _short(sentence: str, limit: int = 100) -> str:
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def _about_ketamine(meta: Any, markdown: Any) -> bool:
+    words = [getattr(meta, "title", "") or "", *(getattr(meta, "tags", ()) or ())]
+    words += [text for _number, text in markdown.body]
+    return any("ketamine" in str(word).lower() for word in words)
+
+
+def _has_risks_section(markdown: Any) -> bool:
+    """Return whether a risks or side effects heading's section cites a source.
+
+    A section runs down to the next heading of its level or higher.
+    """
+    level = None
+    for _number, text in markdown.body:
+        heading = HEADING.match(text)
+        if heading:
+            depth = len(heading[1])
+            if level is not None and depth <= level:
+                level = None
+            if level is None and RISK_HEADING.search(text):
+                level = depth
+        elif level is not None and CITATION.search(text):
+            return True
+    return False
