@@ -31,6 +31,7 @@ def test_citations_become_numbered_links_to_the_reference_list(fixture_site):
         ("1", "#reference-1", "citation-1-1"),
         ("2", "#reference-2", "citation-2-1"),
         ("1", "#reference-1", "citation-1-2"),
+        ("1", "#reference-1", "citation-1-3"),
     ]
     entries = soup.select(".references ol > li")
     assert [li["id"] for li in entries] == ["reference-1", "reference-2"]
@@ -43,10 +44,20 @@ def test_citations_become_numbered_links_to_the_reference_list(fixture_site):
         "https://doi.org/10.1234/fixture.2020.1"
     )
     backlinks = [a["href"] for a in first.select("a.references__back")]
-    assert backlinks == ["#citation-1-1", "#citation-1-2"]
+    assert backlinks == ["#citation-1-1", "#citation-1-2", "#citation-1-3"]
     second = entries[1]
     assert second.find("a", href="https://journal.example/fixture-study")
     assert "[@" not in soup.get_text()
+
+
+def test_each_reference_shows_its_evidence(fixture_site):
+    entries = fixture_site.soup("first-visit/").select(".references ol > li")
+    evidence = [text(li.select_one(".references__evidence")) for li in entries]
+    assert evidence == [
+        "Evidence: Randomized controlled fixture trial.",
+        "Evidence: Systematic review and meta-analysis of fixtures, 12 trials, "
+        "1,100 fixture participants. Finding: Fixtures were found to be fixtures.",
+    ]
 
 
 def test_the_seed_article_cites_the_two_studies_it_describes(seed_site):
@@ -78,7 +89,7 @@ REFERENCE_CASES = {
             "doi: 10.1234/fixture.2020.1",
             "doi: https://doi.org/10.1234/x",
         ),
-        f"{REFERENCES_SOURCE}:8: fixture2020.doi: 'https://doi.org/10.1234/x' is not a "
+        f"{REFERENCES_SOURCE}:9: fixture2020.doi: 'https://doi.org/10.1234/x' is not a "
         "DOI; write it as 10.NNNN/suffix, without https://doi.org/",
     ),
     "bad PMID": (
@@ -87,21 +98,37 @@ REFERENCE_CASES = {
             "  url: https://journal.example/fixture-study",
             "  pmid: -5",
         ),
-        f"{REFERENCES_SOURCE}:15: fixture2021.pmid: -5 is not a PubMed id",
+        f"{REFERENCES_SOURCE}:16: fixture2021.pmid: -5 is not a PubMed id",
     ),
     "no way to find it": (
         ("references.yaml", "  url: https://journal.example/fixture-study\n", ""),
-        f"{REFERENCES_SOURCE}:10: fixture2021: needs a doi, a pmid or a url, so "
+        f"{REFERENCES_SOURCE}:11: fixture2021: needs a doi, a pmid or a url, so "
         "readers can find it",
     ),
     "missing field": (
         ("references.yaml", "  journal: Fixture Press\n", ""),
         [
-            f"{REFERENCES_SOURCE}:10: fixture2021.journal: missing required field; add "
+            f"{REFERENCES_SOURCE}:11: fixture2021.journal: missing required field; add "
             "`journal: …`",
             # The article's citation is not called unknown: the key is declared,
             # and its problem is reported where it is.
         ],
+    ),
+    "no design": (
+        ("references.yaml", "  design: Randomized controlled fixture trial\n", ""),
+        f"{REFERENCES_SOURCE}:1: fixture2020.design: missing required field; add "
+        "`design: …`, the study design as the paper's abstract states it, e.g. "
+        "design: Randomized controlled trial",
+    ),
+    "finding too long": (
+        (
+            "references.yaml",
+            "  finding: Fixtures were found to be fixtures.",
+            "  finding: " + "Fixtures were found. " * 10,
+        ),
+        f"{REFERENCES_SOURCE}:19: fixture2021.finding: is 209 characters over 1 "
+        "line(s); readers see it beside the reference, so keep it to one line of "
+        "at most 200 characters",
     ),
 }
 
@@ -122,7 +149,7 @@ def test_declared_but_uncited_reference_only_warns(scratch_content):
     problems, warnings = findings(scratch_content)
     assert problems == []
     assert (
-        f"{REFERENCES_SOURCE}:10: fixture2021: declared but cited by no article"
+        f"{REFERENCES_SOURCE}:11: fixture2021: declared but cited by no article"
         in warnings
     )
 
@@ -243,7 +270,7 @@ def test_seed_article_report_has_its_questions_and_the_proven_subtitle():
     assert len(questions) == 5
     assert any("published in 2014" in q for q in questions)
     assert (
-        "content/references.yaml:31: abdallah2022npp: declared but cited by no "
+        "content/references.yaml:36: abdallah2022npp: declared but cited by no "
         "article" in warnings
     )
 

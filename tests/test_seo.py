@@ -73,18 +73,36 @@ def test_citations_reach_the_medical_web_page(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     article = content / "articles" / "quotes-and-ampersands.md"
-    article.write_text(article.read_text() + "\nA cited claim.[@fixture2020]\n")
+    article.write_text(article.read_text() + "\nA cited claim.[@fixture2021]\n")
     site = build(content, tmp_path / "out", PUBLISH_SETTINGS)
     html = (site / "quotes-and-ampersands" / "index.html").read_text()
     items = extruct.extract(html, syntaxes=["json-ld"])["json-ld"]
     (page,) = of_type(items, "MedicalWebPage")
-    assert page["citation"] == [
+    expected = [
         {
             "@type": "ScholarlyArticle",
             "name": "A Fixture Study of Fixture Things",
+            "datePublished": "2020",
+            "description": "Randomized controlled fixture trial.",
             "url": "https://doi.org/10.1234/fixture.2020.1",
-        }
+        },
+        {
+            "@type": "ScholarlyArticle",
+            "name": "A Second Fixture Study",
+            "datePublished": "2021",
+            "description": "Systematic review and meta-analysis of fixtures, 12 "
+            "trials, 1,100 fixture participants. Fixtures were found to be fixtures.",
+            "url": "https://journal.example/fixture-study",
+        },
     ]
+    assert page["citation"] == expected
+    (posting,) = of_type(items, "BlogPosting")
+    assert posting["citation"] == expected
+
+
+def test_an_article_citing_nothing_has_no_citation_markup(fixture_publish_site):
+    (posting,) = of_type(json_ld(fixture_publish_site, "older-notes/"), "BlogPosting")
+    assert "citation" not in posting
 
 
 def test_breadcrumbs_lead_home_category_article(fixture_publish_site):

@@ -276,6 +276,23 @@ class Reference:
     title: str = describe("Title of the work.")
     journal: str = describe("Journal, book or publisher.")
     year: int = describe("Year of publication.")
+    design: str = describe(
+        "What kind of evidence it is, in a few words, e.g. Randomized controlled "
+        "pilot; Systematic review and meta-analysis; Case report; FDA safety "
+        "communication. Readers see it beside the reference, and only a "
+        "systematic review or meta-analysis supports the word 'proven'.",
+        fix="add `design: …`, the study design as the paper's abstract states "
+        "it, e.g. design: Randomized controlled trial",
+    )
+    size: str | None = describe(
+        "How many took part, for a study, e.g. 30 participants; 12 trials, "
+        "1,100 patients.",
+        default=None,
+    )
+    finding: str | None = describe(
+        "Optional: the main finding, in one line, as the paper reports it.",
+        default=None,
+    )
     volume: str | None = describe("Volume.", default=None)
     issue: str | None = describe("Issue.", default=None)
     pages: str | None = describe("Pages, e.g. 193-202.", default=None)
@@ -290,6 +307,11 @@ class Reference:
         "Date these details were last checked against the source.", default=None
     )
     key: str = describe("The key articles cite.", default="", set_by_loader=True)
+
+    @property
+    def evidence(self) -> str:
+        """The design and size, as readers see them: "Randomized trial, 41 patients"."""
+        return ", ".join(part for part in (self.design, self.size) if part)
 
 
 @dataclass(frozen=True)
@@ -313,6 +335,8 @@ class ReviewerList:
     )
 
 
+# The longest design, size and finding a reference list shows on one line.
+EVIDENCE_MAX_LENGTH = {"design": 100, "size": 80, "finding": 200}
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+")
 URL_PATTERN = re.compile(r"https?://\S+")
 
@@ -595,6 +619,16 @@ def load_references_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
                 f"{key}.url",
                 f"{quoted(record.url)} is not a web address (http:// or https://)",
             )
+        for name in ("design", "size", "finding"):
+            text = getattr(record, name) or ""
+            if "\n" in text.strip() or len(text) > EVIDENCE_MAX_LENGTH[name]:
+                report.add(
+                    entry_lines.get(name, line),
+                    f"{key}.{name}",
+                    f"is {len(text)} characters over {text.count(chr(10)) + 1} "
+                    f"line(s); readers see it beside the reference, so keep it to "
+                    f"one line of at most {EVIDENCE_MAX_LENGTH[name]} characters",
+                )
         references[key] = dataclasses.replace(record, key=key)
     return references, report.problems
 
