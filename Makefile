@@ -21,7 +21,7 @@ $(foreach name,$(ARGUMENTS),$(if $(filter command line,$(origin $(name))),\
   $(eval override $(name) := $$(value $(name)))$(eval export $(name))))
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish new-article new-testimonial import-wordpress html clean regenerate serve edit devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial review import-wordpress html clean regenerate serve edit devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ new-article: $(SERVE_STAMP) ## Start a draft article: make new-article TITLE="It
 
 new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=jane-pasadena
 	$(INVOKE) new-testimonial --id "$$ID"
+
+review: $(SERVE_STAMP) ## Record a medical review of this text: make review FILE=content/articles/x.md REVIEWER=id [DATE=YYYY-MM-DD]
+	$(INVOKE) review --file "$$FILE" --reviewer "$$REVIEWER" --date "$$DATE"
 
 # The full environment: pelican-import reads the export with BeautifulSoup and
 # lxml, which requirements.lock holds (the writers' lock does not).

@@ -286,6 +286,12 @@ CONTENT_REVIEWERS_FILE = "reviewers.yaml"
 MEDICAL_REVIEW_INTERVAL_MONTHS = 12
 # True: articles in MENTAL_HEALTH_CATEGORIES cannot be published unreviewed.
 MEDICAL_REVIEW_REQUIRED = False
+# True: an article whose title, summary or text changed after its medical
+# review cannot be published until the reviewer reads it again and `make review`
+# records it (nor one whose review does not record which text was read). False:
+# the page says "Updated on …; last medically reviewed on …" and `make check`
+# warns. Set it in publishconf.py to refuse only at publishing.
+MEDICAL_REVIEW_MUST_MATCH = False
 # The categories about mental health. Their articles open with the crisis
 # block, as do articles with one of CRISIS_TAGS.
 MENTAL_HEALTH_CATEGORIES = ("Mental health",)

@@ -20,6 +20,7 @@ from tools import (
     docs as docs_module,
     editor_server,
     preview_process,
+    review as review_module,
     scaffold,
     setup,
 )
@@ -127,6 +128,18 @@ def new_testimonial(c, id):
         if running
         else f"Preview it with `make serve` on the testimonials page: {card}"
     )
+
+
+@task(
+    help={
+        "file": "The article, e.g. content/articles/ketamine-for-ptsd.md",
+        "reviewer": "The reviewer's id in content/reviewers.yaml",
+        "date": "The day of the review, YYYY-MM-DD (default: today)",
+    }
+)
+def review(c, file="", reviewer="", date=""):
+    """Record that the reviewer read this article's text (tools/review.py)."""
+    say(review_module.record_review(file, reviewer, date))
 
 
 @task(help={"file": "The WordPress export (Tools → Export → All content)"})

@@ -248,6 +248,9 @@ def test_editorial_report_lists_overdue_reviews_questions_and_claims(scratch_con
     assert problems == []
     assert [w for w in warnings if w.startswith(source)] == [
         f"{source}:8: last_reviewed: medical review overdue since 2021-01-01",
+        f"{source}:8: reviewed_text: the review does not record which text the "
+        "reviewer read, so a later edit cannot be told; once the reviewer has read "
+        f"this text, run `make review FILE={source} REVIEWER=fixture-reviewer`",
         f"{source}:9: editorial_questions: open question: Is the first claim sourced?",
         f"{source}:9: editorial_questions: open question: Should we cite more?",
         f"{source}:12: text: absolute health wording 'proven' in 'This therapy is "

@@ -6,6 +6,7 @@ from .loaders import LoadedContent, every_article, front_matter, load_content, l
 from .markup import CITATION, CITATION_KEY, RENDERED_TESTIMONIALS_MARKER
 from .mistakes import help_anchor
 from .problems import ContentError, Problem
+from .review import ReviewState
 from .schema import (
     ArticleMeta,
     Consent,
@@ -29,6 +30,7 @@ __all__ = [
     "PageMeta",
     "Problem",
     "Reference",
+    "ReviewState",
     "Reviewer",
     "Taxonomy",
     "Testimonial",

@@ -47,6 +47,7 @@ from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
 from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
 from .placeholders import PLACEHOLDER, in_article
 from .problems import Problem, quoted
+from .review import ReviewState
 from .safety import (
     TOPIC as SAFETY_TOPIC,
     file_problems,
@@ -663,6 +664,7 @@ class _Checker:
                     "last_reviewed",
                     f"medical review overdue since {due.isoformat()}",
                 )
+        self.check_reviewed_text(item, reviewers)
         health = meta.category in self.settings["MENTAL_HEALTH_CATEGORIES"]
         if (
             self.settings["MEDICAL_REVIEW_REQUIRED"]
@@ -684,6 +686,45 @@ class _Checker:
                 "editorial_questions",
                 f"open question: {question}",
             )
+
+    def check_reviewed_text(self, item: ContentFile, reviewers: dict) -> None:
+        """Flag a review that no longer covers the text (review.py).
+
+        A warning, or with MEDICAL_REVIEW_MUST_MATCH a problem that stops the
+        build of an article that is not a draft.
+        """
+        meta, lines = item.meta, item.markdown.metadata.key_lines
+        state = item.review_state
+        if meta.reviewed_by not in reviewers or state not in (
+            ReviewState.CHANGED,
+            ReviewState.UNRECORDED,
+        ):
+            return
+        command = f"`make review FILE={item.source} REVIEWER={meta.reviewed_by}`"
+        if state is ReviewState.CHANGED:
+            message = (
+                "the title, summary or text changed after its medical review on "
+                f"{meta.last_reviewed.isoformat()}, so the page says it was updated "
+                "since; once the reviewer has read this text, run "
+                f"{command}"
+            )
+        else:
+            message = (
+                "the review does not record which text the reviewer read, so a "
+                "later edit cannot be told; once the reviewer has read this text, "
+                f"run {command}"
+            )
+        line = lines.get("reviewed_text") or lines.get("last_reviewed")
+        if self.settings["MEDICAL_REVIEW_MUST_MATCH"] and meta.status != "draft":
+            self.add(
+                item.source,
+                line,
+                "reviewed_text",
+                f"{message} (MEDICAL_REVIEW_MUST_MATCH: it cannot be published "
+                "until then)",
+            )
+        else:
+            self.warn(item.source, line, "reviewed_text", message)
 
     def run(self) -> CheckResult:
         content = self.content

@@ -25,6 +25,7 @@ from typing import Any
 
 from .paths import MARKDOWN_EXTENSIONS, display_path
 from .problems import Problem, quoted
+from .review import ReviewState, fingerprint_of, review_state
 from .schema import (
     ArticleMeta,
     PageMeta,
@@ -59,6 +60,11 @@ class ContentFile:
     # fields that read (schema.salvage_front_matter), for the check alone.
     valid: bool = True
 
+    @property
+    def review_state(self) -> ReviewState:
+        """How the text stands against its recorded medical review (review.py)."""
+        return review_state(self.meta, fingerprint_of(self.meta, self.markdown))
+
 
 @dataclass
 class LoadedContent:
@@ -79,6 +85,7 @@ class LoadedContent:
     problems: list[Problem] = field(default_factory=list)
     # Resolved path -> front matter, of the articles and pages above.
     by_path: dict[Path, ArticleMeta | PageMeta] = field(default_factory=dict)
+    files_by_path: dict[Path, ContentFile] = field(default_factory=dict)
     # Articles and pages whose front matter has problems, with what still
     # reads: the rules across files check these too (every problem, one run).
     salvaged: list[ContentFile] = field(default_factory=list)
@@ -98,6 +105,10 @@ class LoadedContent:
         """Return the front matter of the article or page at `path`, or None."""
         return self.by_path.get(Path(path).resolve())
 
+    def content_file(self, path: Path | str) -> ContentFile | None:
+        """Return the valid article or page at `path`, or None."""
+        return self.files_by_path.get(Path(path).resolve())
+
 
 def load_content(settings: Mapping[str, Any], today: dt.date) -> LoadedContent:
     """Read and parse every content file `settings` name; see the module docstring."""
@@ -116,7 +127,8 @@ def load_content(settings: Mapping[str, Any], today: dt.date) -> LoadedContent:
     ]
     loaded.articles = [item for item in loaded.articles if item.valid]
     loaded.pages = [item for item in loaded.pages if item.valid]
-    loaded.by_path = {item.path: item.meta for item in loaded.articles + loaded.pages}
+    loaded.files_by_path = {item.path: item for item in loaded.articles + loaded.pages}
+    loaded.by_path = {path: item.meta for path, item in loaded.files_by_path.items()}
     return loaded
 
 

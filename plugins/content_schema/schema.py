@@ -32,6 +32,7 @@ from .parsing import (
 )
 from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping
 from .problems import Problem, Reporter, quoted
+from .review import FINGERPRINT
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -248,6 +249,12 @@ class ArticleMeta(ItemMeta):
     )
     last_reviewed: dt.date | None = describe(
         "Date of that medical review, YYYY-MM-DD (required with reviewed_by).",
+        default=None,
+    )
+    reviewed_text: str | None = describe(
+        "Written by `make review`: a fingerprint of the text the reviewer read. "
+        "When the title, summary or text changes afterwards, the page says it "
+        "was updated since its review. Never edit it by hand.",
         default=None,
     )
     editorial_questions: tuple[str, ...] = describe(
@@ -762,6 +769,22 @@ def parse_front_matter(
             lines.get(present),
             missing,
             f"required with {present}: a medical review names who and when",
+        )
+    reviewed_text = getattr(record, "reviewed_text", None)
+    if reviewed_text is not None and not FINGERPRINT.fullmatch(reviewed_text):
+        report.add(
+            lines.get("reviewed_text"),
+            "reviewed_text",
+            f"{quoted(reviewed_text)} is not a fingerprint `make review` wrote; "
+            "remove the line, and run `make review FILE=… REVIEWER=…` once the "
+            "reviewer has read the article",
+        )
+    elif reviewed_text is not None and reviewed_by is None:
+        report.add(
+            lines.get("reviewed_text"),
+            "reviewed_text",
+            "records a review that names no reviewer; run `make review FILE=… "
+            "REVIEWER=…`, which writes all three review lines",
         )
     date = getattr(record, "date", None)
     if date and record.modified and record.modified < date:

@@ -29,6 +29,9 @@ DEFAULTS = {
     "MEDICAL_REVIEW_INTERVAL_MONTHS": 12,
     # True: articles in MENTAL_HEALTH_CATEGORIES cannot be published unreviewed.
     "MEDICAL_REVIEW_REQUIRED": False,
+    # True: an article edited after its medical review (or whose review does
+    # not record the text read) cannot be published until `make review`.
+    "MEDICAL_REVIEW_MUST_MATCH": False,
     # The categories about mental health: their articles open with the crisis
     # block (plugins/health) and, with MEDICAL_REVIEW_REQUIRED, need a review.
     "MENTAL_HEALTH_CATEGORIES": ("Mental health",),
@@ -69,6 +72,16 @@ def validate(settings: Mapping[str, Any]) -> list[Problem]:
                 f"{months!r} is not a number of months; use a whole number, e.g. 12",
             )
         )
+    for name in ("MEDICAL_REVIEW_REQUIRED", "MEDICAL_REVIEW_MUST_MATCH"):
+        if not isinstance(settings[name], bool):
+            problems.append(
+                Problem(
+                    "pelicanconf.py",
+                    None,
+                    name,
+                    f"{settings[name]!r} is not True or False",
+                )
+            )
     categories = settings["MENTAL_HEALTH_CATEGORIES"]
     if isinstance(categories, str) or not all(isinstance(c, str) for c in categories):
         problems.append(

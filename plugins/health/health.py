@@ -3,7 +3,9 @@
 Contract for templates, for every article and page (`item`):
 - `item.cited_references`: tuple of CitedReference in citation order; the text's
   `[@key]` markers are already numbered superscript links to them.
-- `item.medical_review`: a MedicalReview, or None when not yet reviewed.
+- `item.medical_review`: a MedicalReview, or None when not yet reviewed; its
+  `text_changed` says the title, summary or text changed after the review
+  (content_schema/review.py), and `updated` is then the `Modified:` date, if any.
 - `item.shows_crisis_resources`: True for mental-health categories or tags
   (MENTAL_HEALTH_CATEGORIES, CRISIS_TAGS).
 - `item.off_label_notes`: the OFF_LABEL_NOTES texts whose terms the item is
@@ -26,6 +28,7 @@ from content_schema import (
     CITATION_KEY,
     Reference,
     Reviewer,
+    ReviewState,
     front_matter,
     loaded,
     next_review_due,
@@ -61,6 +64,10 @@ class MedicalReview:
     reviewer: Reviewer
     date: dt.date
     next_due: dt.date
+    # True when the text is not the one the reviewer read (review.py): the
+    # page then says it was updated since, never "reviewed" alone.
+    text_changed: bool = False
+    updated: dt.date | None = None  # the `Modified:` date, when text_changed
 
 
 def set_defaults(pelican) -> None:
@@ -124,8 +131,15 @@ class HealthGenerator(Generator):
         date = getattr(meta, "last_reviewed", None)
         if reviewer_id not in reviewers or date is None:
             return None
+        source = loaded(self.settings).content_file(item.source_path)
+        changed = source is not None and source.review_state is ReviewState.CHANGED
+        modified = getattr(meta, "modified", None)
         return MedicalReview(
-            reviewers[reviewer_id], date, next_review_due(date, self.settings)
+            reviewers[reviewer_id],
+            date,
+            next_review_due(date, self.settings),
+            text_changed=changed,
+            updated=modified.date() if changed and modified else None,
         )
 
     def _shows_crisis_resources(self, item) -> bool:
