@@ -338,12 +338,12 @@ SITEMAP = {
 TESTIMONIALS_PATH = "testimonials"
 TESTIMONIALS_URL = "testimonials/"
 TESTIMONIALS_SAVE_AS = "testimonials/index.html"
-# Shown beside every testimonial. Seed testimonials come from an informal,
-# anecdotal survey (see the PTSD article); the text must stay true to that.
+# What holds for every testimonial, shown after each one's own disclosure (how
+# and when it was collected, any material connection: its `collection:` block,
+# plugins/testimonials/disclosure.py). Say here only what is true of them all.
 TESTIMONIALS_DISCLOSURE = (
-    "Individual results vary. This account comes from an informal, anecdotal "
-    "survey of patients. It is not a clinical study and does not predict how "
-    "treatment will work for you."
+    "Individual results vary. A patient's account is not a clinical study and "
+    "does not predict how treatment will work for you."
 )
 # What becomes of a testimonial whose consent does not allow web publication
 # (pending, no website scope, expired, revoked):

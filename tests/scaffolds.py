@@ -14,8 +14,17 @@ TESTIMONIAL_FILLS = {
     "place": (r"^place: .*$", "place: Fixture Town, CA"),
     "condition": (r"^condition: .*$", "condition: PTSD"),
     "quote": (r"^  TO FILL IN: .*$", "  My own words about my treatment."),
+    "collection.method": (r"^  method: .*$", "  method: interview"),
+    "collection.date": (
+        r"^  date: .*when the patient gave it.*$",
+        "  date: 2026-01-02",
+    ),
+    "collection.material_connection": (
+        r"^  material_connection: .*$",
+        "  material_connection: none",
+    ),
     "consent.record": (r"^  record: .*$", "  record: CONSENT-9"),
-    "consent.date": (r"^  date: .*$", "  date: 2026-01-05"),
+    "consent.date": (r"^  date: .*signed.*$", "  date: 2026-01-05"),
     "consent.scope": (r"^  scope: .*$", "  scope: [website]"),
     # The commented example, once uncommented, must be changed too.
     "consent.expires": (r"^  # expires: (\S+).*$", "  expires: 2030-01-01"),

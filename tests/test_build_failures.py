@@ -35,7 +35,7 @@ EXPECTED = {
     ],
     "unknown-key.yaml": [
         "content/testimonials/unknown-key.yaml:6: raiting: unknown field; the fields "
-        "are: condition, consent, id, name, place, quote"
+        "are: collection, condition, consent, id, name, place, quote"
     ],
     "duplicate-id.yaml": [
         "content/testimonials/duplicate-id.yaml:1: id: duplicate id 'ana-fixture', "

@@ -53,6 +53,8 @@ def add_withheld(content: Path, consent: str) -> None:
     (content / "testimonials" / "zoe-withheld.yaml").write_text(
         "id: zoe-withheld\nname: Zoe\nplace: Fixture Town, CA\ncondition: PTSD\n"
         f"quote: {QUOTE}\nconsent:\n{consent}"
+        "collection:\n  method: survey\n  date: 2025-01-01\n"
+        "  material_connection: none\n"
     )
     article = content / "articles" / "first-visit.md"
     article.write_text(

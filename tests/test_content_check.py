@@ -66,7 +66,8 @@ FRONT_MATTER_CASES = {
         ("Slug: valid-fixture", "Slug: valid-fixture\nAuther: Fixture Writer"),
         f"{SOURCE}:8: auther: unknown field; did you mean 'author'? the fields are: "
         "author, category, date, editorial_questions, image, image_alt, lang, "
-        "last_reviewed, modified, reviewed_by, reviewed_text, slug, status, summary, tags, "
+        "last_reviewed, modified, reviewed_by, reviewed_text, slug, status, summary, "
+        "tags, "
         "testimonials, title",
     ),
     "bad date": (
@@ -348,7 +349,8 @@ def test_misspelt_required_field_is_named_with_a_suggestion(scratch_content):
     assert problems_for(scratch_content) == [
         f"{SOURCE}:5: catgory: unknown field; did you mean 'category'? the fields are: "
         "author, category, date, editorial_questions, image, image_alt, lang, "
-        "last_reviewed, modified, reviewed_by, reviewed_text, slug, status, summary, tags, "
+        "last_reviewed, modified, reviewed_by, reviewed_text, slug, status, summary, "
+        "tags, "
         "testimonials, title",
         f"{SOURCE}: category: missing required field; add `Category: …`",
     ]

@@ -68,7 +68,18 @@ def test_each_testimonial_placeholder_is_refused_for_publishing(scratch_content,
     assert "still reads as the scaffold wrote it" in problems[0]
 
 
-@pytest.mark.parametrize("field", ["name", "place", "condition", "quote"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "name",
+        "place",
+        "condition",
+        "quote",
+        "collection.method",
+        "collection.date",
+        "collection.material_connection",
+    ],
+)
 def test_in_a_local_preview_a_placeholder_is_a_to_do(scratch_content, field):
     text = consented(fill(scaffold.testimonial("jo-fixture"), TESTIMONIAL_FILLS, field))
     write_testimonial(scratch_content, text)
@@ -82,14 +93,15 @@ def test_an_untouched_scaffold_is_withheld_with_all_it_still_needs(scratch_conte
     result = findings(scratch_content, PUBLISH_SETTINGS)
     assert result.problems == []
     assert [str(p) for p in result.withheld] == [
-        f"{source}:7: consent: consent is still 'pending': record the signed "
+        f"{source}:12: consent: consent is still 'pending': record the signed "
         "authorization (status: obtained, record, date, scope) before publishing; "
         "it also has fields to fill in: name, place, condition, quote, "
+        "collection.method, collection.date, collection.material_connection, "
         "consent.record, consent.date, consent.scope"
     ]
     dev = findings(scratch_content, DEV_SETTINGS)
     assert dev.problems == []
-    assert len(dev.todos) == 7
+    assert len(dev.todos) == 10
 
 
 def test_the_finished_article_has_no_placeholder(scratch_content):

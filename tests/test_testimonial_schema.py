@@ -25,6 +25,10 @@ consent:
   record: FORM-1
   date: 2025-06-01
   scope: [website]
+collection:
+  method: survey
+  date: 2025-05-01
+  material_connection: none
 """
 
 
@@ -49,6 +53,9 @@ def test_valid_file_gives_typed_record(tmp_path):
             record="FORM-1",
             date=dt.date(2025, 6, 1),
             scope=("website",),
+        ),
+        collection=schema.Collection(
+            method="survey", date=dt.date(2025, 5, 1), material_connection="none"
         ),
         source=SOURCE,
     )
@@ -87,7 +94,7 @@ def test_quoted_date_text_is_accepted(tmp_path):
         (
             "unknown-key.yaml",
             "content/testimonials/unknown-key.yaml:6: raiting: unknown field; the "
-            "fields are: condition, consent, id, name, place, quote",
+            "fields are: collection, condition, consent, id, name, place, quote",
         ),
         (
             "missing-consent.yaml",

@@ -90,16 +90,25 @@ def test_a_new_article_a_new_testimonial_a_correction_and_consent(tmp_path):
     seed.write_text(
         seed.read_text().replace("JAMA Psychiatry in 2022", "JAMA Psychiatry in 2014")
     )
-    # The clinic records consent for every testimonial.
+    # The clinic records consent for every testimonial, and when and how each
+    # was collected.
     for number, path in enumerate(sorted((content / "testimonials").glob("*.yaml"))):
-        path.write_text(
-            re.sub(
-                r"^  status: pending\n",
-                CONSENT_RECORDED.format(n=number),
-                path.read_text(),
-                flags=re.MULTILINE,
-            )
+        recorded = re.sub(
+            r"^  status: pending\n",
+            CONSENT_RECORDED.format(n=number),
+            path.read_text(),
+            flags=re.MULTILINE,
         )
+        recorded = re.sub(
+            r"^  date: TO FILL IN$", "  date: 2026-01-02", recorded, flags=re.MULTILINE
+        )
+        recorded = re.sub(
+            r"^  material_connection: TO FILL IN$",
+            "  material_connection: none",
+            recorded,
+            flags=re.MULTILINE,
+        )
+        path.write_text(recorded)
 
     publish_check = run_ok(project, "check", "--publish")
     assert "withheld:" not in publish_check.stderr

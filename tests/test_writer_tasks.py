@@ -123,7 +123,7 @@ def test_new_testimonial_writes_consent_fields_to_fill_in(project_copy):
     ).read_text()
     assert "id: jane-pasadena\n" in text
     assert "  status: pending\n" in text
-    for field in ("record:", "date:", "scope:", "expires:"):
+    for field in ("record:", "date:", "scope:", "expires:", "method:", "connection:"):
         assert field in text
     # Until it is filled in and consented, previews show it and publishing
     # leaves it out; nothing blocks the rest of the site.
@@ -136,6 +136,9 @@ def test_new_testimonial_writes_consent_fields_to_fill_in(project_copy):
         "place",
         "condition",
         "quote",
+        "collection.method",
+        "collection.date",
+        "collection.material_connection",
         "consent.record",
         "consent.date",
         "consent.scope",
@@ -143,7 +146,7 @@ def test_new_testimonial_writes_consent_fields_to_fill_in(project_copy):
     publish_check = invoke(project_copy, "check", "--publish")
     assert publish_check.returncode == 0, publish_check.stderr
     assert (
-        "withheld: content/testimonials/jane-pasadena.yaml:7: consent: consent is "
+        "withheld: content/testimonials/jane-pasadena.yaml:12: consent: consent is "
         "still 'pending'" in publish_check.stderr
     )
     again = invoke(project_copy, "new-testimonial", "--id", "jane-pasadena")

@@ -186,7 +186,9 @@ def _yaml_lines(
         if shown.block:
             yield f"{indent}{spec.name}: >-\n{indent}  {PLACEHOLDER}: {shown.hint}\n"
         elif shown.example:
-            yield f"{indent}# {spec.name}: {DATE_PLACEHOLDER}{hint}\n"
+            dated = dt.date in typing.get_args(annotation) or annotation is dt.date
+            example = DATE_PLACEHOLDER if dated else PLACEHOLDER
+            yield f"{indent}# {spec.name}: {example}{hint}\n"
         else:
             value = shown.value or _placeholder(annotation)
             yield f"{indent}{spec.name}: {value}{hint}\n"

@@ -108,6 +108,61 @@ class Consent:
         return None
 
 
+COLLECTION_METHODS = (
+    "survey",
+    "interview",
+    "written submission",
+    "online review",
+    "other",
+)
+# What `material_connection` says when there is none.
+NO_CONNECTION = "none"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """How and when the clinic obtained the account, and any material connection.
+
+    The disclosure beside the testimonial is composed from these fields and the
+    clinic's general TESTIMONIALS_DISCLOSURE (plugins/testimonials), as the
+    FTC's Endorsement Guides ask: a disclosure that fits each endorsement.
+    """
+
+    method: (
+        Literal["survey", "interview", "written submission", "online review", "other"]
+        | None
+    ) = describe(
+        "How the account was collected: survey, interview, written submission, "
+        "online review or other (then say how in `description`).",
+        default=None,
+        scaffold=Scaffold(
+            hint="survey, interview, written submission, online review or other"
+        ),
+    )
+    description: str | None = describe(
+        'Optional: how it was collected, in the words readers see after "This '
+        'account comes from", e.g. an informal, anecdotal survey of patients.',
+        default=None,
+        scaffold=Scaffold(
+            hint="e.g. an informal, anecdotal survey of patients", example=True
+        ),
+    )
+    date: dt.date | None = describe(
+        "When the patient gave the account, YYYY-MM-DD.",
+        default=None,
+        scaffold=Scaffold(hint=f"when the patient gave it, as {DATE_PLACEHOLDER}"),
+    )
+    material_connection: str | None = describe(
+        "Anything that ties the patient to the clinic beyond being its patient: a "
+        "payment, a discount, free treatment, a gift, working for the clinic or "
+        "being family of someone who does. Write `none` when there is none.",
+        default=None,
+        scaffold=Scaffold(
+            hint="none, or what it is, e.g. a discount on a later session"
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Testimonial:
     """A patient's account, shown on articles that list its id and on /testimonials/.
@@ -141,6 +196,13 @@ class Testimonial:
             hint="the patient's words, exactly as given, without quote marks.",
             block=True,
         ),
+    )
+    collection: Collection = describe(
+        "How and when it was collected, and any material connection: the "
+        "`collection.` fields below. The disclosure beside it says them.",
+        fix="every testimonial needs a `collection:` block with method, date and "
+        "material_connection (see content/testimonials/README.md)",
+        scaffold=Scaffold(),
     )
     consent: Consent = describe(
         "The recorded consent: the `consent.` fields below.",
@@ -491,6 +553,10 @@ def parse_testimonial(
             f"{quoted(record.id)} is not a valid id; use lowercase letters, digits and "
             "hyphens, e.g. 'john-hancock-park'",
         )
+    if isinstance(record.collection, Collection):
+        _check_collection(
+            record.collection, top_lines.get("collection"), report, placeholders
+        )
     if record.consent is not None:
         _check_consent(
             record.consent,
@@ -507,29 +573,77 @@ def parse_testimonial(
     )
 
 
+# The blocks whose optional fields a scaffold fills with placeholders, and the
+# field of each that is always read as written.
+PLACEHOLDER_BLOCKS = {"consent": "status", "collection": ""}
+
+
 def _without_optional_placeholders(mapping: LineMapping) -> LineMapping:
-    """Drop consent fields that still hold a placeholder: they are not filled in.
+    """Drop block fields that still hold a placeholder: they are not filled in.
 
     The scaffold writes `record: TO FILL IN` and `date: TO FILL IN` so writers
     see what to fill in; until they do, the testimonial reads as pending
     consent without those fields (its placeholders are reported separately),
-    rather than as a date that fails to parse.
+    rather than as a date that fails to parse. `collection:` is read the same
+    way: a method or date still to fill in is absent, not an error.
     """
-    consent = mapping.get("consent")
-    if not isinstance(consent, dict):
-        return mapping
-    kept = LineMapping(getattr(consent, "line", None))
-    kept.key_lines = dict(getattr(consent, "key_lines", {}))
-    kept.update(
-        (key, value)
-        for key, value in consent.items()
-        if key == "status" or not in_mapping({key: value})
-    )
     shaped = LineMapping(mapping.line)
     shaped.key_lines = dict(mapping.key_lines)
     shaped.update(mapping)
-    shaped["consent"] = kept
+    for block, always in PLACEHOLDER_BLOCKS.items():
+        fields = mapping.get(block)
+        if not isinstance(fields, dict):
+            continue
+        kept = LineMapping(getattr(fields, "line", None))
+        kept.key_lines = dict(getattr(fields, "key_lines", {}))
+        kept.update(
+            (key, value)
+            for key, value in fields.items()
+            if key == always or not in_mapping({key: value})
+        )
+        shaped[block] = kept
     return shaped
+
+
+def _check_collection(
+    collection: Collection,
+    block_line: int | None,
+    report: Reporter,
+    placeholders: tuple[Placeholder, ...],
+) -> None:
+    """Require what the disclosure needs: how, when, and any connection."""
+    unfilled = {p.field for p in placeholders}
+    if collection.method is None and "collection.method" not in unfilled:
+        report.add(
+            block_line,
+            "collection.method",
+            "missing: say how the account was collected, one of "
+            f"{', '.join(COLLECTION_METHODS)}",
+        )
+    if collection.date is None and "collection.date" not in unfilled:
+        report.add(
+            block_line,
+            "collection.date",
+            "missing: give the date the patient gave the account, as YYYY-MM-DD "
+            "(TO FILL IN while the clinic looks it up)",
+        )
+    if (
+        collection.material_connection is None
+        and "collection.material_connection" not in unfilled
+    ):
+        report.add(
+            block_line,
+            "collection.material_connection",
+            "missing: write what ties the patient to the clinic beyond being its "
+            "patient (a payment, a discount, a job there…), or `none`",
+        )
+    if collection.method == "other" and not collection.description:
+        report.add(
+            block_line,
+            "collection.description",
+            "required when method is 'other': say how it was collected, e.g. a "
+            "letter the patient sent",
+        )
 
 
 def load_testimonial_file(

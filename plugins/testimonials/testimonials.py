@@ -9,6 +9,9 @@ Contract for templates:
 - `article.testimonials` / `page.testimonials`: the testimonials the item lists
   in its `Testimonials:` metadata, in the order listed (an empty tuple if none).
 - `testimonials.html` renders the testimonials page at TESTIMONIALS_SAVE_AS.
+- `testimonial_disclosure(testimonial)` (global): the disclosure beside a card,
+  composed from its `collection:` fields and TESTIMONIALS_DISCLOSURE
+  (disclosure.py).
 
 An item's testimonials appear where its Markdown has a paragraph holding only
 `[testimonials]`, or after its text when it has no such marker. When none of
@@ -32,6 +35,7 @@ from pelican import signals
 from pelican.generators import Generator
 from theme_filters import typographic_text
 
+from .disclosure import add_global
 from .settings import DEFAULTS, problems
 
 # Rendered in place of the marker; the same partial the testimonials page uses.
@@ -130,3 +134,5 @@ def register() -> None:
     # A generator (rather than a content signal) runs after articles and pages
     # are read, so it can place testimonials in them, and before any is written.
     signals.get_generators.connect(get_generators)
+    # Every generator with templates: articles, pages and ours show cards.
+    signals.generator_init.connect(add_global)
