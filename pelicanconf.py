@@ -296,6 +296,14 @@ MEDICAL_REVIEW_MUST_MATCH = False
 # block, as do articles with one of CRISIS_TAGS.
 MENTAL_HEALTH_CATEGORIES = ("Mental health",)
 CRISIS_TAGS = ("PTSD", "depression", "anxiety", "trauma", "suicide")
+# The US school grade an article's text should read at or below (a number from
+# 1 to 18). `make check` and the pull-request comment give each article's grade
+# (Flesch–Kincaid; Fernández-Huerta's scale for Spanish) and warn above it,
+# without blocking. The AMA recommends patient material at about a 6th-grade
+# reading level, and NIH guidance is usually cited as 8th grade (Rooney et al.,
+# J Patient Exp 2021, doi:10.1177/2374373521998847). docs/writing.md, "Reading
+# level", says how to bring a grade down.
+READABILITY_TARGET_GRADE = 8
 # Shown on every article (partials/disclaimer.html).
 MEDICAL_DISCLAIMER = (
     "This article is for general education. It is not medical advice, and it does "

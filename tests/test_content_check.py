@@ -387,12 +387,15 @@ def test_make_check_puts_the_problems_first_and_the_advice_apart(project_copy):
     headings = [
         h
         for h in headings
-        if not h.startswith(("error:", "todo:", "withheld:", "warning:"))
+        if not h.startswith(
+            ("error:", "todo:", "withheld:", "warning:", "readability:")
+        )
     ]
     assert [h.split(",")[0] for h in headings] == [
         "To fill in before publishing",
         "Shown in previews only",
         "Editorial report (advisory",
+        "Readability (advisory",
         "1 problem to fix in 1 file (8 articles",
     ]
     todos = [line for line in lines if line.startswith("todo:")]

@@ -4,7 +4,8 @@
 the findings for writers and returns the exit code; with a summary file it
 also appends them as Markdown for CI's job summary (`check_summary`).
 `findings_sections` renders the same findings as Markdown for the
-pull-request comment too (deploy/preview_report.py).
+pull-request comment too (deploy/preview_report.py), each article's reading
+level (content_schema's readability.py) last.
 """
 
 from __future__ import annotations
@@ -84,6 +85,19 @@ def run_check(
             _write_err(f"\n{heading}, {len(findings)}:")
             for finding in findings:
                 _write_err(f"{prefix}: {finding}")
+    levels = [level for level in result.readability if shown(level.source)]
+    if levels:
+        _write_err(
+            "\nReadability (advisory, does not block publishing), "
+            f"{_count(len(levels), 'article')}:"
+        )
+        for level in levels:
+            where = f"{level.source}:{level.line}" if level.line else level.source
+            _write_err(f"readability: {where}: {_level_heading(level)}")
+            for sentence in level.hardest:
+                _write_err(
+                    f"  {level.source}:{sentence.line}: {level.sentence(sentence)}"
+                )
     checked = (
         f"{_count(result.articles, 'article')}, {_count(result.pages, 'page')} and "
         f"{_count(result.testimonial_files, 'testimonial')} checked in {elapsed:.2f} s"
@@ -102,6 +116,11 @@ def run_check(
         return 1
     _write_err(f"\nContent OK: {checked}.")
     return 0
+
+
+def _level_heading(level) -> str:
+    """Return an article's reading level, leading to its hardest sentences if any."""
+    return level.summary() + ("; its hardest sentences:" if level.hardest else "")
 
 
 def _only_these_files(only: tuple[str, ...], root: Path):
@@ -223,6 +242,29 @@ def findings_sections(result) -> list[str]:
     lines += markdown_section(
         "Content warnings (`make check`: advisory)", _listed(result.warnings), "None."
     )
+    lines += markdown_section(
+        "Readability (advisory: each article's reading level, as `make check` "
+        "shows it)",
+        readability_lines(result.readability),
+        "No article measured.",
+    )
+    return lines
+
+
+def readability_lines(levels) -> list[str]:
+    """Return Markdown list items: each article's reading level, hardest sentences.
+
+    Every path and sentence is the pull request's text, so escaped.
+    """
+    lines = []
+    for level in levels:
+        lines.append(
+            f"- {markdown_code(level.source)}: {markdown_text(_level_heading(level))}"
+        )
+        lines += [
+            f"  - line {sentence.line}, {markdown_text(level.sentence(sentence))}"
+            for sentence in level.hardest
+        ]
     return lines
 
 

@@ -3,7 +3,8 @@
 `check_content(settings)` is what `make check` runs, and `check_loaded` what
 the build runs first, on the records loaders.py read (every file parsed once,
 against the single-file rules of schema.py). This module holds the rules
-across files; the advisory claim rules are editorial.py's:
+across files; the advisory claim rules are editorial.py's, the reading level
+readability.py's (measured by `check_content` only, not by the build):
 
 - slugs are unique across articles and pages, and none takes a reserved path;
   files with the same slug are translations of each other, as Pelican links
@@ -47,6 +48,7 @@ from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
 from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
 from .placeholders import PLACEHOLDER, in_article
 from .problems import Problem, quoted
+from .readability import Readability, measure
 from .review import ReviewState
 from .safety import (
     TOPIC as SAFETY_TOPIC,
@@ -55,7 +57,13 @@ from .safety import (
     markup_problems,
 )
 from .schema import Taxonomy, Testimonial
-from .settings import CONSENT_POLICIES, validate, with_defaults
+from .settings import (
+    CONSENT_POLICIES,
+    DEFAULTS,
+    readable_grade,
+    validate,
+    with_defaults,
+)
 from .slugs import MAX_SLUG, slug_from_title
 
 # First path segments the site's own pages use; an article or page slug there
@@ -140,6 +148,8 @@ class CheckResult:
     testimonial_files: int = 0
     testimonials: tuple[Testimonial, ...] = ()
     items: list[ContentItem] = field(default_factory=list)  # valid front matter only
+    # Each article's reading level, when the check measured it (check_content).
+    readability: list[Readability] = field(default_factory=list)
     # The records checked, for the build's plugins (set by check_loaded).
     content: LoadedContent | None = None
 
@@ -147,8 +157,9 @@ class CheckResult:
 class _Checker:
     """The rules across files, over the records of one load."""
 
-    def __init__(self, content: LoadedContent) -> None:
+    def __init__(self, content: LoadedContent, readability: bool = False) -> None:
         self.content = content
+        self.readability = readability
         self.settings = content.settings
         self.today = content.today
         self.result = CheckResult(problems=list(content.problems))
@@ -635,6 +646,27 @@ class _Checker:
                         "content/references.yaml",
                     )
 
+    def check_readability(self, item: ContentFile) -> None:
+        """Measure an article's reading level; warn when it reads above the target."""
+        target = self.settings["READABILITY_TARGET_GRADE"]
+        if not readable_grade(target):  # validate() names it; judge by the default
+            target = DEFAULTS["READABILITY_TARGET_GRADE"]
+        lang = getattr(item.meta, "lang", None) or self.settings.get(
+            "DEFAULT_LANG", "en"
+        )
+        level = measure(item.source, item.markdown, lang, target)
+        self.result.readability.append(level)
+        if level.above_target:
+            self.warn(
+                item.source,
+                level.line,
+                "text",
+                f"reads at {level.summary()} (READABILITY_TARGET_GRADE): write "
+                "shorter sentences and "
+                "everyday words; the hardest sentences are listed under "
+                '"Readability"',
+            )
+
     def check_review(self, item: ContentFile, reviewers: dict) -> None:
         meta, lines = item.meta, item.markdown.metadata.key_lines
         reviewers_read = "CONTENT_REVIEWERS_FILE" not in self.content.unreadable
@@ -785,6 +817,8 @@ class _Checker:
             self.result.warnings += claim_warnings(
                 item.source, item.meta, item.markdown, content.references
             )
+            if self.readability:
+                self.check_readability(item)
         self.check_testimonial_ids(item, testimonials)
         self.check_withheld_section(item, testimonials)
         self.check_body_links(item, sources)
@@ -814,9 +848,14 @@ def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
     )
 
 
-def check_loaded(content: LoadedContent) -> CheckResult:
-    """Apply the rules across files to loaded records; return every finding."""
-    result = _Checker(content).run()
+def check_loaded(content: LoadedContent, readability: bool = False) -> CheckResult:
+    """Apply the rules across files to loaded records; return every finding.
+
+    With `readability`, also measure each article's reading level (and warn
+    above the target): what `make check` and the comment show, which the
+    build does without.
+    """
+    result = _Checker(content, readability).run()
     result.content = content
     return result
 
@@ -827,9 +866,11 @@ def check_content(
     """Load and check every content file named by Pelican `settings`.
 
     `today` decides whether consent has expired and reviews are due; it
-    defaults to the build's date.
+    defaults to the build's date. Reading levels are measured too.
     """
-    return check_loaded(load_content(settings, today or dt.date.today()))
+    return check_loaded(
+        load_content(settings, today or dt.date.today()), readability=True
+    )
 
 
 def next_review_due(last_reviewed: dt.date, settings: Mapping[str, Any]) -> dt.date:

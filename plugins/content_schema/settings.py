@@ -19,6 +19,8 @@ from .problems import Problem
 log = logging.getLogger(__name__)
 
 CONSENT_POLICIES = ("preview", "withhold", "refuse")
+# The grades a reading-level target may be: first grade to a doctorate.
+GRADES = (1, 18)
 DEFAULTS = {
     # Relative to PATH.
     "CONTENT_TAXONOMY_FILE": "taxonomy.yaml",
@@ -37,10 +39,22 @@ DEFAULTS = {
     "MENTAL_HEALTH_CATEGORIES": ("Mental health",),
     # One of CONSENT_POLICIES: see pelicanconf.py.
     "TESTIMONIALS_WITHOUT_CONSENT": "withhold",
+    # The US school grade an article's text should read at or below; above it,
+    # `make check` warns (readability.py). pelicanconf.py gives the sources.
+    "READABILITY_TARGET_GRADE": 8,
     # Pelican's own defaults, for callers that pass plain settings.
     "ARTICLE_URL": "{slug}.html",
     "PAGE_URL": "pages/{slug}.html",
 }
+
+
+def readable_grade(value: Any) -> bool:
+    """Return whether `value` can be a target grade: a number within GRADES."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and GRADES[0] <= value <= GRADES[1]
+    )
 
 
 def with_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,6 +96,17 @@ def validate(settings: Mapping[str, Any]) -> list[Problem]:
                     f"{settings[name]!r} is not True or False",
                 )
             )
+    grade = settings["READABILITY_TARGET_GRADE"]
+    if not readable_grade(grade):
+        problems.append(
+            Problem(
+                "pelicanconf.py",
+                None,
+                "READABILITY_TARGET_GRADE",
+                f"{grade!r} is not a school grade; use a number from "
+                f"{GRADES[0]} to {GRADES[1]}, e.g. 8",
+            )
+        )
     categories = settings["MENTAL_HEALTH_CATEGORIES"]
     if isinstance(categories, str) or not all(isinstance(c, str) for c in categories):
         problems.append(
