@@ -8,6 +8,7 @@ from .mistakes import help_anchor
 from .problems import ContentError, Problem
 from .schema import (
     ArticleMeta,
+    Author,
     Consent,
     PageMeta,
     Reference,
@@ -22,6 +23,7 @@ __all__ = [
     "NOTICES_LOGGER",
     "RENDERED_TESTIMONIALS_MARKER",
     "ArticleMeta",
+    "Author",
     "CheckResult",
     "Consent",
     "ContentError",

@@ -59,6 +59,10 @@ def in_mapping(mapping: Any, prefix: str = "") -> list[Placeholder]:
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
             found += in_mapping(value, name)
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            # A list of records (an author's members): each item's fields.
+            for item in value:
+                found += in_mapping(item, name)
         elif is_placeholder(value) or (
             isinstance(value, list) and any(map(is_placeholder, value))
         ):
@@ -74,6 +78,13 @@ _FIXES = {
     "quote": "write the patient's words, exactly as given",
     "record": "write the signed authorization's identifier",
     "scope": "list where the patient allowed it to appear, e.g. [website]",
+    "role": "write what they do, e.g. medical writer, or remove the line",
+    "credentials": "write their degrees and licences, or remove the line",
+    "bio": "write one or two sentences about them, or remove the line",
+    "members": "write who is on the team: each with name and role",
+    # By the whole field, where the last part alone would mislead.
+    "authors.members.name": "write the team member's name, as they agreed to show it",
+    "reviewers.name": "write the reviewer's name, as they agreed to show it",
 }
 _DATES = ("date", "expires", "revoked", "modified", "last_reviewed")
 
@@ -83,7 +94,7 @@ def _fill_in(name: str) -> str:
     fix = (
         "write the date as YYYY-MM-DD"
         if last in _DATES
-        else _FIXES.get(last, f"write the real {last}")
+        else _FIXES.get(name, _FIXES.get(last, f"write the real {last}"))
     )
     return f"still reads as the scaffold wrote it; {fix}"
 
