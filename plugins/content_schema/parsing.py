@@ -451,7 +451,11 @@ def coerce(
             )
             return INVALID
         item_type = typing.get_args(annotation)[0]
-        items = [coerce(item, item_type, name, line, report) for item in value]
+        # A list item that is a set of fields is placed at its own first line.
+        items = [
+            coerce(item, item_type, name, getattr(item, "line", None) or line, report)
+            for item in value
+        ]
         return INVALID if any(i is INVALID for i in items) else tuple(items)
     if annotation is dt.date:
         return _coerce_date(value, name, line, report)
