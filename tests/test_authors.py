@@ -183,10 +183,10 @@ def test_fields_still_to_fill_in_are_to_dos_not_problems(scratch_content):
     result = check(with_fields_to_fill_in(scratch_content))
     todos = [str(p) for p in result.todos if p.source == TAXONOMY]
     assert todos == [
-        f"{TAXONOMY}:16: authors.bio: still reads as the scaffold wrote it; write "
+        f"{TAXONOMY}:16: authors.bio: still says TO FILL IN; write "
         "one or two sentences about them, or remove the line",
-        f"{TAXONOMY}:21: authors.members.name: still reads as the scaffold wrote "
-        "it; write the team member's name, as they agreed to show it",
+        f"{TAXONOMY}:21: authors.members.name: still says TO FILL IN; write the "
+        "team member's name, as they agreed to show it",
     ]
     assert not [p for p in result.problems if p.source == TAXONOMY]
 
@@ -253,8 +253,8 @@ def test_a_review_by_a_reviewer_not_yet_named_is_refused_when_published(tmp_path
     ]
     todos = [str(p) for p in result.todos if p.source == REVIEWERS]
     assert todos == [
-        f"{REVIEWERS}:4: reviewers.credentials: still reads as the scaffold wrote "
-        "it; write their degrees and licences, or remove the line"
+        f"{REVIEWERS}:4: reviewers.credentials: still says TO FILL IN; write the "
+        "reviewer's degrees and licences, e.g. MD"
     ]
 
 

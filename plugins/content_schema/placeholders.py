@@ -49,8 +49,14 @@ def is_placeholder(value: Any) -> bool:
     return PLACEHOLDER in value or value.strip() == DATE_PLACEHOLDER
 
 
-def in_mapping(mapping: Any, prefix: str = "") -> list[Placeholder]:
-    """Find placeholder values in a parsed YAML mapping, nested ones too."""
+def in_mapping(
+    mapping: Any, prefix: str = "", *, scaffolded: bool = True
+) -> list[Placeholder]:
+    """Find placeholder values in a parsed YAML mapping, nested ones too.
+
+    `scaffolded` False: the file was written by hand with TO FILL IN values
+    (the taxonomy, the reviewers), and its messages say so.
+    """
     if not isinstance(mapping, dict):
         return []
     lines = getattr(mapping, "key_lines", {})
@@ -58,15 +64,20 @@ def in_mapping(mapping: Any, prefix: str = "") -> list[Placeholder]:
     for key, value in mapping.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
-            found += in_mapping(value, name)
+            found += in_mapping(value, name, scaffolded=scaffolded)
         elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
             # A list of records (an author's members): each item's fields.
             for item in value:
-                found += in_mapping(item, name)
+                found += in_mapping(item, name, scaffolded=scaffolded)
         elif is_placeholder(value) or (
             isinstance(value, list) and any(map(is_placeholder, value))
         ):
-            found.append(Placeholder(lines.get(key), name, _fill_in(name)))
+            message = _fill_in(name)
+            if not scaffolded:
+                message = message.replace(
+                    "still reads as the scaffold wrote it", f"still says {PLACEHOLDER}"
+                )
+            found.append(Placeholder(lines.get(key), name, message))
     return found
 
 
@@ -85,6 +96,9 @@ _FIXES = {
     # By the whole field, where the last part alone would mislead.
     "authors.members.name": "write the team member's name, as they agreed to show it",
     "reviewers.name": "write the reviewer's name, as they agreed to show it",
+    # A reviewer's fields are all required: none may be removed.
+    "reviewers.credentials": "write the reviewer's degrees and licences, e.g. MD",
+    "reviewers.bio": "write one or two sentences about the reviewer",
 }
 _DATES = ("date", "expires", "revoked", "modified", "last_reviewed")
 

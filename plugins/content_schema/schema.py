@@ -665,7 +665,7 @@ def _with_author_records(taxonomy: Taxonomy, mapping: LineMapping) -> Taxonomy:
     found = [
         placeholder
         for entry in entries
-        for placeholder in in_mapping(entry, "authors")
+        for placeholder in in_mapping(entry, "authors", scaffolded=False)
         # The name is what articles give as `Author:`: their own check sees it.
         if placeholder.field != "authors.name"
     ]
@@ -742,7 +742,7 @@ def load_reviewers_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
     entries = mapping.get("reviewers") or []
     for entry, record in zip(entries, listing.reviewers, strict=True):
         reviewer = dataclasses.replace(
-            record, placeholders=tuple(in_mapping(entry, "reviewers"))
+            record, placeholders=tuple(in_mapping(entry, "reviewers", scaffolded=False))
         )
         if reviewer.id in reviewers:
             report.add(
