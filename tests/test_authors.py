@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from content_schema import check_content
+from content_schema import Author, check_content
+from content_schema.schema import TeamMember
 from pelican.settings import read_settings
 import pytest
 
@@ -274,3 +275,15 @@ def test_a_reviewer_bio_to_fill_in_is_a_to_do_and_left_off_the_page(tmp_path):
     soup = site.soup("reviewers/fixture-reviewer/")
     assert soup.select(".author-profile__bio") == []
     assert "TO FILL IN" not in str(soup)
+
+
+def test_a_team_whose_members_are_all_to_fill_in_is_still_a_team():
+    team = Author(
+        name="Editorial team",
+        bio="TO FILL IN: who the team is",
+        members=(TeamMember(name="TO FILL IN: a name", role="Writer"),),
+    )
+    shown = team.for_readers()
+    assert shown.is_team
+    assert (shown.members, shown.bio) == ((), None)
+    assert not Author(name="Jane Doe").for_readers().is_team

@@ -205,11 +205,17 @@ class Author:
         "`credentials`. An author with members is a team.",
         default=(),
     )
+    # Kept by for_readers(), which may leave out every member (all TO FILL IN).
+    team: bool = describe(
+        "Whether it is a team, as the file lists members.",
+        default=False,
+        set_by_loader=True,
+    )
 
     @property
     def is_team(self) -> bool:
         """Whether this author is a team: it lists its members (filled in or not)."""
-        return bool(self.members)
+        return self.team or bool(self.members)
 
     def for_readers(self) -> Author:
         """Return this author as pages show it: every value still TO FILL IN left out.
@@ -227,6 +233,7 @@ class Author:
             credentials=_filled(self.credentials),
             bio=_filled(self.bio),
             members=members,
+            team=self.is_team,
         )
 
 
