@@ -261,6 +261,9 @@ PLUGINS = [
     "build_cache",  # before images, which keeps its copies and cards in its cache
     "testimonials",
     "health",
+    # Author profiles and the medical reviewers' pages; after health, whose
+    # reviews it links, and before seo, whose JSON-LD describes the people.
+    "people",
     # The page's language, the theme's strings in it and its translations;
     # before seo, whose PageMeta gives each page its language.
     "i18n",

@@ -297,8 +297,8 @@ def test_taxonomy_rules(scratch_content):
     assert [p for p in problems if p.startswith("content/taxonomy.yaml")] == [
         "content/taxonomy.yaml:3: colours: unknown field; the fields are: authors, "
         "categories, tags",
-        "content/taxonomy.yaml:2: authors: expected a list of texts, got "
-        "'Fixture Writer'",
+        "content/taxonomy.yaml:2: authors: expected a list, each item text or a "
+        "set of fields, got 'Fixture Writer'",
     ]
 
 

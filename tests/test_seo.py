@@ -43,7 +43,17 @@ def test_article_is_a_blog_posting_with_a_plain_text_headline(fixture_publish_si
         "A fixture whose title has typographic quotes and an ampersand in it."
     )
     assert posting["datePublished"].startswith("2026-01-12T00:00:00")
-    assert posting["author"] == [{"@type": "Person", "name": "Fixture Writer"}]
+    # The author as the taxonomy describes them, linked to their page.
+    assert posting["author"] == [
+        {
+            "@type": "Person",
+            "name": "Fixture Writer",
+            "jobTitle": "Medical writer",
+            "honorificSuffix": "MPH",
+            "description": "A writer who exists only in the test fixtures.",
+            "url": f"{PUBLISH_SITEURL}/author/fixture-writer/",
+        }
+    ]
     assert posting["publisher"] == {"@type": "Organization", "name": "Nushama"}
     assert posting["mainEntityOfPage"] == f"{PUBLISH_SITEURL}/quotes-and-ampersands/"
     assert posting["keywords"] == ["PTSD"]
@@ -57,6 +67,7 @@ def test_reviewed_article_is_also_a_medical_web_page(fixture_publish_site):
         "@type": "Person",
         "name": "Fixture Reviewer",
         "honorificSuffix": "MD",
+        "url": f"{PUBLISH_SITEURL}/reviewers/fixture-reviewer/",
     }
     assert page["medicalAudience"] == {"@type": "Patient"}
     assert page["about"] == [{"@type": "Thing", "name": "PTSD"}]

@@ -55,13 +55,13 @@ def new_article(title: str, category: str = "", author: str = "") -> Path:
     settings = read_settings(str(CONFIG["dev_settings"]))
     taxonomy_path = CONFIG["content"] / settings["CONTENT_TAXONOMY_FILE"]
     taxonomy, problems = load_taxonomy_file(taxonomy_path, "content/taxonomy.yaml")
-    if taxonomy is None or taxonomy.categories is None or taxonomy.authors is None:
+    if taxonomy is None or taxonomy.categories is None or taxonomy.author_names is None:
         raise Exit("\n".join(str(p) for p in problems), code=1)
     slug = slug_from_title(title, settings["SLUG_REGEX_SUBSTITUTIONS"])
     text = article(
         title,
         slug,
-        _choose(author, taxonomy.authors, "author"),
+        _choose(author, taxonomy.author_names, "author"),
         _choose(category, taxonomy.categories, "category"),
         dt.date.today(),
     )

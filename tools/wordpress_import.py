@@ -219,7 +219,7 @@ def import_wordpress(export: Path, content: Path) -> ImportReport:
     known = {
         "categories": getattr(taxonomy, "categories", None) or (),
         "tags": getattr(taxonomy, "tags", None) or (),
-        "authors": getattr(taxonomy, "authors", None) or (),
+        "authors": getattr(taxonomy, "author_names", None) or (),
     }
     images = content / "images"
     for post in posts:

@@ -9,6 +9,7 @@ from .problems import ContentError, Problem
 from .review import ReviewState
 from .schema import (
     ArticleMeta,
+    Author,
     Consent,
     PageMeta,
     Reference,
@@ -23,6 +24,7 @@ __all__ = [
     "NOTICES_LOGGER",
     "RENDERED_TESTIMONIALS_MARKER",
     "ArticleMeta",
+    "Author",
     "CheckResult",
     "Consent",
     "ContentError",

@@ -72,6 +72,7 @@ RESERVED_SLUGS = frozenset(
     {
         "author",
         "authors",
+        "reviewers",
         "categories",
         "category",
         "drafts",
@@ -226,6 +227,29 @@ class _Checker:
                 elif policy == "preview":
                     self.result.todos.append(finding)
 
+    def check_profiles(self) -> None:
+        """List the authors' and reviewers' fields still TO FILL IN, as to-dos.
+
+        Advisory: pages leave those values out (Author.for_readers,
+        Reviewer.for_readers), so nothing false is shown meanwhile. Only a
+        reviewer's name and credentials block, in check_review.
+        """
+        files = (
+            (
+                "CONTENT_TAXONOMY_FILE",
+                getattr(self.content.taxonomy, "placeholders", ()),
+            ),
+            (
+                "CONTENT_REVIEWERS_FILE",
+                [p for r in self.content.reviewers.values() for p in r.placeholders],
+            ),
+        )
+        for setting, placeholders in files:
+            source = self.content.display(self.content.content / self.settings[setting])
+            self.result.todos += [
+                Problem(source, p.line, p.field, p.message) for p in placeholders
+            ]
+
     def check_placeholders(self, item: ContentFile) -> None:
         """Report scaffold text: a to-do in a draft, a problem in what readers see."""
         found = in_article(
@@ -252,7 +276,7 @@ class _Checker:
         lines = item.markdown.metadata.key_lines
         checks = [
             ("category", getattr(item.meta, "category", None), taxonomy.categories),
-            ("author", getattr(item.meta, "author", None), taxonomy.authors),
+            ("author", getattr(item.meta, "author", None), taxonomy.author_names),
         ]
         checks += [
             ("tags", tag, taxonomy.tags) for tag in getattr(item.meta, "tags", ())
@@ -679,6 +703,28 @@ class _Checker:
                 f"unknown reviewer {quoted(meta.reviewed_by)}; reviewers are listed in "
                 f"content/reviewers.yaml (known: {known})",
             )
+        reviewer = reviewers.get(meta.reviewed_by)
+        if reviewer is not None and not reviewer.named:
+            # The byline's name and credentials are the review's whole claim: an
+            # article shows no review by someone it cannot name.
+            finding = Problem(
+                item.source,
+                lines.get("reviewed_by"),
+                "reviewed_by",
+                f"the reviewer {quoted(reviewer.id)} still has {PLACEHOLDER} in "
+                "their name or credentials, so the page cannot show this review; "
+                "fill them in, in content/reviewers.yaml",
+            )
+            if meta.status == "draft":
+                self.result.todos.append(finding)
+            else:
+                self.result.problems.append(
+                    dataclasses.replace(
+                        finding,
+                        message=f"{finding.message} (or keep `Status: draft` until "
+                        "they are)",
+                    )
+                )
         if meta.last_reviewed and meta.last_reviewed > self.today:
             self.add(
                 item.source,
@@ -764,6 +810,7 @@ class _Checker:
         self.result.problems += validate(self.settings)
         self.result.testimonials = tuple(testimonials.values())
         self.check_publication(testimonials)
+        self.check_profiles()
         self.result.articles = len(content.article_files)
         self.result.pages = len(content.page_files)
         self.result.testimonial_files = len(content.testimonial_files)

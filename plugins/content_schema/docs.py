@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 import re
+import typing
 from typing import Any
 
 from .parsing import field_types, is_required, type_name, writable_fields
@@ -38,9 +39,16 @@ def _rows(cls: type, spell_key, prefix: str = "") -> list[str]:
             f"| `{key}` | {'yes' if required else 'no'} | {type_name(annotation)} "
             f"| {spec.metadata['doc']} |"
         )
-        if is_dataclass(annotation):
-            rows += _rows(annotation, spell_key, prefix=f"{key}.")
+        for record in _records(annotation):
+            rows += _rows(record, spell_key, prefix=f"{key}.")
     return rows
+
+
+def _records(annotation: Any) -> list[type]:
+    """Return the record types a field holds (itself, list items, union members)."""
+    if is_dataclass(annotation):
+        return [annotation]
+    return [r for arg in typing.get_args(annotation) for r in _records(arg)]
 
 
 def field_table(name: str) -> str:

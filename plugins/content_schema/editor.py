@@ -42,15 +42,17 @@ BODY_HINT = (
     "paragraphs, `[@key]` to cite a source from content/references.yaml, and "
     "`[testimonials]` where the chosen testimonials appear."
 )
+# Taxonomy lists whose form writes records, and the key an article gives.
+TAXONOMY_RECORD_KEYS = {"authors": ".name"}
 # Relation widgets: where each declared choices source is read, and how an
 # option is shown.
 RELATIONS = {
     "taxonomy": lambda list_name: {
         "collection": "vocabularies",
         "file": "taxonomy",
-        "value_field": f"{list_name}.*",
-        "search_fields": [f"{list_name}.*"],
-        "display_fields": [f"{list_name}.*"],
+        "value_field": f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}",
+        "search_fields": [f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}"],
+        "display_fields": [f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}"],
     },
     "reviewers": lambda _field: {
         "collection": "vocabularies",
@@ -97,8 +99,13 @@ def _widget(name: str, annotation: Any, choices: str) -> dict:
                 "multiple": True,
                 "options": list(typing.get_args(item)),
             }
-        if is_dataclass(item):
-            return {"widget": "list", "fields": form_fields(item)}
+        # A list of names or records (authors): the form writes records.
+        records = [a for a in typing.get_args(item) if is_dataclass(a)]
+        if is_dataclass(item) or records:
+            return {
+                "widget": "list",
+                "fields": form_fields(records[0] if records else item),
+            }
         # One item a line may hold commas and run long: a text area each.
         widget = "text" if name in LINE_LIST_FIELDS else "string"
         return {

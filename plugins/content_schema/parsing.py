@@ -387,6 +387,8 @@ def type_name(annotation: Any) -> str:
             return "a list drawn from " + ", ".join(
                 repr(v) for v in typing.get_args(item)
             )
+        if typing.get_origin(item) in (Union, types.UnionType) or is_dataclass(item):
+            return f"a list, each item {type_name(item)}"
         return f"a list of {type_name(item)}s"
     if annotation is dt.date:
         return "a date written YYYY-MM-DD"
@@ -429,7 +431,7 @@ def coerce(
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
         if value is None and len(members) < len(typing.get_args(annotation)):
             return None
-        return coerce(value, members[0], name, line, report)
+        return coerce(value, _member_for(value, members), name, line, report)
     if origin is Literal:
         allowed = typing.get_args(annotation)
         if isinstance(value, typing.Hashable) and value in allowed:
@@ -449,7 +451,11 @@ def coerce(
             )
             return INVALID
         item_type = typing.get_args(annotation)[0]
-        items = [coerce(item, item_type, name, line, report) for item in value]
+        # A list item that is a set of fields is placed at its own first line.
+        items = [
+            coerce(item, item_type, name, getattr(item, "line", None) or line, report)
+            for item in value
+        ]
         return INVALID if any(i is INVALID for i in items) else tuple(items)
     if annotation is dt.date:
         return _coerce_date(value, name, line, report)
@@ -460,6 +466,20 @@ def coerce(
     if is_dataclass(annotation):
         return parse_record(annotation, value, report, prefix=name, line=line)
     raise TypeError(f"schema uses an unsupported type: {annotation!r}")
+
+
+def _member_for(value: Any, members: list) -> Any:
+    """Choose the member of a union that `value`'s shape asks for.
+
+    A set of fields is read as the union's record type, when it has one
+    (`str | Author`: a name, or an author's fields); anything else as the
+    first member that is not a record, whose rule then judges it.
+    """
+    records = [m for m in members if is_dataclass(m)]
+    others = [m for m in members if not is_dataclass(m)]
+    if isinstance(value, dict) and records:
+        return records[0]
+    return (others or records)[0]
 
 
 def _coerce_scalar(

@@ -49,8 +49,14 @@ def is_placeholder(value: Any) -> bool:
     return PLACEHOLDER in value or value.strip() == DATE_PLACEHOLDER
 
 
-def in_mapping(mapping: Any, prefix: str = "") -> list[Placeholder]:
-    """Find placeholder values in a parsed YAML mapping, nested ones too."""
+def in_mapping(
+    mapping: Any, prefix: str = "", *, scaffolded: bool = True
+) -> list[Placeholder]:
+    """Find placeholder values in a parsed YAML mapping, nested ones too.
+
+    `scaffolded` False: the file was written by hand with TO FILL IN values
+    (the taxonomy, the reviewers), and its messages say so.
+    """
     if not isinstance(mapping, dict):
         return []
     lines = getattr(mapping, "key_lines", {})
@@ -58,11 +64,20 @@ def in_mapping(mapping: Any, prefix: str = "") -> list[Placeholder]:
     for key, value in mapping.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
-            found += in_mapping(value, name)
+            found += in_mapping(value, name, scaffolded=scaffolded)
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            # A list of records (an author's members): each item's fields.
+            for item in value:
+                found += in_mapping(item, name, scaffolded=scaffolded)
         elif is_placeholder(value) or (
             isinstance(value, list) and any(map(is_placeholder, value))
         ):
-            found.append(Placeholder(lines.get(key), name, _fill_in(name)))
+            message = _fill_in(name)
+            if not scaffolded:
+                message = message.replace(
+                    "still reads as the scaffold wrote it", f"still says {PLACEHOLDER}"
+                )
+            found.append(Placeholder(lines.get(key), name, message))
     return found
 
 
@@ -74,6 +89,16 @@ _FIXES = {
     "quote": "write the patient's words, exactly as given",
     "record": "write the signed authorization's identifier",
     "scope": "list where the patient allowed it to appear, e.g. [website]",
+    "role": "write what they do, e.g. medical writer, or remove the line",
+    "credentials": "write their degrees and licences, or remove the line",
+    "bio": "write one or two sentences about them, or remove the line",
+    "members": "write who is on the team: each with name and role",
+    # By the whole field, where the last part alone would mislead.
+    "authors.members.name": "write the team member's name, as they agreed to show it",
+    "reviewers.name": "write the reviewer's name, as they agreed to show it",
+    # A reviewer's fields are all required: none may be removed.
+    "reviewers.credentials": "write the reviewer's degrees and licences, e.g. MD",
+    "reviewers.bio": "write one or two sentences about the reviewer",
 }
 _DATES = ("date", "expires", "revoked", "modified", "last_reviewed")
 
@@ -83,7 +108,7 @@ def _fill_in(name: str) -> str:
     fix = (
         "write the date as YYYY-MM-DD"
         if last in _DATES
-        else _FIXES.get(last, f"write the real {last}")
+        else _FIXES.get(name, _FIXES.get(last, f"write the real {last}"))
     )
     return f"still reads as the scaffold wrote it; {fix}"
 

@@ -30,7 +30,7 @@ from .parsing import (
     salvage,
     writable_fields,
 )
-from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping
+from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping, is_placeholder
 from .problems import Problem, Reporter, quoted
 from .review import FINGERPRINT
 
@@ -225,13 +225,113 @@ class Testimonial:
     )
 
 
+def _filled(value: str | None) -> str | None:
+    """Return `value`, or None while it still holds a placeholder (TO FILL IN)."""
+    return None if is_placeholder(value) else value
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """One person on a team that writes as one author (an author's `members`)."""
+
+    name: str = describe("Full name, as the person agreed to show it.")
+    role: str = describe("What they do on the team, e.g. medical writer.")
+    credentials: str | None = describe(
+        "Degrees and licences, e.g. MD, LCSW; leave out when none.", default=None
+    )
+
+
+@dataclass(frozen=True)
+class Author:
+    """Someone articles name as `Author:`: a person, or a team (with `members`).
+
+    An entry of content/taxonomy.yaml's `authors:` list, given as the name
+    alone or as these fields. Fields that still say TO FILL IN are to-dos of
+    `make check` and are never shown: `for_readers()` leaves them out.
+    """
+
+    name: str = describe("The name articles give as `Author:`.")
+    role: str | None = describe(
+        "What they do, e.g. medical writer; for a team, what the team does.",
+        default=None,
+    )
+    credentials: str | None = describe(
+        "Degrees and licences, e.g. MD, LCSW; leave out when none.", default=None
+    )
+    bio: str | None = describe(
+        "One or two sentences about them: their experience with the topics they "
+        "write about.",
+        default=None,
+    )
+    members: tuple[TeamMember, ...] = describe(
+        "For a team: who is on it, each with `name`, `role` and, optionally, "
+        "`credentials`. An author with members is a team.",
+        default=(),
+    )
+    # Kept by for_readers(), which may leave out every member (all TO FILL IN).
+    team: bool = describe(
+        "Whether it is a team, as the file lists members.",
+        default=False,
+        set_by_loader=True,
+    )
+
+    @property
+    def is_team(self) -> bool:
+        """Whether this author is a team: it lists its members (filled in or not)."""
+        return self.team or bool(self.members)
+
+    def for_readers(self) -> Author:
+        """Return this author as pages show it: every value still TO FILL IN left out.
+
+        A member whose name or role is still TO FILL IN is left out entirely.
+        """
+        members = tuple(
+            dataclasses.replace(member, credentials=_filled(member.credentials))
+            for member in self.members
+            if _filled(member.name) and _filled(member.role)
+        )
+        return dataclasses.replace(
+            self,
+            role=_filled(self.role),
+            credentials=_filled(self.credentials),
+            bio=_filled(self.bio),
+            members=members,
+            team=self.is_team,
+        )
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     """The categories, tags and authors articles may use (content/taxonomy.yaml)."""
 
     categories: tuple[str, ...] = describe("Every category an article may be filed in.")
-    authors: tuple[str, ...] = describe("Every author an article may name.")
+    authors: tuple[str | Author, ...] = describe(
+        "Every author an article may name: the name alone (`- Jane Doe`), or the "
+        "author's fields (`- name: Jane Doe`, then `role`, `credentials`, `bio` "
+        "and, for a team, `members`), which the author's page shows."
+    )
     tags: tuple[str, ...] = describe("Every tag an article may carry.", default=())
+    # Values of the authors' fields still TO FILL IN: to-dos of `make check`.
+    placeholders: tuple[Placeholder, ...] = describe(
+        "Fields of authors still TO FILL IN.", default=(), set_by_loader=True
+    )
+
+    @property
+    def author_names(self) -> tuple[str, ...] | None:
+        """The names articles may give as `Author:` (None: the list did not read)."""
+        if self.authors is None:
+            return None
+        return tuple(_author(entry).name for entry in self.authors)
+
+    def author(self, name: str) -> Author | None:
+        """Return the author named `name`, as a record, or None if not listed."""
+        entries = (_author(entry) for entry in self.authors or ())
+        return next((entry for entry in entries if entry.name == name), None)
+
+
+def _author(entry: str | Author) -> Author:
+    """Return an entry of `authors:` as a record (a name alone: no other fields)."""
+    return entry if isinstance(entry, Author) else Author(name=entry)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -393,6 +493,20 @@ class Reviewer:
         "Degrees and licences, e.g. MD, board-certified psychiatrist."
     )
     bio: str = describe("One or two sentences about the reviewer.")
+    # Values still TO FILL IN: to-dos of `make check`; a reviewer whose name or
+    # credentials still say it reviews nothing (see `named`).
+    placeholders: tuple[Placeholder, ...] = describe(
+        "Fields still TO FILL IN.", default=(), set_by_loader=True
+    )
+
+    @property
+    def named(self) -> bool:
+        """Whether the name and credentials are filled in: only then is it a review."""
+        return not (is_placeholder(self.name) or is_placeholder(self.credentials))
+
+    def for_readers(self) -> Reviewer:
+        """Return the reviewer as pages show them: a bio still TO FILL IN left out."""
+        return dataclasses.replace(self, bio=_filled(self.bio) or "")
 
 
 @dataclass(frozen=True)
@@ -685,12 +799,33 @@ def load_taxonomy_file(
         # What still reads is checked against, so articles' tags and categories
         # are judged in the same run; a list that does not read is None.
         return salvage(Taxonomy, mapping), report.problems
-    for name in ("categories", "authors", "tags"):
+    for field_name, name in (
+        ("categories", "categories"),
+        ("authors", "author_names"),
+        ("tags", "tags"),
+    ):
         values = getattr(taxonomy, name)
         for value in {v for v in values if values.count(v) > 1}:
-            line = _lines(mapping).get(name)
-            report.add(line, name, f"{quoted(value)} is listed twice")
-    return taxonomy, report.problems
+            line = _lines(mapping).get(field_name)
+            report.add(line, field_name, f"{quoted(value)} is listed twice")
+    return _with_author_records(taxonomy, mapping), report.problems
+
+
+def _with_author_records(taxonomy: Taxonomy, mapping: LineMapping) -> Taxonomy:
+    """Return `taxonomy` with every author as a record, and its to-dos found."""
+    entries = mapping.get("authors") or []
+    found = [
+        placeholder
+        for entry in entries
+        for placeholder in in_mapping(entry, "authors", scaffolded=False)
+        # The name is what articles give as `Author:`: their own check sees it.
+        if placeholder.field != "authors.name"
+    ]
+    return dataclasses.replace(
+        taxonomy,
+        authors=tuple(_author(entry) for entry in taxonomy.authors),
+        placeholders=tuple(found),
+    )
 
 
 def load_references_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
@@ -766,7 +901,11 @@ def load_reviewers_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
     if listing is INVALID:
         return {}, report.problems
     reviewers = {}
-    for reviewer in listing.reviewers:
+    entries = mapping.get("reviewers") or []
+    for entry, record in zip(entries, listing.reviewers, strict=True):
+        reviewer = dataclasses.replace(
+            record, placeholders=tuple(in_mapping(entry, "reviewers", scaffolded=False))
+        )
         if reviewer.id in reviewers:
             report.add(
                 _lines(mapping).get("reviewers"),

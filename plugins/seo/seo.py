@@ -177,7 +177,12 @@ SITE_PAGES = {
     ),
 }
 # Templates of one taxonomy term, which Pelican hands them under their own name.
-TERM_TEMPLATES = {"tag": "Tag: {term}", "category": "{term}", "author": "{term}"}
+TERM_TEMPLATES = {
+    "tag": "Tag: {term}",
+    "category": "{term}",
+    "author": "{term}",
+    "reviewer": "{term}",  # the people plugin's ReviewerPage, named by its reviewer
+}
 
 
 def canonical_url(settings, relative: str) -> str:
@@ -269,10 +274,69 @@ def organization(settings) -> dict:
     return data
 
 
-def _person_or_team(name: str, settings) -> dict:
-    # The site's default byline is a team, not a person.
-    kind = "Organization" if name == settings["AUTHOR"] else "Person"
-    return {"@type": kind, "name": name}
+def author_entity(author, settings) -> dict:
+    """Describe a Pelican author (with its people `profile`) as Person or Organization.
+
+    A team (an author with members), and the site's default byline when it
+    is a name alone, is an Organization whose `member`s are the Persons the
+    clinic has named. Only what the profile shows readers is described.
+    """
+    profile = getattr(author, "profile", None)
+    name = str(author)
+    team = profile.is_team if profile is not None else False
+    team = team or (name == settings["AUTHOR"] and not _has_fields(profile))
+    data = {"@type": "Organization" if team else "Person", "name": name}
+    if getattr(author, "url", None):
+        data["url"] = canonical_url(settings, author.url)
+    if profile is None:
+        return data
+    if profile.bio:
+        data["description"] = profile.bio
+    if team:
+        if profile.members:
+            data["member"] = [
+                _person(m.name, m.role, m.credentials) for m in profile.members
+            ]
+        return data
+    return {**data, **_person(name, profile.role, profile.credentials)}
+
+
+def _has_fields(profile) -> bool:
+    return profile is not None and bool(
+        profile.role or profile.bio or profile.credentials
+    )
+
+
+def _person(name: str, role: str | None, credentials: str | None, **more) -> dict:
+    """Return a schema.org Person: job title from the role, credentials as suffix."""
+    data = {"@type": "Person", "name": name}
+    if role:
+        data["jobTitle"] = role
+    if credentials:
+        data["honorificSuffix"] = credentials
+    return {**data, **{key: value for key, value in more.items() if value}}
+
+
+def profile_page(settings, relative: str, entity: dict) -> dict:
+    """Return a ProfilePage whose main entity is a person or team (`entity`)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": canonical_url(settings, relative),
+        "mainEntity": entity,
+    }
+
+
+def reviewer_entity(page, settings) -> dict:
+    """Describe a medical reviewer's page (a people ReviewerPage) as a Person."""
+    reviewer = page.reviewer
+    return _person(
+        reviewer.name,
+        None,
+        reviewer.credentials,
+        description=reviewer.bio,
+        url=canonical_url(settings, page.url),
+    )
 
 
 def article_meta(article, settings) -> PageMeta:
@@ -389,7 +453,17 @@ def site_page_meta(
         social_description=site_page.social_description.format(site=site)
         or description,
     )
+    meta = replace(meta, structured_data=_term_data(settings, template, term))
     return _with_site_image(meta, settings, site_image)
+
+
+def _term_data(settings, template: str, term: object) -> tuple[dict, ...]:
+    """Return the JSON-LD of an author's or reviewer's page (a ProfilePage)."""
+    if template == "author" and term is not None:
+        return (profile_page(settings, term.url, author_entity(term, settings)),)
+    if template == "reviewer" and term is not None:
+        return (profile_page(settings, term.url, reviewer_entity(term, settings)),)
+    return ()
 
 
 def unlisted_page_patterns(settings) -> list[str]:
@@ -461,7 +535,7 @@ def article_data(article, meta: PageMeta, settings) -> list[dict]:
         "description": meta.description,
         "datePublished": meta.published.isoformat(),
         "dateModified": meta.modified.isoformat(),
-        "author": [_person_or_team(str(a), settings) for a in article.authors],
+        "author": [author_entity(a, settings) for a in article.authors],
         "publisher": {"@type": "Organization", "name": settings["CLINIC_NAME"]},
         "mainEntityOfPage": url,
         "inLanguage": meta.locale,
@@ -487,11 +561,11 @@ def article_data(article, meta: PageMeta, settings) -> list[dict]:
     data = [posting, breadcrumbs]
     review = getattr(article, "medical_review", None)
     if review is not None:
-        data.append(medical_web_page(article, meta, review, url))
+        data.append(medical_web_page(article, meta, review, url, settings))
     return data
 
 
-def medical_web_page(article, meta: PageMeta, review, url: str) -> dict:
+def medical_web_page(article, meta: PageMeta, review, url: str, settings) -> dict:
     """MedicalWebPage markup, only for an article with a recorded medical review."""
     return {
         "@context": "https://schema.org",
@@ -499,11 +573,14 @@ def medical_web_page(article, meta: PageMeta, review, url: str) -> dict:
         "url": url,
         "name": meta.title,
         "lastReviewed": review.date.isoformat(),
-        "reviewedBy": {
-            "@type": "Person",
-            "name": review.reviewer.name,
-            "honorificSuffix": review.reviewer.credentials,
-        },
+        "reviewedBy": _person(
+            review.reviewer.name,
+            None,
+            review.reviewer.credentials,
+            url=canonical_url(settings, article.reviewer_page.url)
+            if getattr(article, "reviewer_page", None)
+            else None,
+        ),
         "medicalAudience": {"@type": "Patient"},
         "about": [
             {"@type": "Thing", "name": str(t)} for t in getattr(article, "tags", ())
