@@ -110,6 +110,12 @@ LANGUAGE_SETTINGS = {
                 "text": "TO FILL IN: the note on ketamine's approval in Spanish",
             },
         ),
+        "RISKS_NOTES": (
+            {
+                "terms": ("ketamine", "ketamina"),
+                "text": "TO FILL IN: the standard risks text in Spanish",
+            },
+        ),
         "CTA_HEADING": "TO FILL IN: the call to action's heading in Spanish",
         "CTA_TEXT": "TO FILL IN: the call to action in Spanish",
         "CTA_BLOG_LABEL": "TO FILL IN: “Explore Our Blog” in Spanish",
@@ -326,6 +332,23 @@ OFF_LABEL_NOTES = (
             "conditions is off-label: the FDA has not approved ketamine for any "
             "psychiatric disorder. A related medicine, esketamine nasal spray, is "
             "approved for treatment-resistant depression."
+        ),
+    },
+)
+
+# Shown as a "Risks and side effects" section on articles whose title, category
+# or tags name one of the terms (plugins/health, partials/risks_note.html), and
+# standing in for the article's own cited risks section in `make check`'s claim
+# rules (plugins/content_schema/editorial.py). TO FILL IN by the clinic's medical
+# reviewer: the risks and side effects of ketamine treatment, in plain words,
+# with their sources. We write no medical text; until it is filled in, it is
+# shown nowhere and `make check` lists it.
+RISKS_NOTES = (
+    {
+        "terms": ("ketamine",),
+        "text": (
+            "TO FILL IN: the clinic's standard text on the risks and side effects "
+            "of ketamine treatment, written and approved by its medical reviewer"
         ),
     },
 )

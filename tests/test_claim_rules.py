@@ -16,6 +16,7 @@ from content_schema.editorial import (
     EXAMPLE_REFERENCES,
     RISKS_FIX,
     claim_warnings,
+    render_claim_rules,
     sentence_claims,
 )
 from content_schema.front_matter import read_markdown
@@ -23,7 +24,7 @@ from content_schema.problems import Reporter
 from pelican.settings import read_settings
 import pytest
 
-from tests.support import DEV_SETTINGS
+from tests.support import DEV_SETTINGS, ROOT
 
 REFERENCES = {
     key: SimpleNamespace(design=design) for key, design in EXAMPLE_REFERENCES.items()
@@ -166,3 +167,13 @@ def test_make_check_reports_the_rules_for_fixture_articles(scratch_content):
         "non-addictive [@fixture2020], and a list:': " + RULES["not-addictive"].fix,
         RISKS_WARNING.replace("a.md", source),
     ]
+
+
+def test_the_writers_guide_lists_every_rule_from_the_table():
+    guide = (ROOT / "docs" / "writing.md").read_text(encoding="utf-8")
+    assert render_claim_rules(guide) == guide, "run `invoke docs`"
+    block = guide.split("<!-- claim-rules -->")[1].split("<!-- end claim-rules -->")[0]
+    for rule in CLAIM_RULES:
+        assert f"`{rule.id}`" in block
+        assert rule.why in block
+    assert "`risks-section`" in block

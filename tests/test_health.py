@@ -356,3 +356,57 @@ def test_off_label_note_appears_where_an_article_is_about_ketamine(
     note = seed_site.soup("ketamine-for-ptsd/").select_one(".off-label-note")
     assert "off-label" in text(note)
     assert "has not approved ketamine for any psychiatric disorder" in text(note)
+
+
+# --- The standard risks text (RISKS_NOTES) ----------------------------------------
+
+RISKS_FILLED = ({"terms": ("ketamine",), "text": "Reviewer's <risks> & text."},)
+RISKS_WARNING = "an article about ketamine without a risks and side effects section"
+
+
+def _without_risks_section(content):
+    for name in ("first-visit.md", "quotes-and-ampersands.md"):
+        article = content / "articles" / name
+        article.write_text(article.read_text().split("## Risks and side effects")[0])
+
+
+def test_an_unwritten_risks_text_is_shown_nowhere(fixture_site):
+    for url in ("first-visit/", "quotes-and-ampersands/", "older-notes/"):
+        assert fixture_site.soup(url).select(".risks-note") == []
+
+
+def test_the_risks_to_do_names_the_setting_when_an_article_needs_it(scratch_content):
+    settings = read_settings(str(DEV_SETTINGS), override={"PATH": str(scratch_content)})
+    assert [p.field for p in check_content(settings).todos] == []
+    _without_risks_section(scratch_content)
+    result = check_content(settings)
+    assert [str(p) for p in result.todos] == [
+        "pelicanconf.py: RISKS_NOTES: still says TO FILL IN: the clinic's medical "
+        "reviewer writes the standard text on risks and side effects that articles "
+        "about ketamine show (first: content/articles/first-visit.md); until then "
+        "it is shown nowhere"
+    ]
+    assert any(RISKS_WARNING in str(w) for w in result.warnings)
+
+
+def test_a_written_risks_text_shows_on_articles_about_its_terms(
+    scratch_content, tmp_path
+):
+    _without_risks_section(scratch_content)
+    site = Site(build(scratch_content, tmp_path / "out", RISKS_NOTES=RISKS_FILLED))
+    (note,) = site.soup("first-visit/").select(".risks-note")
+    assert text(note.h2) == "Risks and side effects"
+    assert text(note.p) == "Reviewer's <risks> & text."
+    assert note.find("risks") is None  # escaped, not markup
+    assert site.soup("older-notes/").select(".risks-note") == []  # not about it
+    # It stands in for the article's own section: the claim rule is satisfied.
+    _problems, warnings = findings(scratch_content, RISKS_NOTES=RISKS_FILLED)
+    assert not any(RISKS_WARNING in w for w in warnings)
+
+
+def test_a_risks_setting_that_cannot_work_is_named(scratch_content):
+    problems, _warnings = findings(scratch_content, RISKS_NOTES=({"text": "x"},))
+    assert problems == [
+        'pelicanconf.py: RISKS_NOTES: entry 1 must be {"terms": ("ketamine",), '
+        '"text": "..."}'
+    ]

@@ -109,6 +109,14 @@ def test_a_new_article_a_new_testimonial_a_correction_and_consent(tmp_path):
             flags=re.MULTILINE,
         )
         path.write_text(recorded)
+    # The clinic's medical reviewer writes the standard risks text.
+    settings = project / "pelicanconf.py"
+    assert "RISKS_NOTES = (" in settings.read_text()
+    with settings.open("a", encoding="utf-8") as file:
+        file.write(
+            '\nRISKS_NOTES = ({"terms": ("ketamine",), '
+            '"text": "The reviewer\'s words on risks."},)\n'
+        )
 
     publish_check = run_ok(project, "check", "--publish")
     assert "withheld:" not in publish_check.stderr
@@ -121,6 +129,8 @@ def test_a_new_article_a_new_testimonial_a_correction_and_consent(tmp_path):
     corrected = page_words(project, "ketamine-for-ptsd")
     assert "JAMA Psychiatry in 2014" in corrected
     assert "JAMA Psychiatry in 2022" not in corrected
+    assert "Risks and side effects" in corrected
+    assert "The reviewer's words on risks." in corrected
     content_invariants_pass(content)
 
 

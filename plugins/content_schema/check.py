@@ -39,14 +39,14 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .editorial import claim_warnings
+from .editorial import about_terms, claim_warnings, has_risks_section
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems, outside_fences
-from .languages import LANGUAGES
+from .languages import LANGUAGES, setting_for
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
 from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
-from .placeholders import PLACEHOLDER, in_article
+from .placeholders import PLACEHOLDER, in_article, is_placeholder
 from .problems import Problem, quoted
 from .readability import Readability, measure
 from .review import ReviewState
@@ -166,6 +166,8 @@ class _Checker:
         self.result = CheckResult(problems=list(content.problems))
         # Ids of testimonials the published site leaves out (check_publication).
         self.withheld_ids: set[str] = set()
+        # Whether the to-do of a RISKS_NOTES text to write is listed yet.
+        self.risks_todo_listed = False
         # Reference keys whose entries have problems, reported in their file.
         references = content.display(
             content.content / self.settings["CONTENT_REFERENCES_FILE"]
@@ -670,6 +672,38 @@ class _Checker:
                         "content/references.yaml",
                     )
 
+    def check_risks_notes(self, item: ContentFile) -> bool:
+        """Return whether the article shows a standard risks text (RISKS_NOTES).
+
+        A text the clinic's medical reviewer has not written yet is shown
+        nowhere: it is listed once, as a to-do, when an article it would stand
+        in for has no cited risks section of its own.
+        """
+        meta = item.meta
+        lang = getattr(meta, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
+        shown = False
+        notes = setting_for(self.settings, lang, "RISKS_NOTES")
+        for note in notes if isinstance(notes, (list, tuple)) else ():
+            terms = note.get("terms", ()) if isinstance(note, Mapping) else ()
+            if not about_terms(terms, meta.title, meta.category, meta.tags):
+                continue
+            if not is_placeholder(note.get("text")):
+                shown = True
+            elif not self.risks_todo_listed and not has_risks_section(item.markdown):
+                self.risks_todo_listed = True
+                self.result.todos.append(
+                    Problem(
+                        "pelicanconf.py",
+                        None,
+                        "RISKS_NOTES",
+                        f"still says {PLACEHOLDER}: the clinic's medical reviewer "
+                        "writes the standard text on risks and side effects that "
+                        f"articles about {', '.join(map(str, terms))} show "
+                        f"(first: {item.source}); until then it is shown nowhere",
+                    )
+                )
+        return shown
+
     def check_readability(self, item: ContentFile) -> None:
         """Measure an article's reading level; warn when it reads above the target."""
         target = self.settings["READABILITY_TARGET_GRADE"]
@@ -862,7 +896,11 @@ class _Checker:
                 self.check_taxonomy(item, content.taxonomy)
             self.check_review(item, content.reviewers)
             self.result.warnings += claim_warnings(
-                item.source, item.meta, item.markdown, content.references
+                item.source,
+                item.meta,
+                item.markdown,
+                content.references,
+                risks_shown=self.check_risks_notes(item),
             )
             if self.readability:
                 self.check_readability(item)

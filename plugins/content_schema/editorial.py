@@ -32,6 +32,15 @@ SOURCE_ADVERTISING = (
     "a 2023 JAMA Network Open study of ketamine clinic advertising found "
     "advertisers calling ketamine non-addictive, and many mentioning no risks"
 )
+SOURCE_FDA_2023 = (
+    "the FDA warned in 2023 about the risks of compounded ketamine used outside "
+    "clinical supervision"
+)
+SOURCE_FTC_EVIDENCE = (
+    "the FTC's Health Products Compliance Guidance (2022): a health claim needs "
+    "competent and reliable scientific evidence, and a claim of a level of proof "
+    "needs that level"
+)
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,7 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         pattern=re.compile(r"\bsafe\b", re.I),
         message="unqualified safety wording",
         fix="say for whom and under which conditions, and cite a source",
-        why=SOURCE_ADVERTISING,
+        why=f"{SOURCE_ADVERTISING}; {SOURCE_FDA_2023}",
         flagged=(
             "Ketamine is safe.",
             "The treatment is completely safe when you follow the plan.",
@@ -168,7 +177,8 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         pattern=re.compile(r"\bcure[sd]?\b", re.I),
         message=ABSOLUTE,
         fix="say what the cited studies measured (for example, fewer symptoms)",
-        why="nothing cures PTSD or depression; studies measure symptom change",
+        why="nothing cures PTSD or depression; studies measure symptom change; "
+        + SOURCE_FTC_EVIDENCE,
         flagged=("Ketamine cures depression.", "Many patients were cured."),
         not_flagged=("A secure room is ready for you.",),
     ),
@@ -178,7 +188,7 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         pattern=re.compile(r"\bguarantee[sd]?\b", re.I),
         message=ABSOLUTE,
         fix="remove the promise; results vary from person to person",
-        why="no treatment can promise a result",
+        why="no treatment can promise a result; " + SOURCE_FTC_EVIDENCE,
         flagged=("Relief is guaranteed.", "We guarantee results."),
         not_flagged=(
             "There is no guarantee that it helps.",
@@ -194,7 +204,7 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         pattern=re.compile(r"\b100\s?(%|percent\b)", re.I),
         message=ABSOLUTE,
         fix="give the figure the cited study reports, with its [@key]",
-        why="no study finds every patient helped",
+        why="no study finds every patient helped; " + SOURCE_FTC_EVIDENCE,
         flagged=("It works for 100% of patients.", "We are 100 percent sure."),
         not_flagged=("The trial enrolled 100 veterans.",),
     ),
@@ -204,7 +214,8 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         pattern=re.compile(r"\bprove[nd]\b", re.I),
         message=ABSOLUTE,
         fix="say 'studies suggest', or cite a systematic review or meta-analysis",
-        why="one small trial proves nothing; only a synthesis of studies approaches it",
+        why="one small trial proves nothing; only a synthesis of studies "
+        "approaches it; " + SOURCE_FTC_EVIDENCE,
         flagged=("Ketamine is proven to help.", "It is proven [@example-trial]."),
         not_flagged=("Its benefit is proven [@example-review].",),
         spares=_proven_spared,
@@ -221,7 +232,8 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         fix="ketamine is FDA-approved as an anesthetic only; say its psychiatric "
         "use is off-label",
         why="the FDA approved ketamine as an anesthetic and esketamine nasal "
-        "spray for treatment-resistant depression; nothing else",
+        "spray for treatment-resistant depression; nothing is approved for PTSD "
+        "(FDA labels; the FDA's 2023 warning on compounded ketamine)",
         flagged=(
             "Ketamine is FDA-approved for PTSD.",
             "It is approved by the FDA to treat depression.",
@@ -242,7 +254,8 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         ),
         message="efficacy wording without a citation",
         fix="add [@key] or rephrase",
-        why="a claim that a treatment works needs its evidence beside it",
+        why="a claim that a treatment works needs its evidence beside it; "
+        + SOURCE_FTC_EVIDENCE,
         flagged=("It reduces symptoms.", "Half saw a 50% drop."),
         not_flagged=("It reduces symptoms [@example-trial].",),
         spares=lambda sentence, match: sentence.cites,
@@ -250,13 +263,28 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
     ),
 )
 
+RISKS_RULE_WHY = (
+    f"{SOURCE_ADVERTISING}; {SOURCE_FDA_2023}; a reader deciding on a treatment "
+    "needs its risks as much as its benefits"
+)
 RISK_HEADING = re.compile(r"risk|side[- ]effect", re.I)
 HEADING = re.compile(r"^\s*(#+)\s")
 RISKS_FIX = (
     "add a section under a heading naming risks or side effects that cites at "
-    "least one source [@key]; its medical content is the clinic's medical "
-    "reviewer's to write"
+    "least one source [@key], or have the clinic's medical reviewer write the "
+    "standard risks text (RISKS_NOTES in pelicanconf.py), which such articles "
+    "then show; its medical content is the reviewer's to write"
 )
+
+
+def about_terms(terms: Any, title: str, category: str, tags: Any) -> bool:
+    """Whether a title, category or tags name one of `terms` (whole words).
+
+    What an article is "about" for the notes of the health plugin
+    (OFF_LABEL_NOTES, RISKS_NOTES) and for the check that reads them.
+    """
+    text = " ".join([title or "", str(category or ""), *map(str, tags or ())]).lower()
+    return any(re.search(rf"\b{re.escape(term.lower())}\b", text) for term in terms)
 
 
 def claim_warnings(
@@ -264,11 +292,15 @@ def claim_warnings(
     meta: Any,
     markdown: Any,
     references: Mapping[str, Any] | None = None,
+    *,
+    risks_shown: bool = False,
 ) -> list[Problem]:
     """Warn of each sentence a rule of CLAIM_RULES flags, and of no risks section.
 
     `references` maps keys to reference records; a record's `design`, if any,
-    decides whether it is a systematic review or meta-analysis.
+    decides whether it is a systematic review or meta-analysis. `risks_shown`
+    says the page shows the clinic's standard risks text (RISKS_NOTES), which
+    then stands for the article's own risks section.
     """
     lines = markdown.metadata.key_lines
     summary = getattr(meta, "summary", "") or ""
@@ -291,7 +323,11 @@ def claim_warnings(
                     f": {rule.fix}",
                 )
             )
-    if _about_ketamine(meta, markdown) and not _has_risks_section(markdown):
+    if (
+        not risks_shown
+        and _about_ketamine(meta, markdown)
+        and not has_risks_section(markdown)
+    ):
         warnings.append(
             Problem(
                 source,
@@ -358,7 +394,7 @@ def _about_ketamine(meta: Any, markdown: Any) -> bool:
     return any("ketamine" in str(word).lower() for word in words)
 
 
-def _has_risks_section(markdown: Any) -> bool:
+def has_risks_section(markdown: Any) -> bool:
     """Return whether a risks or side effects heading's section cites a source.
 
     A section runs down to the next heading of its level or higher.
@@ -375,3 +411,44 @@ def _has_risks_section(markdown: Any) -> bool:
         elif level is not None and CITATION.search(text):
             return True
     return False
+
+
+# --- The writers' guide ------------------------------------------------------------
+
+DOCS_BLOCK = re.compile(
+    r"(<!-- claim-rules -->\n).*?(<!-- end claim-rules -->)", re.DOTALL
+)
+
+
+def render_claim_rules(text: str) -> str:
+    """Return `text` with its claim-rules block rewritten from CLAIM_RULES.
+
+    docs/writing.md lists every rule, what it flags and spares, its fix and its
+    source, from the one table (tools/docs.py runs this with `invoke docs`).
+    """
+    return DOCS_BLOCK.sub(lambda m: m[1] + _rules_markdown() + m[2], text)
+
+
+def _rules_markdown() -> str:
+    lines = [
+        "| Rule | Flags, for example | Lets pass | Fix | Why |",
+        "| --- " * 5 + "|",
+    ]
+    for rule in CLAIM_RULES:
+        cells = (
+            f"`{rule.id}`: {rule.message}",
+            "; ".join(f"`{example}`" for example in rule.flagged),
+            "; ".join(f"`{example}`" for example in rule.not_flagged),
+            rule.fix,
+            rule.why,
+        )
+        lines.append(
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+        )
+    lines.append(
+        "| `risks-section`: an article about ketamine without a cited risks "
+        "section | an article that names ketamine and has no heading about risks "
+        "or side effects citing a source | an article with one, or one that shows "
+        f"the clinic's RISKS_NOTES text | {RISKS_FIX} | {RISKS_RULE_WHY} |"
+    )
+    return "\n".join(lines) + "\n"

@@ -37,6 +37,12 @@ DEFAULTS = {
     # The categories about mental health: their articles open with the crisis
     # block (plugins/health) and, with MEDICAL_REVIEW_REQUIRED, need a review.
     "MENTAL_HEALTH_CATEGORIES": ("Mental health",),
+    # ({"terms": ("ketamine",), "text": "…"}, …): the clinic's standard text on
+    # the risks and side effects of a treatment, written by its medical
+    # reviewer, shown (plugins/health) on articles whose title, category or
+    # tags name a term; it stands in for an article's own risks section
+    # (editorial.py). A text still saying TO FILL IN is shown nowhere.
+    "RISKS_NOTES": (),
     # One of CONSENT_POLICIES: see pelicanconf.py.
     "TESTIMONIALS_WITHOUT_CONSENT": "withhold",
     # The US school grade an article's text should read at or below; above it,
@@ -107,6 +113,24 @@ def validate(settings: Mapping[str, Any]) -> list[Problem]:
                 f"{GRADES[0]} to {GRADES[1]}, e.g. 8",
             )
         )
+    notes = settings["RISKS_NOTES"]
+    for number, note in enumerate(
+        notes if isinstance(notes, (list, tuple)) else [notes], 1
+    ):
+        if not (
+            isinstance(note, Mapping)
+            and isinstance(note.get("text"), str)
+            and not isinstance(note.get("terms"), str)
+            and note.get("terms")
+        ):
+            problems.append(
+                Problem(
+                    "pelicanconf.py",
+                    None,
+                    "RISKS_NOTES",
+                    f'entry {number} must be {{"terms": ("ketamine",), "text": "..."}}',
+                )
+            )
     categories = settings["MENTAL_HEALTH_CATEGORIES"]
     if isinstance(categories, str) or not all(isinstance(c, str) for c in categories):
         problems.append(

@@ -11,6 +11,8 @@ Contract for templates, for every article and page (`item`):
 - `item.off_label_notes`: the OFF_LABEL_NOTES texts whose terms the item is
   about (its title, category or tags name them), in the item's language
   (LANGUAGE_SETTINGS, plugins/i18n) where the site gives them.
+- `item.risks_notes`: the RISKS_NOTES texts chosen the same way, leaving out
+  any the clinic's medical reviewer has not written yet (TO FILL IN).
 
 Loading and validation (unknown keys and reviewers, review dates) are
 content_schema's job, before any generator runs; this plugin only shapes its
@@ -33,7 +35,9 @@ from content_schema import (
     loaded,
     next_review_due,
 )
+from content_schema.editorial import about_terms
 from content_schema.languages import setting_for
+from content_schema.placeholders import is_placeholder as unfilled
 from content_schema.settings import fill_in
 from pelican import signals
 from pelican.generators import Generator
@@ -77,11 +81,12 @@ def set_defaults(pelican) -> None:
 
 def _about(item, terms) -> bool:
     """Whether the item's title, category or tags mention one of `terms`."""
-    names = [getattr(item, "title", "")]
-    names += [str(getattr(item, "category", ""))]
-    names += [str(tag) for tag in getattr(item, "tags", ())]
-    text = " ".join(names).lower()
-    return any(re.search(rf"\b{re.escape(term.lower())}\b", text) for term in terms)
+    return about_terms(
+        terms,
+        getattr(item, "title", ""),
+        getattr(item, "category", ""),
+        getattr(item, "tags", ()),
+    )
 
 
 class HealthGenerator(Generator):
@@ -95,11 +100,18 @@ class HealthGenerator(Generator):
             self._number_citations(item, references)
             item.medical_review = self._review(item, reviewers)
             item.shows_crisis_resources = self._shows_crisis_resources(item)
-            item.off_label_notes = tuple(
-                note["text"]
-                for note in setting_for(self.settings, item.lang, "OFF_LABEL_NOTES")
-                if _about(item, note["terms"])
+            item.off_label_notes = self._notes(item, "OFF_LABEL_NOTES")
+            item.risks_notes = tuple(
+                text for text in self._notes(item, "RISKS_NOTES") if not unfilled(text)
             )
+
+    def _notes(self, item, name: str) -> tuple[str, ...]:
+        """Return the texts of setting `name` about the item, in its language."""
+        return tuple(
+            note["text"]
+            for note in setting_for(self.settings, item.lang, name)
+            if _about(item, note["terms"])
+        )
 
     def _number_citations(self, item, references: dict) -> None:
         numbers: dict[str, int] = {}

@@ -83,6 +83,9 @@ def reviewer_pages(reviewers: dict, articles, settings) -> dict[str, ReviewerPag
 class PeopleGenerator(Generator):
     """Attaches author profiles and reviewer pages; writes the reviewer pages."""
 
+    # Not `pages`: tools/build.py reads a generator's `pages` as Pelican pages.
+    reviewer_pages: dict
+
     def generate_context(self) -> None:
         """Give each author its profile, each reviewed article its reviewer's page."""
         content = loaded(self.settings)
@@ -91,19 +94,21 @@ class PeopleGenerator(Generator):
         authors += [author for article in articles for author in article.authors]
         for author in authors:
             author.profile = profile(content.taxonomy, str(author))
-        self.pages = reviewer_pages(
+        self.reviewer_pages = reviewer_pages(
             content.reviewers, self.context.get("articles", ()), self.settings
         )
         for article in articles:
             review = getattr(article, "medical_review", None)
             article.reviewer_page = (
-                self.pages.get(review.reviewer.id) if review is not None else None
+                self.reviewer_pages.get(review.reviewer.id)
+                if review is not None
+                else None
             )
 
     def generate_output(self, writer) -> None:
         """Write one page per reviewer."""
         template = self.get_template(REVIEWER_TEMPLATE)
-        for page in self.pages.values():
+        for page in self.reviewer_pages.values():
             writer.write_file(
                 page.save_as,
                 template,
