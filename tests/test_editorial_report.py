@@ -449,6 +449,14 @@ def test_the_real_fetcher_follows_redirects_and_reads_statuses(tmp_path):
         )
 
 
+def test_the_real_fetcher_asks_only_web_addresses(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("local")
+    outcome, reason = judge(fetch_status, secret.as_uri())
+    assert outcome == "unchecked"
+    assert "not a web address" in reason
+
+
 class _Recording(BaseHTTPRequestHandler):
     """Refuses HEAD (405) and answers GET 200; records what each request sent."""
 

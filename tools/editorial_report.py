@@ -34,7 +34,7 @@ import socket
 import sys
 from typing import Any
 from urllib.error import HTTPError, URLError
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from urllib.request import Request, urlopen
 
 from content_schema import ReviewState, next_review_due
@@ -98,7 +98,7 @@ class Link:
     source: str  # the references file, as writers see it
     line: int | None
     key: str
-    kind: str  # "DOI", "PubMed" or "web address"
+    kind: str  # "DOI link", "PubMed link" or "web address"
     field: str  # the reference's field that gives it: doi, pmid, url
     url: str
 
@@ -195,11 +195,11 @@ def reference_links(loaded: LoadedContent) -> list[Link]:
             # A DOI may hold `#`, `?` or `%`, which would end or change the address.
             doi = quote(reference.doi, safe="/:;()._-")
             links.append(
-                Link(source, line, key, "DOI", "doi", f"https://doi.org/{doi}")
+                Link(source, line, key, "DOI link", "doi", f"https://doi.org/{doi}")
             )
         if reference.pmid:
             address = f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
-            links.append(Link(source, line, key, "PubMed", "pmid", address))
+            links.append(Link(source, line, key, "PubMed link", "pmid", address))
         if reference.url:
             links.append(Link(source, line, key, "web address", "url", reference.url))
     return links
@@ -250,8 +250,11 @@ def fetch_status(url: str, timeout: float = TIMEOUT_SECONDS) -> int:
     """Return the HTTP status `url` ends at, redirects followed; raise on no answer.
 
     HEAD first; when a server refuses HEAD (any status from 400 on), GET,
-    whose answer counts. The body is never read.
+    whose answer counts. The body is never read. Only http(s) addresses are
+    asked: urllib would open a `file:` one on this machine.
     """
+    if urlsplit(url).scheme not in {"http", "https"}:
+        raise ValueError("not a web address (http:// or https://)")
     status = _request(url, "HEAD", timeout)
     if status >= 400:
         status = _request(url, "GET", timeout)
@@ -334,7 +337,7 @@ def _link_line(result: LinkResult, advice: str) -> str:
     link = result.link
     return (
         f"- {_where(link.source, link.line)}: reference "
-        f"{markdown_code(link.key)}, its {link.kind} link {markdown_code(link.url)} "
+        f"{markdown_code(link.key)}, its {link.kind} {markdown_code(link.url)} "
         f"{markdown_text(result.reason)}. {advice}"
     )
 
