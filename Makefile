@@ -16,12 +16,12 @@ INVOKE := $(VENV)/bin/invoke
 # environment variable passes through as it is. Recipes read them from the
 # environment, always in double quotes ("$$TITLE"), never as $(TITLE): make
 # would paste the text into the shell's command line.
-ARGUMENTS := TITLE ID ONLY PORT RUNS SIZES SITEURL FILE
+ARGUMENTS := TITLE ID ONLY PORT RUNS SIZES SITEURL FILE OUTPUT OFFLINE
 $(foreach name,$(ARGUMENTS),$(if $(filter command line,$(origin $(name))),\
   $(eval override $(name) := $$(value $(name)))$(eval export $(name))))
 
 .DEFAULT_GOAL := help
-.PHONY: help check check-publish new-article new-testimonial review import-wordpress html clean regenerate serve edit devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
+.PHONY: help check check-publish new-article new-testimonial review editorial-report import-wordpress html clean regenerate serve edit devserver publish github test test-fast lighthouse bench-check bench-web bench-build lint format lock venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ new-testimonial: $(SERVE_STAMP) ## Start a testimonial: make new-testimonial ID=
 
 review: $(SERVE_STAMP) ## Record a medical review of this text: make review FILE=content/articles/x.md REVIEWER=id [DATE=YYYY-MM-DD]
 	$(INVOKE) review --file "$$FILE" --reviewer "$$REVIEWER" --date "$$DATE"
+
+# OUTPUT=report.md writes it to a file; OFFLINE=1 leaves the links unchecked.
+editorial-report: $(SERVE_STAMP) ## Write the editorial report (reviews due, questions, dead reference links); OUTPUT=file, OFFLINE=1
+	$(INVOKE) editorial-report $${OUTPUT:+--output "$$OUTPUT"} $${OFFLINE:+--offline}
 
 # The full environment: pelican-import reads the export with BeautifulSoup and
 # lxml, which requirements.lock holds (the writers' lock does not).

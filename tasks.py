@@ -19,6 +19,7 @@ from tools import (
     devserver,
     docs as docs_module,
     editor_server,
+    editorial_report as editorial_report_module,
     preview_process,
     review as review_module,
     scaffold,
@@ -140,6 +141,22 @@ def new_testimonial(c, id):
 def review(c, file="", reviewer="", date=""):
     """Record that the reviewer read this article's text (tools/review.py)."""
     say(review_module.record_review(file, reviewer, date))
+
+
+@task(
+    help={
+        "output": "Write the report (Markdown) to this file (default: print it)",
+        "offline": "Leave the reference links unchecked (no network), and say so",
+    }
+)
+def editorial_report(c, output="", offline=False):
+    """Write the editorial report: reviews due, open questions, edits, dead links.
+
+    Advisory: it exits 0 whatever it finds (tools/editorial_report.py).
+    """
+    code = editorial_report_module.run(CONFIG["dev_settings"], output, offline=offline)
+    if code != 0:
+        raise Exit(code=code)
 
 
 @task(help={"file": "The WordPress export (Tools → Export → All content)"})

@@ -24,6 +24,7 @@ WRITERS_TARGETS = (
     "serve",
     "regenerate",
     "publish",
+    "editorial-report",
 )
 
 

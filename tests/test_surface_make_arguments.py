@@ -97,6 +97,10 @@ TARGETS = {
     "new-testimonial": ("ID", lambda value: ["new-testimonial", "--id", value]),
     "bench-web": ("RUNS", lambda value: ["bench-web", "--runs", value]),
     "bench-build": ("SIZES", lambda value: ["bench-build", "--sizes", value]),
+    "editorial-report": (
+        "OUTPUT",
+        lambda value: ["editorial-report", "--output", value],
+    ),
 }
 
 
@@ -115,6 +119,20 @@ def test_a_value_reaches_its_task_as_typed(recorded, target, value, given):
     assert result.returncode == 0, result.stderr
     assert invoked(record) == [expected(value)]
     assert not (project / PWNED).exists()
+
+
+def test_editorial_report_prints_unless_told_a_file_and_checks_links_unless_offline(
+    recorded,
+):
+    project, record = recorded
+    for arguments in ([], ["OFFLINE=1"], ["OUTPUT=report.md", "OFFLINE=1"]):
+        result = make(project, "editorial-report", *arguments)
+        assert result.returncode == 0, result.stderr
+    assert invoked(record) == [
+        ["editorial-report"],
+        ["editorial-report", "--offline"],
+        ["editorial-report", "--output", "report.md", "--offline"],
+    ]
 
 
 @pytest.mark.parametrize("target", ["check", "check-publish"])

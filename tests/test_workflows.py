@@ -21,6 +21,7 @@ WRITES = {
     ("deploy.yml", "deploy"): {"contents": "write"},
     ("preview.yml", "deploy"): {"contents": "write", "pull-requests": "write"},
     ("preview.yml", "remove"): {"contents": "write"},
+    ("editorial-report.yml", "issue"): {"contents": "read", "issues": "write"},
 }
 PINNED = re.compile(r"^\s*-?\s*uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
@@ -42,8 +43,13 @@ def actionlint(*files: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_the_three_workflows_exist():
-    assert [path.name for path in WORKFLOWS] == ["ci.yml", "deploy.yml", "preview.yml"]
+def test_the_four_workflows_exist():
+    assert [path.name for path in WORKFLOWS] == [
+        "ci.yml",
+        "deploy.yml",
+        "editorial-report.yml",
+        "preview.yml",
+    ]
 
 
 @pytest.mark.node_tools
@@ -173,6 +179,7 @@ def test_workflows_run_only_commands_the_readme_documents():
     assert commands == {
         "make venv",
         "make github",
+        "make editorial-report",
         "invoke check",
         "invoke preview",
         "invoke preview-deploy",
