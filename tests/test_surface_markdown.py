@@ -96,7 +96,7 @@ def test_a_hostile_title_is_one_link_showing_it_as_typed(fixture_check, title):
     assert shown_text(entry) == f"{visible(title)}: edited"
     assert references_in_plain_text(page) == []
     # Nothing else grew: no heading, list or image came out of the title.
-    assert len(page.find_all("h4")) == 3
+    assert len(page.find_all("h4")) == 4  # pages, testimonials, warnings, readability
     assert page.find("img") is None
 
 
