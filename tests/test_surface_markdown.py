@@ -160,7 +160,13 @@ def test_a_hostile_file_name_is_one_code_span_showing_it_as_typed(hostile_names)
     report = preview_report(
         hostile_names,
         SimpleNamespace(
-            items=[], testimonials=[], withheld=[], problems=[], todos=[], warnings=[]
+            items=[],
+            testimonials=[],
+            withheld=[],
+            problems=[],
+            todos=[],
+            warnings=[],
+            readability=[],
         ),
         PREVIEW,
         today=TODAY,
@@ -204,7 +210,9 @@ def test_a_code_span_holds_any_name_exactly(name):
 
 def test_findings_quote_writers_text_as_text():
     finding = "content/a.md:1: title: @someone `x` | y\n# z <b>bold</b>"
-    result = SimpleNamespace(problems=[finding], todos=[], withheld=[], warnings=[])
+    result = SimpleNamespace(
+        problems=[finding], todos=[], withheld=[], warnings=[], readability=[]
+    )
     page = rendered("\n".join(findings_sections(result)))
     (item,) = page.find("h4", string="Problems that block publishing").find_next("ul")(
         "li"
