@@ -376,7 +376,7 @@ TESTIMONIALS_SAVE_AS = "testimonials/index.html"
 # and when it was collected, any material connection: its `collection:` block,
 # plugins/testimonials/disclosure.py). Say here only what is true of them all.
 TESTIMONIALS_DISCLOSURE = (
-    "Individual results vary. A patient's account is not a clinical study and "
+    "Individual results vary. A patient’s account is not a clinical study and "
     "does not predict how treatment will work for you."
 )
 # What becomes of a testimonial whose consent does not allow web publication

@@ -13,7 +13,7 @@ import pytest
 from tests.support import DEV_SETTINGS, SEED_CONTENT, Site, build, text
 
 GENERAL = (
-    "Individual results vary. A patient's account is not a clinical study and does "
+    "Individual results vary. A patient’s account is not a clinical study and does "
     "not predict how treatment will work for you."
 )
 
