@@ -93,22 +93,27 @@ _FIXES = {
     "credentials": "write their degrees and licences, or remove the line",
     "bio": "write one or two sentences about them, or remove the line",
     "members": "write who is on the team: each with name and role",
+    "method": "write how it was collected: survey, interview, written submission, "
+    "online review or other",
+    "material_connection": "write what ties the patient to the clinic beyond being "
+    "its patient (a payment, a discount, a job there…), or none",
     # By the whole field, where the last part alone would mislead.
     "authors.members.name": "write the team member's name, as they agreed to show it",
     "reviewers.name": "write the reviewer's name, as they agreed to show it",
     # A reviewer's fields are all required: none may be removed.
     "reviewers.credentials": "write the reviewer's degrees and licences, e.g. MD",
     "reviewers.bio": "write one or two sentences about the reviewer",
+    "collection.date": "write the date the patient gave the account, as YYYY-MM-DD",
 }
 _DATES = ("date", "expires", "revoked", "modified", "last_reviewed")
 
 
 def _fill_in(name: str) -> str:
     last = name.rsplit(".", 1)[-1]
-    fix = (
+    fix = _FIXES.get(name) or (
         "write the date as YYYY-MM-DD"
         if last in _DATES
-        else _FIXES.get(name, _FIXES.get(last, f"write the real {last}"))
+        else _FIXES.get(last, f"write the real {last}")
     )
     return f"still reads as the scaffold wrote it; {fix}"
 
