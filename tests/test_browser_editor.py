@@ -146,7 +146,9 @@ def snapshot(page: Page, name: str) -> None:
 
 def first_listed(project: Path, name: str) -> str:
     taxonomy = load_yaml_file(project / "content" / "taxonomy.yaml", Reporter(""))
-    return taxonomy[name][0]
+    first = taxonomy[name][0]
+    # An author may be a plain name or a record with its profile.
+    return first["name"] if isinstance(first, dict) else first
 
 
 def page_when_built(url: str, seconds: float = 30) -> BeautifulSoup:
