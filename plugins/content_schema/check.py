@@ -252,6 +252,20 @@ class _Checker:
                 Problem(source, p.line, p.field, p.message) for p in placeholders
             ]
 
+    def refuse_unless_draft(
+        self, item: ContentFile, finding: Problem, until: str
+    ) -> None:
+        """List `finding` as a to-do in a draft; elsewhere it stops the build."""
+        if item.meta.status == "draft":
+            self.result.todos.append(finding)
+            return
+        self.result.problems.append(
+            dataclasses.replace(
+                finding,
+                message=f"{finding.message} (or keep `Status: draft` until {until})",
+            )
+        )
+
     def check_placeholders(self, item: ContentFile) -> None:
         """Report scaffold text: a to-do in a draft, a problem in what readers see."""
         found = in_article(
@@ -263,16 +277,7 @@ class _Checker:
             finding = Problem(
                 item.source, placeholder.line, placeholder.field, placeholder.message
             )
-            if item.meta.status == "draft":
-                self.result.todos.append(finding)
-            else:
-                self.result.problems.append(
-                    dataclasses.replace(
-                        finding,
-                        message=f"{finding.message} (or keep `Status: draft` until "
-                        "it is ready)",
-                    )
-                )
+            self.refuse_unless_draft(item, finding, "it is ready")
 
     def check_taxonomy(self, item: ContentFile, taxonomy: Taxonomy) -> None:
         lines = item.markdown.metadata.key_lines
@@ -749,16 +754,7 @@ class _Checker:
                 "their name or credentials, so the page cannot show this review; "
                 "fill them in, in content/reviewers.yaml",
             )
-            if meta.status == "draft":
-                self.result.todos.append(finding)
-            else:
-                self.result.problems.append(
-                    dataclasses.replace(
-                        finding,
-                        message=f"{finding.message} (or keep `Status: draft` until "
-                        "they are)",
-                    )
-                )
+            self.refuse_unless_draft(item, finding, "they are")
         if meta.last_reviewed and meta.last_reviewed > self.today:
             self.add(
                 item.source,
