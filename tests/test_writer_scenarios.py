@@ -109,6 +109,13 @@ def test_a_new_article_a_new_testimonial_a_correction_and_consent(tmp_path):
             flags=re.MULTILINE,
         )
         path.write_text(recorded)
+    # The clinic says who its editorial team is.
+    taxonomy = content / "taxonomy.yaml"
+    filled = re.sub(
+        r'"TO FILL IN: [^"]*"', '"Filled in by the clinic"', taxonomy.read_text()
+    )
+    assert filled != taxonomy.read_text()
+    taxonomy.write_text(filled)
     # The clinic's medical reviewer writes the standard risks text.
     settings = project / "pelicanconf.py"
     assert "RISKS_NOTES = (" in settings.read_text()
