@@ -225,3 +225,21 @@ def test_editing_a_summary_changes_that_one_line(writer):
         f" M {article.relative_to(project).as_posix()}"
     ]
     assert article.read_text(encoding="utf-8") == before.replace(old, NEW_SUMMARY, 1)
+
+
+def test_editing_a_reviewed_article_keeps_its_review_lines(writer):
+    project, _base, page = writer
+    article = project / "content" / "articles" / "quotes-and-ampersands.md"
+    before = article.read_text(encoding="utf-8")
+    assert "\nReviewed_text: sha256:" in before
+    page.goto(page.url.split("#")[0] + f"#/collections/articles/entries/{article.stem}")
+    summary = field(page, "summary")
+    expect(summary).not_to_have_value("", timeout=20000)
+    old = summary.input_value()
+    # The fingerprint is the task's to write: no form field shows it.
+    expect(page.locator("[id^='reviewed_text-field-']")).to_have_count(0)
+    summary.fill(NEW_SUMMARY)
+    save(page)
+    # The edit is kept, and so is the review's record of what was read: the
+    # page now says it was updated since its review.
+    assert article.read_text(encoding="utf-8") == before.replace(old, NEW_SUMMARY, 1)

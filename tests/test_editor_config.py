@@ -39,6 +39,10 @@ def _check_fields(cls: type, fields: list[dict]) -> None:
     for spec in declared:
         field = by_name[spec.name]
         assert field["required"] is is_required(spec), spec.name
+        if spec.metadata["written_by"]:
+            # A task writes it (make review): the form keeps it, unseen.
+            assert field == {"name": spec.name, "widget": "hidden", "required": False}
+            continue
         assert field["hint"].startswith(spec.metadata["doc"]), spec.name
         annotation = types_[spec.name]
         inner = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -126,3 +130,9 @@ def test_the_published_site_has_no_editor(fixture_publish_site, fixture_site):
                 text = page.read_text(encoding="utf-8", errors="replace")
                 assert "/admin/" not in text, page
                 assert "decap" not in text.lower(), page
+
+
+def test_a_field_a_task_writes_is_kept_but_never_shown():
+    fields = COLLECTIONS["articles"]["fields"]
+    hidden = [f["name"] for f in fields if f["widget"] == "hidden"]
+    assert hidden == ["reviewed_text"]

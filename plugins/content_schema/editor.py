@@ -163,6 +163,10 @@ def form_fields(cls: type) -> list[dict]:
     types_ = field_types(cls)
     result = []
     for spec in writable_fields(cls):
+        if spec.metadata.get("written_by"):
+            # Kept as the file has it on save, never typed into a form.
+            result.append({"name": spec.name, "widget": "hidden", "required": False})
+            continue
         entry = {
             "label": label(spec.name),
             "name": spec.name,

@@ -57,6 +57,7 @@ def describe(
     set_by_loader: bool = False,
     scaffold: Scaffold | None = None,
     choices: str = "",
+    written_by: str = "",
     **kwargs: Any,
 ) -> Any:
     """Declare a field with its meaning and, if required, how to add it.
@@ -65,7 +66,8 @@ def describe(
     set; `scaffold` says how a new file shows the field (see Scaffold);
     `choices` names where its allowed values are listed, as "file.list"
     ("taxonomy.tags") or "collection.field" ("testimonials.id"), so the
-    browser editor offers them (editor.py).
+    browser editor offers them (editor.py). `written_by` names the task that
+    writes the field ("make review"): files hold it, but no form shows it.
     """
     return field(
         metadata={
@@ -74,6 +76,7 @@ def describe(
             "set_by_loader": set_by_loader,
             "scaffold": scaffold,
             "choices": choices,
+            "written_by": written_by,
         },
         **kwargs,
     )

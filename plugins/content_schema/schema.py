@@ -418,6 +418,7 @@ class ArticleMeta(ItemMeta):
         "When the title, summary or text changes afterwards, the page says it "
         "was updated since its review. Never edit it by hand.",
         default=None,
+        written_by="make review",
     )
     editorial_questions: tuple[str, ...] = describe(
         "Open questions for the reviewer, one per line (continuation lines "
