@@ -34,7 +34,7 @@ import socket
 import sys
 from typing import Any
 from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
 
 from content_schema import ReviewState, next_review_due
@@ -191,15 +191,12 @@ def reference_links(loaded: LoadedContent) -> list[Link]:
     links = []
     for key, reference in loaded.references.items():
         line = first_line(path, re.compile(rf"^{re.escape(key)}\s*:"))
-        if reference.doi:
-            # A DOI may hold `#`, `?` or `%`, which would end or change the address.
-            doi = quote(reference.doi, safe="/:;()._-")
+        if reference.doi_url:
+            links.append(Link(source, line, key, "DOI link", "doi", reference.doi_url))
+        if reference.pubmed_url:
             links.append(
-                Link(source, line, key, "DOI link", "doi", f"https://doi.org/{doi}")
+                Link(source, line, key, "PubMed link", "pmid", reference.pubmed_url)
             )
-        if reference.pmid:
-            address = f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"
-            links.append(Link(source, line, key, "PubMed link", "pmid", address))
         if reference.url:
             links.append(Link(source, line, key, "web address", "url", reference.url))
     return links

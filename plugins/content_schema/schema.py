@@ -15,6 +15,7 @@ from pathlib import Path
 import re
 import typing
 from typing import Any, Literal
+from urllib.parse import quote
 
 from .front_matter import read_markdown
 from .languages import LANGUAGES, suggest as suggest_language
@@ -477,6 +478,21 @@ class Reference:
         "Date these details were last checked against the source.", default=None
     )
     key: str = describe("The key articles cite.", default="", set_by_loader=True)
+
+    @property
+    def doi_url(self) -> str | None:
+        """The DOI's address at doi.org, or None without a DOI.
+
+        A DOI may hold `#`, `?` or `%`, which would end or change the address.
+        """
+        return (
+            f"https://doi.org/{quote(self.doi, safe='/:;()._-')}" if self.doi else None
+        )
+
+    @property
+    def pubmed_url(self) -> str | None:
+        """The PubMed page of the PMID, or None without one."""
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
 
     @property
     def evidence(self) -> str:

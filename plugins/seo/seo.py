@@ -598,12 +598,7 @@ def citations(article) -> list[dict]:
     data = []
     for cited in getattr(article, "cited_references", ()):
         ref = cited.reference
-        if ref.doi:
-            link = f"https://doi.org/{ref.doi}"
-        elif ref.pmid:
-            link = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
-        else:
-            link = ref.url
+        link = ref.doi_url or ref.pubmed_url or ref.url
         description = f"{ref.evidence}." + (f" {ref.finding}" if ref.finding else "")
         data.append(
             {
