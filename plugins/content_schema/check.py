@@ -39,9 +39,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from .editorial import about_terms, claim_warnings, has_risks_section
+from .editorial import claim_warnings, has_risks_section, notes_about
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems, outside_fences
-from .languages import LANGUAGES, setting_for
+from .languages import LANGUAGES
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
@@ -252,6 +252,10 @@ class _Checker:
                 Problem(source, p.line, p.field, p.message) for p in placeholders
             ]
 
+    def language(self, item: ContentFile) -> str:
+        """Return the language an item is written in: its `Lang:`, else the site's."""
+        return getattr(item.meta, "lang", None) or self.settings["DEFAULT_LANG"]
+
     def refuse_unless_draft(
         self, item: ContentFile, finding: Problem, until: str
     ) -> None:
@@ -321,7 +325,7 @@ class _Checker:
             if not (item.meta.slug or item.meta.title):
                 continue  # front matter with problems that give no address yet
             slug = item.meta.slug or slug_from_title(item.meta.title, substitutions)
-            lang = getattr(item.meta, "lang", None) or self.settings["DEFAULT_LANG"]
+            lang = self.language(item)
             line = item.markdown.metadata.key_lines.get(
                 "slug" if item.meta.slug else "title"
             )
@@ -399,7 +403,7 @@ class _Checker:
             if not (item.meta.slug or item.meta.title):
                 continue
             slug = item.meta.slug or slug_from_title(item.meta.title, substitutions)
-            lang = getattr(item.meta, "lang", None) or default
+            lang = self.language(item)
             key = (item.kind, slug, item.meta.status or "published")
             groups.setdefault(key, []).append((lang, item.source))
         for (_kind, slug, _status), versions in groups.items():
@@ -420,7 +424,6 @@ class _Checker:
 
     def check_language_settings(self, items: list[ContentFile]) -> None:
         """Refuse the clinic's placeholder words in a language readers would see."""
-        default = self.settings["DEFAULT_LANG"]
         by_language = self.settings.get("LANGUAGE_SETTINGS", {})
         if not isinstance(by_language, Mapping):
             return  # the i18n plugin names a LANGUAGE_SETTINGS that cannot work
@@ -430,11 +433,7 @@ class _Checker:
             unfilled = sorted(
                 name for name, value in values.items() if PLACEHOLDER in repr(value)
             )
-            written = [
-                item
-                for item in items
-                if (getattr(item.meta, "lang", None) or default) == lang
-            ]
+            written = [item for item in items if self.language(item) == lang]
             if not unfilled or not written:
                 continue
             published = [item for item in written if item.meta.status != "draft"]
@@ -685,14 +684,18 @@ class _Checker:
         in for has no cited risks section of its own.
         """
         meta = item.meta
-        lang = getattr(meta, "lang", None) or self.settings.get("DEFAULT_LANG", "en")
         shown = False
-        notes = setting_for(self.settings, lang, "RISKS_NOTES")
-        for note in notes if isinstance(notes, (list, tuple)) else ():
-            terms = note.get("terms", ()) if isinstance(note, Mapping) else ()
-            if not about_terms(terms, meta.title, meta.category, meta.tags):
-                continue
-            if not is_placeholder(note.get("text")):
+        notes = notes_about(
+            self.settings,
+            self.language(item),
+            "RISKS_NOTES",
+            meta.title,
+            meta.category,
+            meta.tags,
+        )
+        for note in notes:
+            terms = note["terms"]
+            if not is_placeholder(note["text"]):
                 shown = True
             elif not self.risks_todo_listed and not has_risks_section(item.markdown):
                 self.risks_todo_listed = True
@@ -714,10 +717,7 @@ class _Checker:
         target = self.settings["READABILITY_TARGET_GRADE"]
         if not readable_grade(target):  # validate() names it; judge by the default
             target = DEFAULTS["READABILITY_TARGET_GRADE"]
-        lang = getattr(item.meta, "lang", None) or self.settings.get(
-            "DEFAULT_LANG", "en"
-        )
-        level = measure(item.source, item.markdown, lang, target)
+        level = measure(item.source, item.markdown, self.language(item), target)
         self.result.readability.append(level)
         if level.above_target:
             self.warn(

@@ -17,8 +17,10 @@ import itertools
 import re
 from typing import Any
 
+from .languages import setting_for
 from .markup import CITATION, CITATION_KEY
 from .problems import Problem, quoted
+from .settings import is_note
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Designs of evidence strong enough to call a finding "proven".
@@ -285,6 +287,28 @@ def about_terms(terms: Any, title: str, category: str, tags: Any) -> bool:
     """
     text = " ".join([title or "", str(category or ""), *map(str, tags or ())]).lower()
     return any(re.search(rf"\b{re.escape(term.lower())}\b", text) for term in terms)
+
+
+def notes_about(
+    settings: Mapping[str, Any],
+    lang: str,
+    name: str,
+    title: str,
+    category: str,
+    tags: Any,
+) -> list[Mapping[str, Any]]:
+    """Return the entries of note setting `name` about an item, in its language.
+
+    `name` is OFF_LABEL_NOTES or RISKS_NOTES; entries that are no notes are
+    passed over (the settings' checks name them).
+    """
+    notes = setting_for(settings, lang, name)
+    entries = notes if isinstance(notes, (list, tuple)) else ()
+    return [
+        note
+        for note in entries
+        if is_note(note) and about_terms(note["terms"], title, category, tags)
+    ]
 
 
 def claim_warnings(

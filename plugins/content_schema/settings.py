@@ -63,6 +63,25 @@ def readable_grade(value: Any) -> bool:
     )
 
 
+def is_note(note: Any) -> bool:
+    """Whether `note` is a note setting's entry: {"terms": (…,), "text": "…"}.
+
+    The shape of OFF_LABEL_NOTES (plugins/health) and RISKS_NOTES entries.
+    """
+    return (
+        isinstance(note, Mapping)
+        and isinstance(note.get("text"), str)
+        and not isinstance(note.get("terms"), str)
+        and bool(note.get("terms"))
+    )
+
+
+def bad_notes(notes: Any) -> list[int]:
+    """Return the numbers (from 1) of a note setting's entries that are no notes."""
+    entries = notes if isinstance(notes, (list, tuple)) else [notes]
+    return [number for number, note in enumerate(entries, 1) if not is_note(note)]
+
+
 def with_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Return `settings` with every default above filled in."""
     return {**DEFAULTS, **settings}
@@ -113,24 +132,15 @@ def validate(settings: Mapping[str, Any]) -> list[Problem]:
                 f"{GRADES[0]} to {GRADES[1]}, e.g. 8",
             )
         )
-    notes = settings["RISKS_NOTES"]
-    for number, note in enumerate(
-        notes if isinstance(notes, (list, tuple)) else [notes], 1
-    ):
-        if not (
-            isinstance(note, Mapping)
-            and isinstance(note.get("text"), str)
-            and not isinstance(note.get("terms"), str)
-            and note.get("terms")
-        ):
-            problems.append(
-                Problem(
-                    "pelicanconf.py",
-                    None,
-                    "RISKS_NOTES",
-                    f'entry {number} must be {{"terms": ("ketamine",), "text": "..."}}',
-                )
-            )
+    problems += [
+        Problem(
+            "pelicanconf.py",
+            None,
+            "RISKS_NOTES",
+            f'entry {number} must be {{"terms": ("ketamine",), "text": "..."}}',
+        )
+        for number in bad_notes(settings["RISKS_NOTES"])
+    ]
     categories = settings["MENTAL_HEALTH_CATEGORIES"]
     if isinstance(categories, str) or not all(isinstance(c, str) for c in categories):
         problems.append(

@@ -35,8 +35,7 @@ from content_schema import (
     loaded,
     next_review_due,
 )
-from content_schema.editorial import about_terms
-from content_schema.languages import setting_for
+from content_schema.editorial import notes_about
 from content_schema.placeholders import is_placeholder as unfilled
 from content_schema.settings import fill_in
 from pelican import signals
@@ -79,16 +78,6 @@ def set_defaults(pelican) -> None:
     fill_in(pelican.settings, "health", DEFAULTS, problems)
 
 
-def _about(item, terms) -> bool:
-    """Whether the item's title, category or tags mention one of `terms`."""
-    return about_terms(
-        terms,
-        getattr(item, "title", ""),
-        getattr(item, "category", ""),
-        getattr(item, "tags", ()),
-    )
-
-
 class HealthGenerator(Generator):
     """Numbers citations and attaches review, crisis and off-label data to content."""
 
@@ -107,11 +96,15 @@ class HealthGenerator(Generator):
 
     def _notes(self, item, name: str) -> tuple[str, ...]:
         """Return the texts of setting `name` about the item, in its language."""
-        return tuple(
-            note["text"]
-            for note in setting_for(self.settings, item.lang, name)
-            if _about(item, note["terms"])
+        notes = notes_about(
+            self.settings,
+            item.lang,
+            name,
+            getattr(item, "title", ""),
+            getattr(item, "category", ""),
+            getattr(item, "tags", ()),
         )
+        return tuple(note["text"] for note in notes)
 
     def _number_citations(self, item, references: dict) -> None:
         numbers: dict[str, int] = {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from content_schema.settings import bad_notes
+
 DEFAULTS = {
     # Articles with one of these tags open with the crisis block, as do the
     # articles of MENTAL_HEALTH_CATEGORIES.
@@ -29,17 +31,11 @@ def problems(settings: Mapping[str, Any]) -> dict[str, str]:
         found["CRISIS_TAGS"] = (
             f"CRISIS_TAGS is {tags!r}; list tag names, e.g. ('PTSD', 'depression')"
         )
-    for number, note in enumerate(settings["OFF_LABEL_NOTES"], 1):
-        if not (
-            isinstance(note, Mapping)
-            and isinstance(note.get("text"), str)
-            and not isinstance(note.get("terms"), str)
-            and note.get("terms")
-        ):
-            found["OFF_LABEL_NOTES"] = (
-                f"OFF_LABEL_NOTES entry {number} must be "
-                '{"terms": ("ketamine",), "text": "..."}'
-            )
+    for number in bad_notes(settings["OFF_LABEL_NOTES"]):
+        found["OFF_LABEL_NOTES"] = (
+            f"OFF_LABEL_NOTES entry {number} must be "
+            '{"terms": ("ketamine",), "text": "..."}'
+        )
     if not isinstance(settings["MEDICAL_DISCLAIMER"], str):
         found["MEDICAL_DISCLAIMER"] = (
             "MEDICAL_DISCLAIMER must be text (or empty for none)"
