@@ -109,13 +109,10 @@ class Consent:
         return None
 
 
-COLLECTION_METHODS = (
-    "survey",
-    "interview",
-    "written submission",
-    "online review",
-    "other",
-)
+CollectionMethod = Literal[
+    "survey", "interview", "written submission", "online review", "other"
+]
+COLLECTION_METHODS = typing.get_args(CollectionMethod)
 # What `material_connection` says when there is none.
 NO_CONNECTION = "none"
 
@@ -129,10 +126,7 @@ class Collection:
     FTC's Endorsement Guides ask: a disclosure that fits each endorsement.
     """
 
-    method: (
-        Literal["survey", "interview", "written submission", "online review", "other"]
-        | None
-    ) = describe(
+    method: CollectionMethod | None = describe(
         "How the account was collected: survey, interview, written submission, "
         "online review or other (then say how in `description`).",
         default=None,
@@ -705,8 +699,8 @@ def parse_testimonial(
 
 
 # The blocks whose optional fields a scaffold fills with placeholders, and the
-# field of each that is always read as written.
-PLACEHOLDER_BLOCKS = {"consent": "status", "collection": ""}
+# fields of each that are always read as written.
+PLACEHOLDER_BLOCKS = {"consent": ("status",), "collection": ()}
 
 
 def _without_optional_placeholders(mapping: LineMapping) -> LineMapping:
@@ -730,10 +724,22 @@ def _without_optional_placeholders(mapping: LineMapping) -> LineMapping:
         kept.update(
             (key, value)
             for key, value in fields.items()
-            if key == always or not in_mapping({key: value})
+            if key in always or not in_mapping({key: value})
         )
         shaped[block] = kept
     return shaped
+
+
+# What the disclosure cannot do without, and how to give it. The schema reads
+# them as optional so that a placeholder is a to-do, not a parse error.
+COLLECTION_NEEDS = {
+    "method": "say how the account was collected, one of "
+    + ", ".join(COLLECTION_METHODS),
+    "date": "give the date the patient gave the account, as YYYY-MM-DD "
+    "(TO FILL IN while the clinic looks it up)",
+    "material_connection": "write what ties the patient to the clinic beyond "
+    "being its patient (a payment, a discount, a job there…), or `none`",
+}
 
 
 def _check_collection(
@@ -744,30 +750,9 @@ def _check_collection(
 ) -> None:
     """Require what the disclosure needs: how, when, and any connection."""
     unfilled = {p.field for p in placeholders}
-    if collection.method is None and "collection.method" not in unfilled:
-        report.add(
-            block_line,
-            "collection.method",
-            "missing: say how the account was collected, one of "
-            f"{', '.join(COLLECTION_METHODS)}",
-        )
-    if collection.date is None and "collection.date" not in unfilled:
-        report.add(
-            block_line,
-            "collection.date",
-            "missing: give the date the patient gave the account, as YYYY-MM-DD "
-            "(TO FILL IN while the clinic looks it up)",
-        )
-    if (
-        collection.material_connection is None
-        and "collection.material_connection" not in unfilled
-    ):
-        report.add(
-            block_line,
-            "collection.material_connection",
-            "missing: write what ties the patient to the clinic beyond being its "
-            "patient (a payment, a discount, a job there…), or `none`",
-        )
+    for name, message in COLLECTION_NEEDS.items():
+        if getattr(collection, name) is None and f"collection.{name}" not in unfilled:
+            report.add(block_line, f"collection.{name}", f"missing: {message}")
     if collection.method == "other" and not collection.description:
         report.add(
             block_line,
