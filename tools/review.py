@@ -17,8 +17,9 @@ import os
 from pathlib import Path
 import tempfile
 
-from content_schema.front_matter import FENCE, FENCE_END
+from content_schema.front_matter import FENCE, FENCE_END, KEY_LINE, split_markdown
 from content_schema.paths import display_path
+from content_schema.problems import Reporter
 from content_schema.review import fingerprint_of
 from content_schema.schema import ArticleMeta, load_reviewers_file, parse_front_matter
 from invoke import Exit
@@ -80,36 +81,24 @@ def record_review(
 def stamped(text: str, values: Mapping[str, str]) -> str:
     """Return `text` with each front matter key of `values` set to its value.
 
-    A key already in the header (in any letter case) keeps its line and
-    spelling; a new one goes at the end of the header, before a closing fence.
+    The header is found as the build reads it (front_matter.split_markdown).
+    A key already in it (in any letter case) keeps its line and spelling; a
+    new one goes at the end of the header, before a closing fence.
     """
+    source = split_markdown(text, Reporter(""))
     lines = text.split("\n")
-    end = _header_end(lines)
-    written = {}
-    for index in range(end):
-        key, colon, _value = lines[index].partition(":")
-        wanted = next(
-            (k for k in values if colon and key.strip().lower() == k.lower()), None
-        )
-        if wanted and not lines[index].startswith((" ", "\t")):
-            lines[index] = f"{key.strip()}: {values[wanted]}"
-            written[wanted] = True
-    added = [f"{key}: {value}" for key, value in values.items() if key not in written]
+    end = len(source.header)
+    if end > 1 and FENCE.match(lines[0]) and FENCE_END.match(lines[end - 1]):
+        end -= 1
+    added = []
+    for key, value in values.items():
+        number = source.metadata.key_lines.get(key.lower())
+        if number is None:
+            added.append(f"{key}: {value}")
+        else:
+            lines[number - 1] = f"{KEY_LINE.match(lines[number - 1])['key']}: {value}"
     lines[end:end] = added
     return "\n".join(lines)
-
-
-def _header_end(lines: list[str]) -> int:
-    """Return the index where new header lines go (see front_matter.py)."""
-    if lines and FENCE.match(lines[0]):
-        for index in range(1, len(lines)):
-            if FENCE_END.match(lines[index]):
-                return index
-        return len(lines)
-    for index, line in enumerate(lines):
-        if not line.strip():
-            return index
-    return len(lines)
 
 
 def _article_path(file: str, content: Path) -> Path:

@@ -53,6 +53,11 @@ def read_markdown(path: Path, report: Reporter) -> MarkdownSource | None:
             topic="an-empty-file",
         )
         return None
+    return split_markdown(text, report)
+
+
+def split_markdown(text: str, report: Reporter) -> MarkdownSource:
+    """Split a Markdown file's text into metadata and body, as Pelican reads it."""
     # Lines end at "\n" only, as Pelican's reader splits them: str.splitlines()
     # would also break at form feeds and Unicode line separators.
     lines = text.split("\n")
