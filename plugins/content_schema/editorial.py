@@ -11,9 +11,9 @@ source. They are warnings for the editor: they never stop a build.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-import itertools
 import re
 from typing import Any
 
@@ -379,21 +379,22 @@ def sentence_claims(text: str, references: Mapping[str, Any]):
     sentences: dict[int, Sentence] = {}
     flagged: set[int] = set()
     for rule in rules:
-        matches = list(rule.pattern.finditer(text))
-        for index, (start, end) in enumerate(itertools.pairwise(bounds)):
-            if rule.secondary and index in flagged:
+        # Matches come in order, so each sentence's first unspared one is met
+        # first: a sentence is found by bisection, not by a scan of them all.
+        done: set[int] = set()
+        for match in rule.pattern.finditer(text):
+            index = bisect_right(bounds, match.start()) - 1
+            if index in done or (rule.secondary and index in flagged):
                 continue
-            for match in matches:
-                if not start <= match.start() < end:
-                    continue
-                if index not in sentences:
-                    sentences[index] = _sentence(text[start:end], references)
-                sentence = sentences[index]
-                local = rule.pattern.search(sentence.text, match.start() - start)
-                if local is not None and not rule.spares(sentence, local):
-                    flagged.add(index)
-                    yield rule, match[0], sentence.text.strip()
-                    break
+            start, end = bounds[index], bounds[index + 1]
+            if index not in sentences:
+                sentences[index] = _sentence(text[start:end], references)
+            sentence = sentences[index]
+            local = rule.pattern.search(sentence.text, match.start() - start)
+            if local is not None and not rule.spares(sentence, local):
+                done.add(index)
+                flagged.add(index)
+                yield rule, match[0], sentence.text.strip()
 
 
 def _sentence(text: str, references: Mapping[str, Any]) -> Sentence:
