@@ -44,15 +44,22 @@ BODY_HINT = (
 )
 # Taxonomy lists whose form writes records, and the key an article gives.
 TAXONOMY_RECORD_KEYS = {"authors": ".name"}
+
+
+def _taxonomy_value(list_name: str) -> str:
+    """Return the path of a taxonomy list's values: `authors.*.name`, `tags.*`."""
+    return f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}"
+
+
 # Relation widgets: where each declared choices source is read, and how an
 # option is shown.
 RELATIONS = {
     "taxonomy": lambda list_name: {
         "collection": "vocabularies",
         "file": "taxonomy",
-        "value_field": f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}",
-        "search_fields": [f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}"],
-        "display_fields": [f"{list_name}.*{TAXONOMY_RECORD_KEYS.get(list_name, '')}"],
+        "value_field": _taxonomy_value(list_name),
+        "search_fields": [_taxonomy_value(list_name)],
+        "display_fields": [_taxonomy_value(list_name)],
     },
     "reviewers": lambda _field: {
         "collection": "vocabularies",

@@ -55,27 +55,25 @@ def profile(taxonomy, name: str) -> Author:
 
 def reviewer_pages(reviewers: dict, articles, settings) -> dict[str, ReviewerPage]:
     """Return id -> ReviewerPage of each reviewer named in full, with its articles."""
+    by_reviewer: dict[str, list] = {}
+    for article in articles:
+        review = getattr(article, "medical_review", None)
+        if review is not None:
+            by_reviewer.setdefault(review.reviewer.id, []).append(article)
     pages = {}
     for reviewer in reviewers.values():
         if not reviewer.named:
             continue  # content_schema lists it as a to-do; no page says TO FILL IN
-        reviewed = tuple(
-            sorted(
-                (
-                    article
-                    for article in articles
-                    if getattr(article, "medical_review", None) is not None
-                    and article.medical_review.reviewer.id == reviewer.id
-                ),
-                key=lambda article: article.date,
-                reverse=True,
-            )
+        reviewed = sorted(
+            by_reviewer.get(reviewer.id, ()),
+            key=lambda article: article.date,
+            reverse=True,
         )
         pages[reviewer.id] = ReviewerPage(
             reviewer.for_readers(),
             settings["REVIEWER_URL"].format(id=reviewer.id),
             settings["REVIEWER_SAVE_AS"].format(id=reviewer.id),
-            reviewed,
+            tuple(reviewed),
         )
     return pages
 
@@ -92,8 +90,13 @@ class PeopleGenerator(Generator):
         articles = every_article(self.context)
         authors = [author for author, _ in self.context.get("authors", ())]
         authors += [author for article in articles for author in article.authors]
+        # One profile a name: every article repeats its authors.
+        profiles: dict[str, Author] = {}
         for author in authors:
-            author.profile = profile(content.taxonomy, str(author))
+            name = str(author)
+            if name not in profiles:
+                profiles[name] = profile(content.taxonomy, name)
+            author.profile = profiles[name]
         self.reviewer_pages = reviewer_pages(
             content.reviewers, self.context.get("articles", ()), self.settings
         )
