@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 import html
 import re
 
@@ -186,15 +187,11 @@ def measure(source: str, markdown, lang: str, target: float) -> Readability:
     units = prose(markdown.body)
     first = units[0][0][0] if units else None
     formula = FORMULAS.get(code)
+    level = partial(Readability, source, first, code, target, formula)
     if formula is None:
         known = LANGUAGES.get(code)
         name = f"{known.english} ({code})" if known else repr(lang)
-        return Readability(
-            source,
-            first,
-            code,
-            target,
-            None,
+        return level(
             None,
             note=f"readability is not measured for {name}: no reading-level "
             "formula for it is declared here",
@@ -205,25 +202,9 @@ def measure(source: str, markdown, lang: str, target: float) -> Readability:
         for line, sentence in sentences_of(units)
     ]
     if not sentences:
-        return Readability(
-            source,
-            first,
-            code,
-            target,
-            formula,
-            None,
-            note="not measured: no sentence of three words or more yet",
-        )
+        return level(None, note="not measured: no sentence of three words or more yet")
     hardest = sorted(sentences, key=lambda s: (formula.hardness(s.score), s.line))
-    return Readability(
-        source,
-        first,
-        code,
-        target,
-        formula,
-        formula.score(text),
-        tuple(hardest[:HARDEST]),
-    )
+    return level(formula.score(text), tuple(hardest[:HARDEST]))
 
 
 # --- Markdown to prose -----------------------------------------------------------
