@@ -7,11 +7,15 @@ the task in a copy of the project; the workflow as YAML.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 import datetime as dt
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import ip_address
 from pathlib import Path
 import socket
 import threading
+import time
 from typing import ClassVar
 
 from pelican.settings import read_settings
@@ -21,10 +25,14 @@ import yaml
 from tests.support import DEV_SETTINGS, ROOT, invoke, serve
 from tools import editorial_report
 from tools.editorial_report import (
+    MAX_REDIRECTS,
     TITLE,
+    Link,
+    check_links,
     fetch_status,
     judge,
     make_report,
+    public_address,
     run,
 )
 from tools.review import record_review
@@ -434,19 +442,35 @@ def test_a_crash_in_the_task_is_one_plain_line(project_copy):
 
 # --- The real fetcher, against servers on this machine -------------------------------
 
+# The real policy refuses this machine; the tests' servers are on it.
+TEST_SERVER = ip_address("127.0.0.1")
+NOT_PUBLIC = "is not a public web address, so it was not asked"
+REDIRECT_NOT_PUBLIC = (
+    "redirects to an address that is not a public web address, which was not asked"
+)
+
+
+def public_or_test_server(address) -> bool:
+    """Judge by the real policy, and let the tests' server on 127.0.0.1 be asked."""
+    return address == TEST_SERVER or public_address(address)
+
+
+def fetch_here(url: str, **options) -> int:
+    return fetch_status(
+        url, **{"timeout": 5, "allow": public_or_test_server, **options}
+    )
+
 
 def test_the_real_fetcher_follows_redirects_and_reads_statuses(tmp_path):
     (tmp_path / "paper.html").write_text("<p>A paper</p>")
     (tmp_path / "folder").mkdir()
     (tmp_path / "folder" / "index.html").write_text("<p>An index</p>")
     with serve(tmp_path) as base:
-        assert fetch_status(f"{base}/paper.html", timeout=5) == 200
-        assert fetch_status(f"{base}/missing.html", timeout=5) == 404
+        assert fetch_here(f"{base}/paper.html") == 200
+        assert fetch_here(f"{base}/missing.html") == 404
         # /folder answers 301 to /folder/, which answers 200.
-        assert fetch_status(f"{base}/folder", timeout=5) == 200
-        assert judge(lambda url: fetch_status(url, timeout=5), f"{base}/gone")[0] == (
-            "broken"
-        )
+        assert fetch_here(f"{base}/folder") == 200
+        assert judge(fetch_here, f"{base}/gone")[0] == "broken"
 
 
 def test_the_real_fetcher_asks_only_web_addresses(tmp_path):
@@ -493,7 +517,7 @@ def test_the_real_fetcher_falls_back_to_get_and_says_who_asks():
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        assert fetch_status(f"{base}/moved", timeout=5) == 200
+        assert fetch_here(f"{base}/moved") == 200
     finally:
         server.shutdown()
         server.server_close()
@@ -512,10 +536,333 @@ def test_the_real_fetcher_gives_up_on_a_server_that_never_answers():
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)  # accepts the connection, never answers
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/paper"
-        assert judge(lambda address: fetch_status(address, timeout=0.5), url) == (
+        assert judge(lambda address: fetch_here(address, timeout=0.5), url) == (
             "unchecked",
             "timed out",
         )
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """Answers as the servers of issue 29 did; records (method, path, Host) asked.
+
+    /moved redirects to `redirect` ({port}: this server's), /loop to itself,
+    /trickle sends its headers a byte at a time, /flood sends headers without
+    end, /long-body a long body; /secret is what an internal host would say.
+    """
+
+    seen: ClassVar[list[tuple[str, str, str]]] = []
+    redirect: ClassVar[str] = ""
+    stop: ClassVar[threading.Event] = threading.Event()
+
+    def do_HEAD(self):
+        self.answer()
+
+    def do_GET(self):
+        self.answer()
+
+    def answer(self):
+        self.seen.append((self.command, self.path, self.headers.get("Host", "")))
+        with suppress(OSError):  # the fetcher hung up, as it should
+            self.respond()
+
+    def respond(self):
+        port = self.server.server_address[1]
+        if self.path in ("/moved", "/loop"):
+            self.send_response(302)
+            where = self.redirect if self.path == "/moved" else "/loop"
+            self.send_header("Location", where.format(port=port))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/trickle":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            # A byte each tenth of a second for a minute, unless told to stop.
+            for _byte in range(600):
+                if self.stop.wait(0.1):
+                    return
+                self.wfile.write(b"x")
+            self.wfile.write(b"\r\nContent-Length: 0\r\n\r\n")
+        elif self.path == "/flood":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for _line in range(1000):
+                self.wfile.write(b"X-Pad: " + b"x" * 1000 + b"\r\n")
+            self.stop.wait(30)
+        elif self.path == "/long-body":
+            self.send_response(200)
+            self.send_header("Content-Length", str(100 * 2**20))
+            self.end_headers()
+            for _chunk in range(100):
+                self.wfile.write(b"x" * 2**20)
+        else:
+            body = b"internal-secret" if self.path == "/secret" else b"ok"
+            self.send_response(200)
+            self.send_header("X-Internal", "internal-header")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command == "GET":
+                self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        """Stay quiet."""
+
+
+@contextmanager
+def hostile_server(redirect: str = "") -> Iterator[tuple[str, int]]:
+    """Serve _Hostile on 127.0.0.1; yield its base URL and port."""
+    _Hostile.seen = []
+    _Hostile.redirect = redirect
+    _Hostile.stop = threading.Event()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        yield f"http://127.0.0.1:{port}", port
+    finally:
+        _Hostile.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "127.8.9.10",
+        "0.0.0.0",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "100.64.0.1",
+        "169.254.169.254",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+    ],
+)
+def test_the_policy_refuses_every_address_that_is_not_public(address):
+    assert not public_address(ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "8.8.8.8", "2606:4700::1"])
+def test_the_policy_lets_public_addresses_be_asked(address):
+    assert public_address(ip_address(address))
+
+
+def test_addresses_on_this_machine_or_a_private_network_are_not_asked():
+    with hostile_server() as (_base, port):
+        # Every way of writing this machine: the address each resolves to is
+        # what is judged, not the text.
+        here = [
+            "127.0.0.1",
+            "localhost",
+            "0.0.0.0",
+            "2130706433",
+            "0x7f.1",
+            "0177.0.0.1",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+        ]
+        urls = [f"http://{host}:{port}/secret" for host in here]
+        urls += [
+            "http://10.0.0.1/secret",
+            "http://192.168.0.1/secret",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://224.0.0.1/secret",
+            f"https://[::1]:{port}/secret",
+        ]
+        for url in urls:
+            assert judge(fetch_status, url) == ("unchecked", NOT_PUBLIC), url
+    assert _Hostile.seen == []
+
+
+def test_a_host_is_not_asked_when_any_of_its_addresses_is_not_public():
+    def resolve(host):
+        return ["93.184.215.14", "127.0.0.1"]
+
+    with hostile_server() as (_base, port):
+        url = f"http://papers.example:{port}/secret"
+        assert judge(lambda url: fetch_status(url, resolve=resolve), url) == (
+            "unchecked",
+            NOT_PUBLIC,
+        )
+    assert _Hostile.seen == []
+
+
+def test_addresses_with_a_user_name_or_an_odd_host_are_not_asked():
+    with hostile_server() as (_base, port):
+        for url in (
+            f"http://journal.example@127.0.0.1:{port}/secret",
+            f"http://127.0.0.1:{port}\\@journal.example/secret",
+            f"http://%31%32%37.0.0.1:{port}/secret",
+            "http:///secret",
+        ):
+            outcome, reason = judge(fetch_here, url)
+            assert outcome == "unchecked", url
+            assert reason.startswith("is not a "), url
+            assert reason.endswith(", so it was not asked"), url
+    assert _Hostile.seen == []
+
+
+def test_the_connection_goes_to_the_address_judged_under_the_hosts_name():
+    lookups = []
+
+    def rebinding(host):
+        # A name that resolves to this machine's test server once, then to
+        # an internal host: a second lookup at connect time would reach it.
+        lookups.append(host)
+        return ["127.0.0.1"] if len(lookups) == 1 else ["10.0.0.1"]
+
+    with hostile_server() as (_base, port):
+        assert fetch_here(f"http://papers.example:{port}/paper", resolve=rebinding) == (
+            200
+        )
+    assert lookups == ["papers.example"]
+    assert _Hostile.seen == [("HEAD", "/paper", f"papers.example:{port}")]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "http://0.0.0.0:{port}/secret",
+        "http://[::ffff:127.0.0.1]:{port}/secret",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/secret",
+    ],
+)
+def test_a_redirect_to_an_address_that_is_not_public_is_not_followed(where):
+    with hostile_server(where) as (base, _port):
+        assert judge(fetch_here, f"{base}/moved") == (
+            "unchecked",
+            REDIRECT_NOT_PUBLIC,
+        )
+    assert [path for _method, path, _host in _Hostile.seen] == ["/moved"]
+
+
+@pytest.mark.parametrize(
+    "where", ["ftp://127.0.0.1:{port}/secret", "file:///etc/passwd", "gopher://x/"]
+)
+def test_a_redirect_that_leaves_the_web_is_not_followed(where):
+    with hostile_server(where) as (base, _port):
+        assert judge(fetch_here, f"{base}/moved") == (
+            "unchecked",
+            "redirects to an address that is not a web address (http:// or "
+            "https://), which was not asked",
+        )
+    assert [path for _method, path, _host in _Hostile.seen] == ["/moved"]
+
+
+def test_redirects_are_followed_a_few_times_only():
+    with hostile_server() as (base, _port):
+        assert judge(fetch_here, f"{base}/loop") == (
+            "unchecked",
+            f"redirects more than {MAX_REDIRECTS} times",
+        )
+    assert _Hostile.seen == [("HEAD", "/loop", base.removeprefix("http://"))] * (
+        MAX_REDIRECTS + 1
+    )
+
+
+def test_a_server_that_trickles_its_answer_is_cut_off_at_the_links_deadline():
+    with hostile_server() as (base, _port):
+        started = time.monotonic()
+        outcome = judge(lambda url: fetch_here(url, timeout=1), f"{base}/trickle")
+        elapsed = time.monotonic() - started
+    # Each byte comes well within any read's timeout: only the link's own
+    # deadline, checked between reads, ends it.
+    assert outcome == ("unchecked", "timed out")
+    # Loosely: its trickle lasts a minute (the issue's server held it 75 s).
+    assert elapsed < 30
+
+
+def test_a_host_name_that_resolves_slowly_is_cut_off_at_the_links_deadline():
+    release = threading.Event()
+
+    def slow(host):
+        release.wait(60)
+        return ["127.0.0.1"]
+
+    try:
+        assert judge(
+            lambda url: fetch_here(url, timeout=0.5, resolve=slow),
+            "http://slow.example/paper",
+        ) == ("unchecked", "timed out")
+    finally:
+        release.set()
+
+
+def test_an_answer_is_read_no_further_than_the_cap():
+    with hostile_server() as (base, _port):
+        assert judge(lambda url: fetch_here(url, max_bytes=4096), f"{base}/flood") == (
+            "unchecked",
+            "answered with more than 4,096 bytes of headers",
+        )
+        # A body, however long, is never read: the status comes before it.
+        assert fetch_here(f"{base}/long-body", max_bytes=4096) == 200
+
+
+def test_links_left_when_the_runs_time_is_up_are_not_asked():
+    now = [0.0]
+    asked = []
+
+    def fetch(url):
+        asked.append(url)
+        now[0] += 4  # each address takes 4 seconds
+        return 200
+
+    links = [
+        Link("content/references.yaml", n, f"ref{n}", "web address", "url", url)
+        for n, url in enumerate(f"https://site{n}.example/" for n in range(5))
+    ]
+    results = check_links(links, fetch, seconds=10, clock=lambda: now[0])
+    # Asked at 0, 4 and 8 seconds; at 12, the run's 10 are up.
+    assert asked == [link.url for link in links[:3]]
+    assert [result.outcome for result in results] == ["resolves"] * 3 + [
+        "unchecked"
+    ] * 2
+    assert {result.reason for result in results[3:]} == {
+        "was not asked (the link check ran out of time)"
+    }
+
+
+def test_the_report_never_says_what_an_address_not_asked_answered(scratch_content):
+    hosts = {"journal.example": ["127.0.0.1"], "internal.example": ["0.0.0.0"]}
+
+    def resolve(host):
+        if host not in hosts:
+            raise OSError("not in the test's table")
+        return hosts[host]
+
+    with hostile_server("http://internal.example:{port}/secret") as (_base, port):
+        edit(
+            scratch_content,
+            "content/references.yaml",
+            f"url: {FIXTURE_URL}",
+            f"url: http://journal.example:{port}/moved",
+        )
+        path = scratch_content / "references.yaml"
+        path.write_text(
+            path.read_text()
+            + "\ninternal2021:\n  authors: [Writer J]\n  title: An Internal Page\n"
+            "  journal: Fixture Press\n  year: 2021\n  design: Case report\n"
+            f"  url: http://internal.example:{port}/secret\n"
+        )
+        report = report_of(
+            scratch_content, lambda url: fetch_here(url, resolve=resolve)
+        )
+    unchecked = section(report, UNCHECKED)
+    assert f"`http://journal.example:{port}/moved` {REDIRECT_NOT_PUBLIC}." in unchecked
+    assert f"`http://internal.example:{port}/secret` {NOT_PUBLIC}." in unchecked
+    assert "internal-secret" not in report
+    assert "internal-header" not in report
+    assert [path for _method, path, _host in _Hostile.seen] == ["/moved"]
 
 
 # --- The workflow ----------------------------------------------------------------
