@@ -33,19 +33,27 @@ import dataclasses
 from dataclasses import dataclass, field
 import datetime as dt
 import difflib
+import os
 from pathlib import Path
 import re
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from .containment import (
+    MISSING_FILE_TOPIC,
+    REFUSALS,
+    link_problems,
+    refusal,
+    rendered,
+)
 from .editorial import claim_warnings, has_risks_section, notes_about
-from .headings import TOPIC as HEADINGS_TOPIC, heading_problems, outside_fences
+from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
 from .languages import LANGUAGES
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
-from .migration import TOPIC as MIGRATION_TOPIC, debris_problems, spaced_spans
-from .paths import INTRASITE_LINK, closest_file, link_to, resolve_link
+from .migration import TOPIC as MIGRATION_TOPIC, debris_problems
+from .paths import closest_file, link_to, resolve_link
 from .placeholders import PLACEHOLDER, in_article, is_placeholder
 from .problems import Problem, quoted
 from .readability import Readability, measure
@@ -104,13 +112,6 @@ RESERVED_SLUGS = frozenset(
         "index.html",
     }
 )
-MARKDOWN_IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
-)
-HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-HTML_ATTRIBUTE = re.compile(
-    r"(?P<name>[a-z-]+)\s*=\s*(?P<q>[\"'])(?P<value>.*?)(?P=q)", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,12 @@ class CheckResult:
 class _Checker:
     """The rules across files, over the records of one load."""
 
-    def __init__(self, content: LoadedContent, readability: bool = False) -> None:
+    def __init__(
+        self, content: LoadedContent, readability: bool = False, links: bool = True
+    ) -> None:
         self.content = content
         self.readability = readability
+        self.links = links
         self.settings = content.settings
         self.today = content.today
         self.result = CheckResult(problems=list(content.problems))
@@ -516,120 +520,51 @@ class _Checker:
             )
         )
 
-    def check_body_links(self, item: ContentFile, sources: set[Path]) -> None:
-        # Code is shown, not linked: Pelican resolves no link inside it.
-        for number, text in outside_fences(item.markdown.body):
-            if text is None:
-                continue
-            spaced = spaced_spans(text)
-            for match in INTRASITE_LINK.finditer(text):
-                if any(start <= match.start() < end for start, end in spaced):
-                    continue  # its space is the problem, reported with the debris
-                target = resolve_link(self.content.content, item.path, match["path"])
-                written = match[0]
-                if not target.is_relative_to(self.content.content):
-                    self.add(
-                        item.source, number, "link", self.outside(written), SAFETY_TOPIC
-                    )
-                elif match["what"] == "filename":
-                    if target not in sources:
-                        self.add(
-                            item.source,
-                            number,
-                            "link",
-                            self.no_such_source(item, written, match["path"], sources),
-                            MISSING_FILE_TOPIC,
-                        )
-                elif not target.is_file():
-                    self.add(
-                        item.source,
-                        number,
-                        "image" if _is_image(target) else "link",
-                        self.no_such_file(item, written, match["path"], target),
-                        MISSING_FILE_TOPIC,
-                    )
-            self.check_images(item, number, text)
+    def check_share_image(self, item: ContentFile) -> None:
+        """Refuse an `Image:` that leads out of content/ or names no file.
+
+        The images plugin resolves it with the same resolve_link.
+        """
         image = getattr(item.meta, "image", None)
-        if image:
-            path = image.split("}", 1)[1] if image.startswith("{") else image
-            target = resolve_link(self.content.content, item.path, path)
-            line = item.markdown.metadata.key_lines.get("image")
-            if not target.is_relative_to(self.content.content):
-                self.add(item.source, line, "image", self.outside(image), SAFETY_TOPIC)
-            elif not target.is_file():
-                self.add(
-                    item.source,
-                    item.markdown.metadata.key_lines.get("image"),
-                    "image",
-                    self.no_such_file(item, image, path, target),
-                    MISSING_FILE_TOPIC,
-                )
+        if not image:
+            return
+        path = image.split("}", 1)[1] if image.startswith("{") else image
+        target = resolve_link(self.content.content, item.path, path)
+        line = item.markdown.metadata.key_lines.get("image")
+        unresolved = Path(item.path).parent / path
+        if path.startswith("/"):
+            unresolved = self.content.content / path.lstrip("/")
+        relative = os.path.relpath(unresolved, self.content.content)
+        why = refusal(self.content.content, Path(relative).as_posix())
+        if why:
+            self.add(
+                item.source, line, "image", f"{image} {REFUSALS[why]}", SAFETY_TOPIC
+            )
+        elif not target.is_file():
+            found = closest_file(self.content.content, target)
+            hint = "; check the file's name and folder"
+            if found:
+                fixed = link_to(self.content.content, item.path, path, found)
+                hint = f"; did you mean {image.replace(path, fixed, 1)}?"
+            self.add(
+                item.source,
+                line,
+                "image",
+                f"{image}: no such file in content/{hint}",
+                MISSING_FILE_TOPIC,
+            )
 
-    @staticmethod
-    def outside(written: str) -> str:
-        """Say that `written` leads out of content/, which is all that is published."""
-        return (
-            f"{written} leads outside content/, and only files kept in content/ "
-            "are published; copy the file into content/ and link to it there"
+    def check_links(self, item: ContentFile) -> None:
+        """Judge the links and images of the text as the build reads them.
+
+        The text is read with the build's one reader, and its links found
+        and resolved as Pelican does (containment.py): a second reading of
+        the Markdown could disagree with the build.
+        """
+        text = rendered(item, self.settings)
+        self.result.problems += link_problems(
+            text, item, self.content.content, self.content.source_paths
         )
-
-    def no_such_source(
-        self, item: ContentFile, written: str, path: str, sources: set[Path]
-    ) -> str:
-        """Say that a {filename} link leads nowhere; suggest the closest article."""
-        message = f"{written} does not lead to an article or page"
-        wanted = Path(path.split("#", 1)[0]).name
-        by_name = {source.name: source for source in sorted(sources)}
-        close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
-        if close:
-            fixed = link_to(self.content.content, item.path, path, by_name[close[0]])
-            return f"{message}; did you mean {written.replace(path, fixed, 1)}?"
-        return (
-            f"{message}; check the file name (paths are relative to this file, or "
-            "to content/ when they start with /)"
-        )
-
-    def no_such_file(self, item: ContentFile, written: str, path: str, target) -> str:
-        """Say that `written` (whose file part is `path`) names no file; suggest one."""
-        message = f"{written}: no such file in content/"
-        found = closest_file(self.content.content, target)
-        if found is None:
-            return f"{message}; check the file's name and folder"
-        suggestion = written.replace(
-            path, link_to(self.content.content, item.path, path, found), 1
-        )
-        return f"{message}; did you mean {suggestion}?"
-
-    def check_images(self, item: ContentFile, number: int, text: str) -> None:
-        images = [(m["src"], m["alt"]) for m in MARKDOWN_IMAGE.finditer(text)]
-        for tag in HTML_IMAGE.findall(text):
-            attributes = {
-                m["name"].lower(): m["value"] for m in HTML_ATTRIBUTE.finditer(tag)
-            }
-            images.append((attributes.get("src", ""), attributes.get("alt")))
-        for src, alt in images:
-            if not (alt or "").strip():
-                self.add(
-                    item.source,
-                    number,
-                    "image",
-                    f"{src} has no alt text; describe what the image shows",
-                )
-            if src.startswith(("http://", "https://", "//", "data:")) or src.startswith(
-                "{"
-            ):
-                continue  # intrasite paths are checked with the links
-            target = resolve_link(self.content.content, item.path, src)
-            if not target.is_relative_to(self.content.content):
-                self.add(item.source, number, "image", self.outside(src), SAFETY_TOPIC)
-            elif not target.is_file():
-                self.add(
-                    item.source,
-                    number,
-                    "image",
-                    self.no_such_file(item, src, src, target),
-                    MISSING_FILE_TOPIC,
-                )
 
     def check_safety(self, item: ContentFile) -> None:
         """Refuse control characters in the header, and unsafe HTML anywhere."""
@@ -845,7 +780,6 @@ class _Checker:
         self.result.pages = len(content.page_files)
         self.result.testimonial_files = len(content.testimonial_files)
         cited: set[str] = set()
-        sources = set(content.article_files + content.page_files)
         # Front matter with problems is checked too, with what still reads:
         # every problem in one run, not a second round once these are fixed.
         items = content.articles + content.pages + content.salvaged
@@ -859,7 +793,6 @@ class _Checker:
                 self.result.problems,
                 self.check_item,
                 item,
-                sources,
                 cited,
             )
         # File by file, articles before testimonials: the order writers work in.
@@ -874,13 +807,10 @@ class _Checker:
             )
         return self.result
 
-    def check_item(
-        self, item: ContentFile, sources: set[Path], cited: set[str]
-    ) -> None:
+    def check_item(self, item: ContentFile, cited: set[str]) -> None:
         """Apply every rule across files to one article or page.
 
-        `sources` is every article and page file (links' targets); `cited`
-        collects the reference keys cited.
+        `cited` collects the reference keys cited.
         """
         content, testimonials = self.content, self.content.testimonials
         self.check_placeholders(item)
@@ -902,16 +832,10 @@ class _Checker:
                 self.check_readability(item)
         self.check_testimonial_ids(item, testimonials)
         self.check_withheld_section(item, testimonials)
-        self.check_body_links(item, sources)
+        self.check_share_image(item)
+        if self.links:
+            self.check_links(item)
         self.check_citations(item, content.references, cited)
-
-
-MISSING_FILE_TOPIC = "a-file-that-is-not-there"  # its entry in mistakes.py
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
-
-
-def _is_image(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES
 
 
 def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
@@ -929,14 +853,18 @@ def _not_in_list(value: str, allowed: tuple[str, ...], name: str) -> str:
     )
 
 
-def check_loaded(content: LoadedContent, readability: bool = False) -> CheckResult:
+def check_loaded(
+    content: LoadedContent, readability: bool = False, links: bool = True
+) -> CheckResult:
     """Apply the rules across files to loaded records; return every finding.
 
     With `readability`, also measure each article's reading level (and warn
     above the target): what `make check` and the comment show, which the
-    build does without.
+    build does without. With `links`, read each text with the build's reader
+    and judge its links (containment.py); the build passes False, since it
+    judges them where Pelican resolves them, on the texts it reads anyway.
     """
-    result = _Checker(content, readability).run()
+    result = _Checker(content, readability, links).run()
     result.content = content
     return result
 

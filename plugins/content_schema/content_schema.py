@@ -14,6 +14,7 @@ import logging
 from pelican import signals
 
 from .check import check_loaded
+from .containment import note_links, refuse_escapes, rendered_link_problems
 from .loaders import RECORDS_SETTING, load_content
 from .problems import ContentError
 from .settings import DEFAULTS
@@ -35,11 +36,14 @@ def check_before_build(pelican) -> None:
     for key, value in DEFAULTS.items():
         pelican.settings.setdefault(key, value)
     content = load_content(pelican.settings, dt.date.today())
-    result = check_loaded(content)
+    # Links are judged where Pelican resolves them (containment.py), on the
+    # texts the build reads anyway; only a build that stops here reads them
+    # now, so that one run still names every problem.
+    result = check_loaded(content, links=False)
     pelican.settings[RECORDS_SETTING] = content
     if result.problems:
         # The problems alone: they are what the writer must fix first.
-        raise ContentError(result.problems)
+        raise ContentError(result.problems + rendered_link_problems(content))
     withheld = (
         "withheld (shown in this preview only)"
         if result.consent_policy == "preview"
@@ -59,3 +63,9 @@ def register() -> None:
     # Before any generator asks an article for its address: a slug made from
     # a long title is capped here, the way the check already judged it.
     signals.content_object_init.connect(cap_generated_slug)
+    # Right after the reader and before any plugin rewrites the text: the
+    # links as Pelican will resolve them, judged once per article and page.
+    signals.content_object_init.connect(note_links)
+    # The static generator knows every file it will copy (linked from a text
+    # or found in STATIC_PATHS), and nothing is written yet: the last gate.
+    signals.static_generator_finalized.connect(refuse_escapes)

@@ -8,13 +8,17 @@ blocks are skipped, since `#` starts a comment there.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 import re
+
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
 ATX_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+|$)")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?P<marks>=+|-+)[ \t]*$")
 HTML_HEADING = re.compile(r"<h(?P<level>[1-6])\b", re.IGNORECASE)
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+# Python-Markdown's own pattern of a fenced block (opening fence to closing fence).
+FENCED_BLOCK = FencedBlockPreprocessor.FENCED_BLOCK_RE
 LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)])(?:\s|$)")
 TOPIC = "headings-out-of-order"
 
@@ -26,20 +30,36 @@ def outside_fences(
 
     A fenced block yields one (line of its opening, None) in its place, so a
     caller can tell that code came between two lines. The fence lines
-    themselves are code too. An unclosed fence runs to the end, as in Markdown.
+    themselves are code too. The blocks are those Python-Markdown's
+    fenced_code extension finds, with its own pattern: a fence needs its
+    closing fence, so an unclosed one is ordinary text (CommonMark would
+    make the rest of the file code; the build does not).
     """
-    fence = None
+    code = _fenced_lines(body)
     for number, text in body:
-        opening = FENCE.match(text)
-        if fence:
-            if opening and opening["fence"][0] == fence[0]:
-                fence = None
-            continue
-        if opening:
-            fence = opening["fence"]
-            yield number, None
+        if number in code:
+            if code[number]:
+                yield number, None
             continue
         yield number, text
+
+
+def _fenced_lines(body: tuple[tuple[int, str], ...]) -> dict[int, bool]:
+    """Map each line inside a fenced block (fences too) to whether it opens one."""
+    numbers = [number for number, _text in body]
+    text = "\n".join(line for _number, line in body) + "\n"
+    starts = [0]
+    for line in (line for _number, line in body):
+        starts.append(starts[-1] + len(line) + 1)
+    code: dict[int, bool] = {}
+    index = 0
+    while match := FENCED_BLOCK.search(text, index):
+        first = bisect_right(starts, match.start()) - 1
+        last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
+        for position in range(first, min(last, len(numbers) - 1) + 1):
+            code[numbers[position]] = position == first
+        index = match.end()
+    return code
 
 
 def _headings(body: tuple[tuple[int, str], ...]) -> Iterator[tuple[int, int, str]]:

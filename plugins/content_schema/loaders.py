@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import fnmatch
+from functools import cached_property
 from pathlib import Path
 import re
 from typing import Any
@@ -104,6 +105,14 @@ class LoadedContent:
     def front_matter(self, path: Path | str) -> ArticleMeta | PageMeta | None:
         """Return the front matter of the article or page at `path`, or None."""
         return self.by_path.get(Path(path).resolve())
+
+    @cached_property
+    def source_paths(self) -> frozenset[str]:
+        """Every article's and page's path within content/: `{filename}` targets."""
+        return frozenset(
+            path.relative_to(self.content).as_posix()
+            for path in self.article_files + self.page_files
+        )
 
     def content_file(self, path: Path | str) -> ContentFile | None:
         """Return the valid article or page at `path`, or None."""

@@ -90,8 +90,3 @@ def debris_problems(
                     f"without spaces and write {renamed}"
                 ),
             )
-
-
-def spaced_spans(text: str) -> list[tuple[int, int]]:
-    """Return where `text` has link targets with spaces (see debris_problems)."""
-    return [match.span("target") for match in SPACED_TARGET.finditer(text)]

@@ -1,9 +1,11 @@
 """Where a content file's links lead, and how files are named to writers.
 
-Both the check and the plugins that rewrite links (images) resolve links
-here, as Pelican does: from content/ when the link starts with `/`, else from
-the folder of the file that holds it. Messages name files relative to the
-folder that holds content/, e.g. `content/articles/first-visit.md`.
+The plugins that rewrite links (images) and the check of `Image:` resolve a
+path here, as Pelican does: from content/ when it starts with `/`, else from
+the folder of the file that holds it. The links of a text are found and
+judged where Pelican reads them (containment.py), never in the source.
+Messages name files relative to the folder that holds content/, e.g.
+`content/articles/first-visit.md`.
 """
 
 from __future__ import annotations
@@ -11,13 +13,8 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path, PurePosixPath
-import re
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
-# `{filename}path`, `{static}path` or `{attach}path`, as written in Markdown.
-INTRASITE_LINK = re.compile(
-    r"\{(?P<what>filename|static|attach)\}(?P<path>[^\s\"')#?]+)"
-)
 
 
 def resolve_link(content: Path, source: Path, link: str) -> Path:

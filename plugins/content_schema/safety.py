@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 import fnmatch
+import html
 from pathlib import Path
 import re
 from typing import Any
 import warnings
 
 from PIL import Image, UnidentifiedImageError
-from sanitize import MARKDOWN_EXTENSIONS, REFUSED_TAGS, is_remote
+from sanitize import MARKDOWN_EXTENSIONS, REFUSED_TAGS, is_remote, srcset_urls
 
 from .parsing import REFUSED_TOPIC
 from .problems import Problem, quoted
@@ -58,7 +59,8 @@ SCRIPT_URL = re.compile(
     re.IGNORECASE,
 )
 MEDIA_SOURCE = re.compile(
-    r"(?:\bsrc|\bsrcset|\bposter)\s*=\s*(?P<q>[\"']?)(?P<url>[^\"'\s>]+)",
+    r"\b(?P<name>src|srcset|poster)\s*=\s*"
+    r"(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)'|(?P<bare>[^\"'\s>]+))",
     re.IGNORECASE,
 )
 MARKDOWN_MEDIA = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<url>[^)\s>]+)")
@@ -282,8 +284,14 @@ def _line_markup(text: str) -> Iterator[str]:
                 "content/"
             )
         for media in MEDIA_SOURCE.finditer(attributes):
-            if is_remote(media["url"]):
-                yield _remote_media(media["url"])
+            value = html.unescape(
+                media["double"] or media["single"] or media["bare"] or ""
+            )
+            # Every srcset candidate loads; the sanitiser judges each one too.
+            urls = srcset_urls(value) if media["name"].lower() == "srcset" else [value]
+            for url in urls:
+                if is_remote(url):
+                    yield _remote_media(url.strip())
     for media in MARKDOWN_MEDIA.finditer(text):
         if is_remote(media["url"]):
             yield _remote_media(media["url"])

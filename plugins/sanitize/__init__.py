@@ -1,6 +1,6 @@
 """Sanitize plugin: one reader of content, and writer HTML made inert."""
 
-from .policy import REFUSED_TAGS, clean_html, is_remote
+from .policy import REFUSED_TAGS, clean_html, is_remote, srcset_urls
 from .sanitize import MARKDOWN_EXTENSIONS, SafeMarkdownReader, register
 
 __all__ = [
@@ -10,4 +10,5 @@ __all__ = [
     "clean_html",
     "is_remote",
     "register",
+    "srcset_urls",
 ]

@@ -12,6 +12,7 @@ the writer about, so nothing is removed silently.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -52,6 +53,10 @@ TAG_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"https", "mailto", "tel"})
 # Attributes whose URL loads something into the page: the site's own files only.
 EMBEDDING = frozenset({"src", "srcset"})
+# What a browser drops from an address before reading it: C0 controls and
+# space at either end, and tab, line feed and carriage return anywhere.
+URL_EDGE_CHARACTERS = "".join(map(chr, range(0x21)))
+BROWSER_IGNORED = re.compile(r"[\t\n\r]")
 # Removed with everything inside them, not only their tags.
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript"})
 # What the content check refuses by name (the sanitizer removes these too).
@@ -66,17 +71,30 @@ REFUSED_TAGS = frozenset(
 
 
 def is_remote(url: str) -> bool:
-    """Whether `url` points at another site (a scheme or `//host`), not this one."""
-    url = url.strip()
+    r"""Whether `url` points at another site (a scheme or `//host`), not this one.
+
+    Judged as a browser reads the address (the WHATWG URL standard): leading
+    and trailing spaces and control characters are dropped, tabs and line
+    breaks anywhere are dropped, and a backslash counts as a slash, so
+    `/\host/x` and `\\host/x` are `//host/x`.
+    """
+    url = BROWSER_IGNORED.sub("", url.strip(URL_EDGE_CHARACTERS)).replace("\\", "/")
     return url.startswith("//") or bool(urlsplit(url).scheme)
+
+
+def srcset_urls(srcset: str) -> list[str]:
+    """Return the URL of every candidate of a `srcset` value: each one may load."""
+    return [
+        candidate.split()[0] for candidate in srcset.split(",") if candidate.split()
+    ]
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Drop embedded media from other sites; keep every other allowed value."""
-    if attribute in EMBEDDING:
-        candidates = [part.strip().split(" ")[0] for part in value.split(",")]
-        if any(is_remote(candidate) for candidate in candidates if candidate):
-            return None
+    if attribute == "srcset" and any(is_remote(url) for url in srcset_urls(value)):
+        return None
+    if attribute in EMBEDDING and is_remote(value):
+        return None
     return value
 
 
