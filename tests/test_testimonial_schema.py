@@ -132,8 +132,9 @@ def test_bad_fixture_gives_its_message(fixture, expected):
         ),
         (
             ("id: sample-person", "id: Sample Person"),
-            f"{SOURCE}:1: id: 'Sample Person' is not a valid id; use lowercase "
-            "letters, digits and hyphens, e.g. 'john-hancock-park'",
+            f"{SOURCE}:1: id: 'Sample Person' is not a valid id: it becomes part of "
+            "the site's addresses, so use lowercase letters, digits and hyphens "
+            "only, at most 100 characters, e.g. 'john-hancock-park'",
         ),
         (
             ("status: obtained", "status: yes"),

@@ -72,7 +72,7 @@ from .settings import (
     validate,
     with_defaults,
 )
-from .slugs import MAX_SLUG, slug_from_title
+from .slugs import MAX_SLUG, same_names, slug_from_title
 
 # First path segments the site's own pages use; an article or page slug there
 # would overwrite them.
@@ -708,7 +708,7 @@ class _Checker:
                     f"medical review overdue since {due.isoformat()}",
                 )
         self.check_reviewed_text(item, reviewers)
-        health = meta.category in self.settings["MENTAL_HEALTH_CATEGORIES"]
+        health = same_names(meta.category, self.settings["MENTAL_HEALTH_CATEGORIES"])
         if (
             self.settings["MEDICAL_REVIEW_REQUIRED"]
             and health

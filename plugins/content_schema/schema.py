@@ -34,8 +34,31 @@ from .parsing import (
 from .placeholders import DATE_PLACEHOLDER, Placeholder, in_mapping, is_placeholder
 from .problems import Problem, Reporter, quoted
 from .review import FINGERPRINT
+from .slugs import MAX_SLUG, name_slug
 
+# Every id that names a file or folder of the site (reviewers, testimonials,
+# slugs): a name, never a path; `../CNAME` or `index.html` cannot be one.
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def valid_id(value: object) -> bool:
+    """Whether `value` is an id: lowercase letters, digits and hyphens, not too long."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_SLUG
+        and ID_PATTERN.fullmatch(value) is not None
+    )
+
+
+def id_message(value: object, example: str) -> str:
+    """Say why `value` is no id, and what one looks like."""
+    return (
+        f"{quoted(value)} is not a valid id: it becomes part of the site's "
+        f"addresses, so use lowercase letters, digits and hyphens only, at most "
+        f"{MAX_SLUG} characters, e.g. {quoted(example)}"
+    )
+
+
 ID_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 CONSENT_SCOPES = ("website", "social", "email")
 SUMMARY_LENGTH = (50, 160)  # characters; the summary is the meta description
@@ -671,12 +694,9 @@ def parse_testimonial(
         # consent slip is not a second round once the first problems are fixed.
         record = salvage(Testimonial, shaped)
     top_lines = _lines(mapping)
-    if isinstance(record.id, str) and not ID_PATTERN.fullmatch(record.id):
+    if isinstance(record.id, str) and not valid_id(record.id):
         report.add(
-            top_lines.get("id"),
-            "id",
-            f"{quoted(record.id)} is not a valid id; use lowercase letters, digits and "
-            "hyphens, e.g. 'john-hancock-park'",
+            top_lines.get("id"), "id", id_message(record.id, "john-hancock-park")
         )
     if isinstance(record.collection, Collection):
         _check_collection(
@@ -806,11 +826,42 @@ def load_taxonomy_file(
         ("authors", "author_names"),
         ("tags", "tags"),
     ):
-        values = getattr(taxonomy, name)
-        for value in {v for v in values if values.count(v) > 1}:
-            line = _lines(mapping).get(field_name)
-            report.add(line, field_name, f"{quoted(value)} is listed twice")
+        _check_names(getattr(taxonomy, name), field_name, mapping, report)
     return _with_author_records(taxonomy, mapping), report.problems
+
+
+def _check_names(
+    values: tuple[str, ...], field_name: str, mapping: LineMapping, report: Reporter
+) -> None:
+    """Refuse a name listed twice, in two spellings of one address, or with none.
+
+    Each name becomes a page (/category/<slug>/), so two names with one slug
+    would share a page, and the crisis and review rules could read them apart.
+    """
+    line = _lines(mapping).get(field_name)
+    first_by_slug: dict[str, str] = {}
+    for value in values:
+        slug = name_slug(value)
+        if slug in first_by_slug:
+            earlier = first_by_slug[slug]
+            report.add(
+                line,
+                field_name,
+                f"{quoted(value)} is listed twice"
+                if earlier == value
+                else f"{quoted(value)} and {quoted(earlier)} differ only in case or "
+                f"punctuation, so they would share one page (/{slug}/); keep one",
+            )
+            continue
+        first_by_slug[slug] = value
+        if not slug or len(slug) > MAX_SLUG:
+            report.add(
+                line,
+                field_name,
+                f"{quoted(value)} gives no usable address ({len(slug)} characters "
+                f"once made a slug); use a name with letters or digits, at most "
+                f"{MAX_SLUG} characters once written in lowercase with hyphens",
+            )
 
 
 def _with_author_records(taxonomy: Taxonomy, mapping: LineMapping) -> Taxonomy:
@@ -913,6 +964,13 @@ def load_reviewers_file(path: Path, source: str) -> tuple[dict, list[Problem]]:
                 _lines(mapping).get("reviewers"),
                 "reviewers",
                 f"id {quoted(reviewer.id)} is listed twice",
+            )
+        elif not valid_id(reviewer.id):
+            # The id is the reviewer page's folder: /reviewers/<id>/.
+            report.add(
+                _lines(entry).get("id", _lines(mapping).get("reviewers")),
+                "reviewers.id",
+                id_message(reviewer.id, "jane-doe-md"),
             )
         reviewers[reviewer.id] = reviewer
     return reviewers, report.problems

@@ -69,3 +69,17 @@ def cap_generated_slug(content) -> None:
     if content.settings.get("SLUGIFY_SOURCE", "title") != "title":
         return
     content.slug = settings_slug(content.title, content.settings)
+
+
+def name_slug(name: object) -> str:
+    """Return the address part Pelican gives a category, tag or author `name`.
+
+    Names that differ only in case or punctuation (`Mental Health`, `Mental
+    health`) give the same slug: the same page, so the same name.
+    """
+    return slugify(str(name), regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+
+
+def same_names(value: object, names) -> bool:
+    """Whether `value` is one of `names`, compared as Pelican's addresses compare."""
+    return name_slug(value) in {name_slug(name) for name in names}

@@ -38,6 +38,7 @@ from content_schema import (
 from content_schema.editorial import notes_about
 from content_schema.placeholders import is_placeholder as unfilled
 from content_schema.settings import fill_in
+from content_schema.slugs import same_names
 from pelican import signals
 from pelican.generators import Generator
 
@@ -148,10 +149,11 @@ class HealthGenerator(Generator):
         )
 
     def _shows_crisis_resources(self, item) -> bool:
+        # By slug, as Pelican files them: `Mental Health` is `Mental health`.
         category = str(getattr(item, "category", ""))
-        tags = {str(tag) for tag in getattr(item, "tags", ())}
-        return category in self.settings["MENTAL_HEALTH_CATEGORIES"] or bool(
-            tags & set(self.settings["CRISIS_TAGS"])
+        tags = getattr(item, "tags", ())
+        return same_names(category, self.settings["MENTAL_HEALTH_CATEGORIES"]) or any(
+            same_names(tag, self.settings["CRISIS_TAGS"]) for tag in tags
         )
 
 
