@@ -15,6 +15,7 @@ from deploy import headers, preview as previews, publish as publishing
 from deploy.publish import DEPLOY_TARGETS, say
 from tools import (
     check_report,
+    ci_output,
     code_css as code_css_module,
     devserver,
     docs as docs_module,
@@ -40,6 +41,7 @@ from tools.config import BIN, CONFIG, ROOT
     },
     iterable=["only"],
 )
+@ci_output.commands_stopped
 def check(c, publish=False, content="", only=None, summary=""):
     """Check all content without building it: every problem, with file and line."""
     settings = CONFIG["publish_settings"] if publish else CONFIG["dev_settings"]
@@ -149,6 +151,7 @@ def review(c, file="", reviewer="", date=""):
         "offline": "Leave the reference links unchecked (no network), and say so",
     }
 )
+@ci_output.commands_stopped
 def editorial_report(c, output="", offline=False):
     """Write the editorial report: reviews due, open questions, edits, dead links.
 
@@ -349,6 +352,7 @@ def regenerate(c):
 
 
 @task(help={"branch": "The branch allowed to go live (default main)"})
+@ci_output.commands_stopped
 def gh_pages(c, branch=CONFIG["publish_branch"]):
     """Publish to the gh-pages branch: checked, tested, built, committed, pushed."""
     publishing.publish_gh_pages(c, branch)
@@ -356,38 +360,57 @@ def gh_pages(c, branch=CONFIG["publish_branch"]):
 
 @task(
     help={
-        "pr": "Pull request number: the preview goes to previews/pr-N/",
-        "base_url": "Address of the gh-pages site (or $PAGES_URL), e.g. https://owner.github.io/repo",
-        "base": "Branch the pull request targets, for the report (default origin/main)",
-        "report": "Write the pull-request comment (Markdown) to this file",
-        "deploy": "Push the preview to gh-pages (--no-deploy: build only)",
+        "pr": "Pull request number",
+        "base": "Branch the pull request targets, for the data (default origin/main)",
+        "data": "Write the comment's data (JSON, for invoke preview-comment) here",
     }
 )
-def preview(c, pr, base_url="", base="origin/main", report="", deploy=True):
-    """Build a pull request's preview with the publish settings; deploy it to gh-pages.
+@ci_output.commands_stopped
+def preview(c, pr, base="origin/main", data=""):
+    """Build a pull request's preview into output/ with the publish settings.
 
-    The preview is what will be published, at BASE_URL/previews/pr-N/, and asks
-    search engines not to index it. The report lists the pages and
-    testimonials the pull request changes and the content warnings.
+    For http://127.0.0.1:8000/, where a reviewer serves it (`invoke serve`);
+    it goes to no website, and asks search engines not to index it. The
+    data lists the pages and testimonials the pull request changes and what
+    the content check found, as JSON, never as the comment's text.
     """
-    preview_url = previews.build_preview(int(pr), base_url, base, report)
-    if deploy:
-        previews.deploy_preview(int(pr), CONFIG["output"])
-    say(f"Preview: {preview_url}/")
+    address = previews.build_preview(pr, base, data)
+    say(f"Preview built into output/ for {address}/: `invoke serve` serves it.")
 
 
 @task(
-    help={"pr": "Pull request number", "site": "Built preview folder (default output/)"}
+    help={
+        "data": "The comment's data, as invoke preview --data wrote it",
+        "pull_requests": "The pull requests GitHub's event names, e.g. '12'",
+        "run_url": "The address of the run that built the preview",
+        "commit": "The commit it built (40 hexadecimal digits)",
+        "output": "Write the comment (Markdown) to this file (default: print it)",
+        "post": "Post it on the pull request ($GH_TOKEN, $GITHUB_REPOSITORY)",
+    }
 )
-def preview_deploy(c, pr, site=""):
-    """Push an already built preview to gh-pages under previews/pr-N/."""
-    previews.deploy_preview(int(pr), Path(site) if site else CONFIG["output"])
+@ci_output.commands_stopped
+def preview_comment(  # noqa: PLR0913, PLR0917 - one option per fact of the event
+    c, data, pull_requests="", run_url="", commit="", output="", post=False
+):
+    """Check a preview's data and compose its comment; print, write or post it.
+
+    Data that is not exactly what `invoke preview` writes is refused, in one
+    line, and the comment says so (deploy/preview_report.py).
+    """
+    previews.comment(
+        Path(data),
+        pull_requests=pull_requests,
+        run_url=run_url,
+        commit=commit,
+        output=output,
+        post=post,
+    )
 
 
-@task(help={"pr": "Pull request number"})
+@task(help={"pr": "Pull request number, or all"})
 def preview_remove(c, pr):
-    """Delete a closed pull request's preview from gh-pages (and nothing else)."""
-    previews.remove_preview(int(pr))
+    """Delete previews earlier workflows pushed to gh-pages (and nothing else)."""
+    previews.remove_previews(pr)
 
 
 @task(
@@ -431,6 +454,7 @@ def setup_checks(c):
 
 
 @task(help={"pytest_args": "Extra arguments for pytest, e.g. '-k testimonials'"})
+@ci_output.commands_stopped
 def test(c, pytest_args=""):
     """Run the whole suite: lint, then every test, browser and output checks too."""
     setup_checks(c)
@@ -441,6 +465,7 @@ def test(c, pytest_args=""):
 
 
 @task(help={"pytest_args": "Extra arguments for pytest"})
+@ci_output.commands_stopped
 def test_fast(c, pytest_args=""):
     """Run the tests that need no browser, Node tools or pandoc (under a minute)."""
     setup.ensure_deploy_tools(c)

@@ -201,48 +201,6 @@ def test_another_branch_publishes_only_when_named(project):
     assert "first-visit/index.html" in pages(project)
 
 
-def test_preview_lives_beside_the_site_until_its_pull_request_closes(project):
-    deploy(project)
-    git(project, "checkout", "--quiet", "-b", "new-article")
-    article = project / "content" / "articles" / "older-notes.md"
-    article.write_text(article.read_text() + "\nA new paragraph for review.\n")
-    git(project, "commit", "--quiet", "-am", "Edit older notes")
-    report = project.parent / "comment.md"
-    result = invoke(
-        project,
-        "preview",
-        "--pr",
-        "4",
-        "--base-url",
-        PAGES_URL,
-        "--base",
-        "main",
-        "--report",
-        str(report),
-    )
-    assert result.returncode == 0, result.stderr
-    preview_page = BeautifulSoup(
-        pages(project)["previews/pr-4/older-notes/index.html"], "html.parser"
-    )
-    assert "A new paragraph for review." in text(preview_page)
-    canonical = preview_page.find("link", rel="canonical")["href"]
-    assert canonical == f"{PAGES_URL}/previews/pr-4/older-notes/"
-    robots = preview_page.find("meta", attrs={"name": "robots"})["content"]
-    assert robots == "noindex, nofollow"
-    comment = report.read_text()
-    assert f"[Older Notes]({PAGES_URL}/previews/pr-4/older-notes/): edited" in comment
-
-    # Merging and deploying main keeps the open preview.
-    git(project, "checkout", "--quiet", "main")
-    deploy(project)
-    assert "previews/pr-4/older-notes/index.html" in pages(project)
-
-    result = invoke(project, "preview-remove", "--pr", "4")
-    assert result.returncode == 0, result.stderr
-    assert not any(name.startswith("previews/") for name in pages(project))
-    assert "index.html" in pages(project)
-
-
 def test_rollback_restores_the_previous_deploy(project):
     deploy(project)
     first = pages(project)["older-notes/index.html"]

