@@ -39,6 +39,7 @@ import re
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from sanitize import with_catalogues
 
 from .containment import (
     MISSING_FILE_TOPIC,
@@ -165,6 +166,8 @@ class _Checker:
         self.content = content
         self.readability = readability
         self.links = links
+        # The settings the one reader reads with (check_links), made once.
+        self.reader_settings: dict[str, Any] | None = None
         self.settings = content.settings
         self.today = content.today
         self.result = CheckResult(problems=list(content.problems))
@@ -561,7 +564,9 @@ class _Checker:
         and resolved as Pelican does (containment.py): a second reading of
         the Markdown could disagree with the build.
         """
-        text = rendered(item, self.settings)
+        if self.reader_settings is None:
+            self.reader_settings = with_catalogues(self.settings)
+        text = rendered(item, self.reader_settings)
         self.result.problems += link_problems(
             text, item, self.content.content, self.content.source_paths
         )

@@ -47,7 +47,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from pelican.contents import Content, Static
-from sanitize import SafeMarkdownReader, is_remote, srcset_urls
+from sanitize import SafeMarkdownReader, is_remote, srcset_urls, with_catalogues
 
 from .loaders import RECORDS_SETTING, ContentFile, LoadedContent, loaded
 from .paths import closest_file, display_path, link_to
@@ -391,7 +391,8 @@ def rendered(record: ContentFile, settings: Mapping[str, Any]) -> Content:
     """Read `record` with the build's one reader, as a Pelican content object.
 
     The object carries the text and the formatted fields Pelican rewrites
-    links in (FORMATTED_FIELDS); nothing else of the header.
+    links in (FORMATTED_FIELDS); nothing else of the header. Pass settings
+    from `with_catalogues` once per run: the reader needs the theme's words.
     """
     text, metadata = _TextReader(settings).read(str(record.path))
     formatted = {
@@ -407,10 +408,11 @@ def rendered(record: ContentFile, settings: Mapping[str, Any]) -> Content:
 def rendered_link_problems(loaded_content: LoadedContent) -> list[Problem]:
     """Read every article and page as the build does; return their link problems."""
     sources = loaded_content.source_paths
+    settings = with_catalogues(loaded_content.settings)
     problems: list[Problem] = []
     records = loaded_content.articles + loaded_content.pages + loaded_content.salvaged
     for record in records:
-        item = rendered(record, loaded_content.settings)
+        item = rendered(record, settings)
         problems += link_problems(item, record, loaded_content.content, sources)
     return problems
 

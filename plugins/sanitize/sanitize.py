@@ -56,21 +56,32 @@ class SafeMarkdownReader(MarkdownReader):
         """
         # Imported here: i18n imports content_schema, which imports this
         # plugin's policy, so a module-level import would be circular.
-        from i18n.i18n import catalogue_directory, load_catalogues, text_in  # noqa: PLC0415
-        from i18n.settings import DEFAULTS  # noqa: PLC0415
+        from i18n.i18n import text_in  # noqa: PLC0415
 
         lang = metadata.get("lang") or self.settings["DEFAULT_LANG"]
-        settings = self.settings
-        if "I18N_CATALOGUES" not in settings:
-            # A reader outside a build (a unit test) has none loaded yet.
-            settings = {**DEFAULTS, **settings}
-            settings["I18N_CATALOGUES"] = load_catalogues(catalogue_directory(settings))
+        settings = with_catalogues(self.settings)
 
         def label(number: int) -> str:
             # text_in() returns HTML; shape_prose escapes plain text itself.
             return text_in(settings, lang, "article.table", number=number).unescape()
 
         return label
+
+
+def with_catalogues(settings):
+    """Return `settings` with the theme's catalogues, loaded once if a build has not.
+
+    A reader outside a build (`make check`, a unit test) has none loaded yet;
+    call this once and hand the result to every reader of the run.
+    """
+    if "I18N_CATALOGUES" in settings:
+        return settings
+    from i18n.i18n import catalogue_directory, load_catalogues  # noqa: PLC0415
+    from i18n.settings import DEFAULTS  # noqa: PLC0415
+
+    settings = {**DEFAULTS, **settings}
+    settings["I18N_CATALOGUES"] = load_catalogues(catalogue_directory(settings))
+    return settings
 
 
 # Pelican's BaseReader "reads" static files (images, content/extra): it copies
