@@ -57,6 +57,22 @@ EMBEDDING = frozenset({"src", "srcset"})
 # space at either end, and tab, line feed and carriage return anywhere.
 URL_EDGE_CHARACTERS = "".join(map(chr, range(0x21)))
 BROWSER_IGNORED = re.compile(r"[\t\n\r]")
+# The ids the theme gives its own landmarks (the skip link's `#main`, "Get
+# help now"'s `#crisis-resources`) and the prefixes of those it numbers
+# (citations, references, testimonial cards). A writer's heading or `id=`
+# with one of them would capture the theme's link; it is given
+# WRITER_ID_PREFIX instead. tests/test_reserved_ids.py keeps this list equal
+# to the ids the templates write.
+THEME_IDS = frozenset(
+    {
+        "main", "crisis-resources", "crisis-resources-heading",
+        "crisis-block-heading", "cta-heading", "references-heading",
+        "related-heading", "risks-note-heading", "search-query",
+        "site-search-query", "toc-heading",
+    }
+)  # fmt: skip
+THEME_ID_PREFIXES = ("citation-", "reference-", "testimonial-")
+WRITER_ID_PREFIX = "text-"
 # Removed with everything inside them, not only their tags.
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript"})
 # What the content check refuses by name (the sanitizer removes these too).
@@ -90,12 +106,22 @@ def srcset_urls(srcset: str) -> list[str]:
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Drop embedded media from other sites; keep every other allowed value."""
+    """Drop embedded media from other sites, keep the theme's ids its own.
+
+    Every other allowed value is kept as it is.
+    """
     if attribute == "srcset" and any(is_remote(url) for url in srcset_urls(value)):
         return None
     if attribute in EMBEDDING and is_remote(value):
         return None
+    if attribute == "id" and theme_id(value):
+        return WRITER_ID_PREFIX + value
     return value
+
+
+def theme_id(value: str) -> bool:
+    """Whether `value` is an id the theme owns (THEME_IDS, THEME_ID_PREFIXES)."""
+    return value in THEME_IDS or value.startswith(THEME_ID_PREFIXES)
 
 
 def clean_html(html: str) -> str:
