@@ -404,3 +404,50 @@ def test_the_last_gate_names_a_copy_no_link_problem_explains(tmp_path, scratch_c
     problems = copied_file_problems([Copied()], scratch_content.resolve())
     assert [p.source for p in problems] == ["secret.env"]
     assert "outside content/" in problems[0].message
+
+
+# --- What the sanitiser removes is named, never removed in silence ------------------
+
+OBFUSCATED_CASES = {
+    "tab inside javascript:": '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    "line feed inside javascript:": '<a href="jav&#10;ascript:alert(1)">x</a>',
+    "javascript: as references": '<a href="&#106;&#97;vascript:alert(1)">x</a>',
+    "javascript: named colon": '<a href="javascript&colon;alert(1)">x</a>',
+    "data: image as references": '<img alt="a" src="&#100;ata:image/png;base64,AA">',
+    "vbscript, mixed case": '<a href="VbScRiPt:msgbox(1)">x</a>',
+    "http address (not https)": '<a href="http://example.org/">x</a>',
+    "file address": '<a href="file:///etc/passwd">x</a>',
+    "event attribute without quotes": "<p onclick=alert(1)>x</p>",
+    "cite with javascript:": '<q cite="javascript:alert(1)">x</q>',
+}
+
+
+@pytest.mark.parametrize("html", OBFUSCATED_CASES.values(), ids=OBFUSCATED_CASES.keys())
+def test_what_the_sanitiser_removes_is_named_at_its_line(scratch_content, html):
+    problems = _problems(scratch_content, html)
+    assert _refused_at(problems, FIRST_LINE), problems
+    rendered, _ = _read(scratch_content)
+    assert "script:" not in rendered.lower()
+    assert "onclick" not in rendered
+
+
+ADVICE_CASES = {
+    "style attribute": ('<p style="color:red">x</p>', "style attribute"),
+    "font tag": ('<font color="red">x</font>', "“font” tag"),
+    "center tag": ("<center>x</center>", "“center” tag"),
+}
+
+
+@pytest.mark.parametrize("case", ADVICE_CASES.values(), ids=ADVICE_CASES.keys())
+def test_markup_the_site_does_not_keep_is_named_as_advice(scratch_content, case):
+    html, named = case
+    (scratch_content / "articles" / "writers-case.md").write_text(
+        ARTICLE.replace("Some text.", f"Some text.\n\n{html}")
+    )
+    settings = read_settings(str(DEV_SETTINGS), override={"PATH": str(scratch_content)})
+    result = check_content(settings)
+    assert result.problems == []
+    assert any(
+        w.source == SOURCE and w.line == FIRST_LINE and named in w.message
+        for w in result.warnings
+    ), result.warnings

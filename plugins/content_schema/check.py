@@ -46,6 +46,7 @@ from .containment import (
     REFUSALS,
     link_problems,
     refusal,
+    removed_findings,
     rendered,
 )
 from .editorial import claim_warnings, has_risks_section, notes_about
@@ -567,9 +568,16 @@ class _Checker:
         if self.reader_settings is None:
             self.reader_settings = with_catalogues(self.settings)
         text = rendered(item, self.reader_settings)
-        self.result.problems += link_problems(
+        # What the sanitiser removed that the line rules (check_safety)
+        # named already is not named twice.
+        named = {(p.source, p.line) for p in self.result.problems if p.field == "html"}
+        found = link_problems(
             text, item, self.content.content, self.content.source_paths
         )
+        self.result.problems += [
+            p for p in found if p.field != "html" or (p.source, p.line) not in named
+        ]
+        self.result.warnings += removed_findings(text, item)[1]
 
     def check_safety(self, item: ContentFile) -> None:
         """Refuse control characters in the header, and unsafe HTML anywhere."""

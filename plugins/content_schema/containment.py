@@ -47,11 +47,18 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from pelican.contents import Content, Static
-from sanitize import SafeMarkdownReader, is_remote, srcset_urls, with_catalogues
+from sanitize import (
+    REFUSED_TAGS,
+    REMOVED_METADATA,
+    SafeMarkdownReader,
+    is_remote,
+    srcset_urls,
+    with_catalogues,
+)
 
 from .loaders import RECORDS_SETTING, ContentFile, LoadedContent, loaded
 from .paths import closest_file, display_path, link_to
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, quoted
 from .safety import EXTRA_KINDS, RASTER_SUFFIXES, TOPIC as SAFETY_TOPIC
 
 MISSING_FILE_TOPIC = "a-file-that-is-not-there"  # its entry in mistakes.py
@@ -331,6 +338,7 @@ def link_problems(
     judge = _Judge(record, content, sources)
     for link in text_links(item):
         judge.judge(link)
+    judge.problems += removed_findings(item, record)[0]
     for text in _texts(item):
         for source in images_without_alt(text):
             judge.add(
@@ -340,6 +348,54 @@ def link_problems(
                 "",
             )
     return judge.problems
+
+
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "srcset", "cite", "poster", "action", "formaction", "data"}
+)
+
+
+def removed_findings(
+    item: Content, record: ContentFile
+) -> tuple[list[Problem], list[Problem]]:
+    """Name what the sanitiser took out of `item`'s text: (problems, advice).
+
+    What could run or load (a refused tag, an event attribute, an address the
+    site does not keep, such as an obfuscated `javascript:`) is a problem;
+    markup that is merely not kept (`style`, an unknown tag such as `font`)
+    is advice. Nothing is removed without a word.
+    """
+    problems, advice = [], []
+    for removed in getattr(item, REMOVED_METADATA, ()):
+        tag, name, value = removed.tag, removed.attribute, removed.value
+        if not name:
+            finding = f"a “{tag}” tag is not kept: the site removes it" + (
+                ", since it could run code or load another site; write it as "
+                "text, or ask a maintainer for a safe alternative"
+                if tag in REFUSED_TAGS
+                else " and keeps its text; remove the tag"
+            )
+            where = line_of(record, f"<{tag}") or line_of(record, f"<{tag.upper()}")
+            target = problems if tag in REFUSED_TAGS else advice
+        elif name.startswith("on"):
+            finding = f"the {name} attribute runs code and is removed; delete it"
+            where, target = line_of(record, value) or line_of(record, name), problems
+        elif name in URL_ATTRIBUTES:
+            finding = (
+                f"the address {quoted(value)} ({name} of “{tag}”) is not one the site "
+                "keeps (relative, https:, mailto: or tel:, and media from this "
+                "site only), so it is removed; link to a page, or save the file "
+                "in content/"
+            )
+            where, target = line_of(record, value), problems
+        else:
+            finding = (
+                f"the {name} attribute of “{tag}” is not kept: the site removes "
+                "it (the theme styles the text); remove it"
+            )
+            where, target = line_of(record, f"{name}="), advice
+        target.append(Problem(record.source, where, "html", finding, SAFETY_TOPIC))
+    return problems, advice
 
 
 def copied_file_problems(
@@ -400,6 +456,7 @@ def rendered(record: ContentFile, settings: Mapping[str, Any]) -> Content:
         for name in settings.get("FORMATTED_FIELDS", ())
         if isinstance(metadata.get(name.lower()), str)
     }
+    formatted[REMOVED_METADATA] = metadata.get(REMOVED_METADATA, ())
     return Content(
         text, metadata=formatted, settings=settings, source_path=str(record.path)
     )

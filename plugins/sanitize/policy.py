@@ -12,6 +12,9 @@ the writer about, so nothing is removed silently.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
 import re
 from urllib.parse import urlsplit
 
@@ -51,6 +54,8 @@ TAG_ATTRIBUTES = {
     "details": {"open"},
 }
 URL_SCHEMES = frozenset({"https", "mailto", "tel"})
+# Attributes that hold one address: only URL_SCHEMES, or none (relative).
+ADDRESS_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Attributes whose URL loads something into the page: the site's own files only.
 EMBEDDING = frozenset({"src", "srcset"})
 # What a browser drops from an address before reading it: C0 controls and
@@ -98,6 +103,12 @@ def is_remote(url: str) -> bool:
     return url.startswith("//") or bool(urlsplit(url).scheme)
 
 
+def _scheme(url: str) -> str:
+    """Return the scheme of `url` as a browser reads it, lowercase ("" if none)."""
+    url = BROWSER_IGNORED.sub("", url.strip(URL_EDGE_CHARACTERS))
+    return urlsplit(url).scheme.lower()
+
+
 def srcset_urls(srcset: str) -> list[str]:
     """Return the URL of every candidate of a `srcset` value: each one may load."""
     return [
@@ -114,6 +125,8 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute in EMBEDDING and is_remote(value):
         return None
+    if attribute in ADDRESS_ATTRIBUTES and _scheme(value) not in ("", *URL_SCHEMES):
+        return None  # ammonia judges href and src, not every address (`cite`)
     if attribute == "id" and theme_id(value):
         return WRITER_ID_PREFIX + value
     return value
@@ -139,3 +152,57 @@ def clean_html(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A tag or attribute of writer HTML that `clean_html` took out."""
+
+    tag: str  # the element, e.g. "a"
+    attribute: str  # "" when the whole tag went
+    value: str  # the attribute's value as a browser reads it; "" for a tag
+
+
+class _Markup(HTMLParser):
+    """Every start tag with its attributes, character references decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attributes: Counter[tuple[str, str, str]] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        for name, value in attrs:
+            self.attributes[tag, name, value or ""] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _markup(html: str) -> _Markup:
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def removed_markup(before: str, after: str) -> list[Removed]:
+    """Return what `clean_html` removed from `before` to give `after`, tags first.
+
+    Compared as parsed HTML, so the writer is told what the sanitiser
+    actually took out, whatever the spelling. An id given the writer prefix
+    (THEME_IDS) is renamed, not removed.
+    """
+    written, kept = _markup(before), _markup(after)
+    removed = [
+        Removed(tag, "", "")
+        for tag, count in sorted(written.tags.items())
+        if count > kept.tags[tag]
+    ]
+    for (tag, name, value), count in written.attributes.items():
+        if tag not in kept.tags or count <= kept.attributes[tag, name, value]:
+            continue
+        if name == "id" and kept.attributes[tag, name, WRITER_ID_PREFIX + value]:
+            continue
+        removed.append(Removed(tag, name, value))
+    return removed

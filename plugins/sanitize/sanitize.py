@@ -27,9 +27,12 @@ import html
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from .policy import clean_html
+from .policy import clean_html, removed_markup
 from .prose import shape_prose
 
+# Where the reader keeps what the allow-list removed (policy.Removed), which
+# no header can set: the schema allows no such field.
+REMOVED_METADATA = "sanitizer_removed"
 # The extensions the safe reader reads; content_schema's check reads the same.
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 
@@ -40,13 +43,22 @@ class SafeMarkdownReader(MarkdownReader):
     file_extensions = MARKDOWN_EXTENSIONS
 
     def read(self, source_path):
-        """Read like MarkdownReader; then escape the title and clean the HTML."""
+        """Read like MarkdownReader; then escape the title and clean the HTML.
+
+        What the allow-list took out of the body and summary is kept in the
+        metadata (REMOVED_METADATA), for the content check to name.
+        """
         content, metadata = super().read(source_path)
+        removed = []
         if isinstance(metadata.get("title"), str):
             metadata["title"] = html.escape(metadata["title"], quote=False)
         if isinstance(metadata.get("summary"), str):
-            metadata["summary"] = clean_html(metadata["summary"])
-        return shape_prose(clean_html(content), self._table_label(metadata)), metadata
+            cleaned = clean_html(metadata["summary"])
+            removed += removed_markup(metadata["summary"], cleaned)
+            metadata["summary"] = cleaned
+        cleaned = clean_html(content)
+        metadata[REMOVED_METADATA] = tuple(removed + removed_markup(content, cleaned))
+        return shape_prose(cleaned, self._table_label(metadata)), metadata
 
     def _table_label(self, metadata) -> Callable[[int], str]:
         """Return the namer of uncaptioned tables ("Table 2") in the page's language.
