@@ -320,6 +320,20 @@ def test_a_text_that_links_to_another_source_depends_on_every_address(corpus, tm
     )
 
 
+@pytest.mark.parametrize("form", ["{filename|", "|filename}", "|filename|"])
+def test_every_delimiter_form_of_a_link_depends_on_every_address(
+    corpus, tmp_path, form
+):
+    """Pelican resolves `{filename|x` like `{filename}x`: so must the digest."""
+    articles = _article_items(tmp_path, corpus)
+    article = next(a for a in articles.values() if "{filename}" in a._content)
+    for each in articles.values():
+        each._content = each._content.replace("{filename}", form)
+    assert ValueDigest((), b"a").digest(article) != ValueDigest((), b"b").digest(
+        article
+    )
+
+
 def test_settings_and_context_count_by_identity():
     settings_ = {"SITENAME": "A"}
     digests = ValueDigest((settings_,), b"")

@@ -62,19 +62,6 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 # Attributes never digested: the site-wide settings and context that every
 # item holds a reference to (they count by rule 5).
 GLOBAL_ATTRIBUTES = frozenset({"settings", "_context"})
-# Pelican's markers of a link to another source (rule 4).
-INTRASITE_MARKERS = (
-    "{filename}",
-    "{static}",
-    "{attach}",
-    "{index}",
-    "{tag}",
-    "{category}",
-    "{author}",
-    "|filename|",
-    "|static|",
-    "|attach|",
-)
 # A variable name meaning "reads every variable" (rule 1's fallback).
 EVERYTHING = "*"
 
@@ -158,7 +145,9 @@ class ValueDigest:
             text = (
                 f"{attributes.get('_content') or ''}{attributes.get('_summary') or ''}"
             )
-            if any(marker in text for marker in INTRASITE_MARKERS):
+            # Pelican's own pattern, every delimiter form (`{filename|x` too):
+            # whatever it would rewrite depends on where sources are published.
+            if item._get_intrasite_link_regex().search(text):
                 hasher.update(b"addresses=" + self.addresses)
             self.shallow[key] = (hasher.digest(), named)
         return self.shallow[key]
