@@ -281,6 +281,7 @@ PLUGINS = [
     "assets",
     "navigation",
     "search",  # last: Pagefind reads the finished pages
+    "manifest",  # after search: it lists every file written (plugins/manifest)
 ]
 
 # Content schema (plugins/content_schema): the categories, tags and authors that

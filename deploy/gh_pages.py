@@ -12,6 +12,10 @@ Contract:
   and keep everything else.
 - Nothing is pushed without a committer identity: ghp-import would otherwise
   commit silently as " <>".
+- Only a built site goes up: `publish_site` and `publish_preview` refuse an
+  output folder holding anything its build's manifest does not vouch for (a
+  file added after the build, a changed one, a symbolic link: plugins/manifest),
+  naming each file, before git runs. The manifest itself is not published.
 - Nothing reaches git whose path git's import stream cannot carry as it is
   (`unsafe_path`): ghp-import writes each path raw into `git fast-import`, so a
   line break in a file name would inject commands that rewrite other files
@@ -32,6 +36,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+
+from manifest import MANIFEST_FILE, refusal, verify
 
 from deploy.errors import DeployError
 
@@ -133,6 +139,13 @@ def require_safe_paths(folder: Path, what: str) -> None:
                 )
 
 
+def require_built_site(output: Path) -> None:
+    """Refuse, naming each file, an output its build's manifest does not vouch for."""
+    problems = verify(output)
+    if problems:
+        raise DeployError(f"nothing was published: {refusal(output, problems)}")
+
+
 def require_identity(branch: Branch) -> None:
     """Refuse to commit as nobody: ghp-import would write an empty author."""
     for variable, key in (
@@ -182,6 +195,17 @@ def _copy_tree(source: Path, destination: Path) -> None:
     shutil.copytree(source, destination, dirs_exist_ok=True, symlinks=False)
 
 
+def _copy_site(output: Path, destination: Path) -> None:
+    """Copy a built site, all but its manifest (which names unlisted pages too)."""
+
+    def manifest(folder: str, _names: list[str]) -> list[str]:
+        return [MANIFEST_FILE] if Path(folder) == output else []
+
+    shutil.copytree(
+        output, destination, dirs_exist_ok=True, symlinks=False, ignore=manifest
+    )
+
+
 def _commit_and_push(branch: Branch, stage: Path, message: str) -> None:
     # The last check before git: whatever made the tree (a build, the branch's
     # own history in a rollback, a preview kept as it was).
@@ -226,9 +250,10 @@ def _update(branch: Branch, message: str, change: Callable[[Path, Path], None]) 
 def publish_site(branch: Branch, output: Path, message: str = SITE_MESSAGE) -> None:
     """Publish `output` at the branch root, keeping the previews and the CNAME."""
     require_safe_paths(output, f"{output.name}/")
+    require_built_site(output)
 
     def change(stage: Path, current: Path) -> None:
-        _copy_tree(output, stage)
+        _copy_site(output, stage)
         if (current / PREVIEWS).is_dir():
             shutil.rmtree(stage / PREVIEWS, ignore_errors=True)
             _copy_tree(current / PREVIEWS, stage / PREVIEWS)
@@ -242,11 +267,12 @@ def publish_preview(branch: Branch, output: Path, pull_request: int) -> None:
     """Publish `output` as the preview of a pull request, keeping everything else."""
     folder = preview_path(pull_request)
     require_safe_paths(output, f"{output.name}/")
+    require_built_site(output)
 
     def change(stage: Path, current: Path) -> None:
         _copy_tree(current, stage)
         shutil.rmtree(stage / folder, ignore_errors=True)
-        _copy_tree(output, stage / folder)
+        _copy_site(output, stage / folder)
 
     _update(branch, f"{PREVIEW_MESSAGE} pr-{pull_request}", change)
 

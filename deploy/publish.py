@@ -6,7 +6,10 @@ the content passes the publish rules (seconds), HEAD is on `branch`, the tree
 is clean and the tests pass (minutes); then it builds with publishconf.py.
 `placeholder_siteurl()` names that placeholder while it is still in use.
 `publish_gh_pages`, `publish_rsync` and `publish_s3` run those gates and
-deploy the build; `rollback` makes an earlier deploy live again. Each says
+deploy the build; the last gate is the deploy's own, before anything leaves
+this machine: output/ must be exactly what the build's manifest lists
+(plugins/manifest; each file it does not vouch for is named, and nothing is
+published). `rollback` makes an earlier deploy live again. Each says
 what it did, and how to undo it. `deploy_errors()` turns a DeployError into a
 clean exit with its message.
 """

@@ -17,6 +17,10 @@ Contract:
   they count as complete, as they were.)
 - The newest `keep` complete releases stay on the host; `rollback` points
   `current` back at the complete release before the live one (or a named one).
+- Only a built site goes up: an output folder holding anything its build's
+  manifest does not vouch for (a file added after the build, a changed one,
+  a symbolic link: plugins/manifest) is refused, naming each file, before
+  rsync runs. The manifest itself is not uploaded.
 - Everything goes through rsync itself (no remote shell commands), so the same
   code serves an SSH host and a local folder. Failures raise DeployError.
 """
@@ -30,6 +34,8 @@ from pathlib import Path, PurePosixPath
 import re
 import subprocess
 import tempfile
+
+from manifest import MANIFEST_FILE, refusal, verify
 
 from deploy.errors import DeployError
 
@@ -168,6 +174,9 @@ def publish(
         raise DeployError(f"{output} holds no built site (no index.html): build first")
     if keep < 2:
         raise DeployError("keep at least 2 releases, so that a rollback is possible")
+    problems = verify(output)
+    if problems:
+        raise DeployError(f"nothing was published: {refusal(output, problems)}")
     stamp = stamp or new_stamp()
     previous = live_release(destination)
     link_dest = [f"--link-dest=../{previous}/"] if previous else []
@@ -183,6 +192,8 @@ def publish(
         "--checksum",
         "--delete",
         "--mkpath",
+        # The manifest names every file, unlisted pages too: it stays here.
+        f"--exclude=/{MANIFEST_FILE}",
         *link_dest,
         str(output) + "/",
         _join(destination, RELEASES, stamp) + "/",

@@ -29,6 +29,10 @@ Contract:
   Netlify-style hosts. S3 has no such file and sends no
   Content-Security-Policy; the pages' meta tags carry the policy, and a CDN in
   front of the bucket can add the rest.
+- Only a built site goes up: an output folder holding anything its build's
+  manifest does not vouch for (a file added after the build, a changed one,
+  a symbolic link: plugins/manifest) is refused, naming each file, before
+  any request; the manifest itself (`MANIFEST_FILE`) is not uploaded.
 - Credentials, region and profile come from the standard AWS settings
   (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
   AWS_DEFAULT_REGION, ~/.aws). Any S3-compatible host (Cloudflare R2, MinIO,
@@ -63,14 +67,16 @@ from botocore.exceptions import (
     EndpointConnectionError,
     NoCredentialsError,
 )
+from manifest import MANIFEST_FILE, refusal, verify
 
 from deploy.errors import DeployError
 from deploy.headers import HEADERS_FILE, HeaderPolicy
 
 # Uploaded last: they link to everything else.
 ENTRY_POINTS = re.compile(r".*\.html|pagefind/pagefind-entry\.json")
-# Header rules for Netlify-style hosts; meaningless on S3.
-SKIPPED = frozenset({HEADERS_FILE})
+# Header rules for Netlify-style hosts, meaningless on S3; the build's
+# manifest, which names every file (unlisted pages too).
+SKIPPED = frozenset({HEADERS_FILE, MANIFEST_FILE})
 PRECOMPRESSED = (".gz", ".br")
 UPLOAD_THREADS = 8
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
@@ -159,6 +165,9 @@ def plan(output: Path, policy: HeaderPolicy | None = None) -> list[SiteObject]:
             f"{output} has no index.html, so it is not a built site; syncing it "
             "would delete the live site's pages"
         )
+    problems = verify(output)
+    if problems:
+        raise DeployError(f"nothing was published: {refusal(output, problems)}")
     files = {
         path.relative_to(output).as_posix(): path
         for path in output.rglob("*")

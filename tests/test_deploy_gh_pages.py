@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+from manifest import MANIFEST_FILE
 import pytest
 
 from deploy.gh_pages import (
@@ -14,7 +15,8 @@ from deploy.gh_pages import (
     remove_preview,
     rollback,
 )
-from tests.support import git, write_site
+from tests.support import git
+from tests.test_manifest import PLANTED, built_site, planted_copy
 
 IDENTITY = {"user.name": "Deploy Bot", "user.email": "deploy@example.org"}
 
@@ -50,7 +52,7 @@ def remote_tip(branch: Branch) -> str:
 
 
 def test_site_deploy_writes_nojekyll_and_a_real_identity(branch, tmp_path):
-    publish_site(branch, write_site(tmp_path / "out", {"index.html": "home v1"}))
+    publish_site(branch, built_site(tmp_path / "out", {"index.html": "home v1"}))
     assert published(branch) == {".nojekyll": "", "index.html": "home v1"}
     remote = branch.repository.parent / "remote.git"
     author = git(remote, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%s", "gh-pages")
@@ -61,14 +63,14 @@ def test_site_deploy_writes_nojekyll_and_a_real_identity(branch, tmp_path):
 def test_site_deploy_keeps_previews_and_cname(branch, tmp_path):
     publish_site(
         branch,
-        write_site(
+        built_site(
             tmp_path / "v1", {"index.html": "v1", "CNAME": "blog.clinic.example\n"}
         ),
     )
-    publish_preview(branch, write_site(tmp_path / "pr", {"index.html": "preview 7"}), 7)
+    publish_preview(branch, built_site(tmp_path / "pr", {"index.html": "preview 7"}), 7)
     publish_site(
         branch,
-        write_site(tmp_path / "v2", {"index.html": "v2", "new/index.html": "new page"}),
+        built_site(tmp_path / "v2", {"index.html": "v2", "new/index.html": "new page"}),
     )
     assert published(branch) == {
         ".nojekyll": "",
@@ -82,21 +84,21 @@ def test_site_deploy_keeps_previews_and_cname(branch, tmp_path):
 def test_a_site_that_brings_its_own_cname_replaces_the_old_one(branch, tmp_path):
     publish_site(
         branch,
-        write_site(tmp_path / "v1", {"index.html": "v1", "CNAME": "old.example\n"}),
+        built_site(tmp_path / "v1", {"index.html": "v1", "CNAME": "old.example\n"}),
     )
     publish_site(
         branch,
-        write_site(tmp_path / "v2", {"index.html": "v2", "CNAME": "new.example\n"}),
+        built_site(tmp_path / "v2", {"index.html": "v2", "CNAME": "new.example\n"}),
     )
     assert published(branch)["CNAME"] == "new.example\n"
 
 
 def test_closing_a_pull_request_removes_only_its_own_preview(branch, tmp_path):
-    publish_site(branch, write_site(tmp_path / "site", {"index.html": "live"}))
-    publish_preview(branch, write_site(tmp_path / "pr7", {"index.html": "seven"}), 7)
-    publish_preview(branch, write_site(tmp_path / "pr8", {"index.html": "eight"}), 8)
+    publish_site(branch, built_site(tmp_path / "site", {"index.html": "live"}))
+    publish_preview(branch, built_site(tmp_path / "pr7", {"index.html": "seven"}), 7)
+    publish_preview(branch, built_site(tmp_path / "pr8", {"index.html": "eight"}), 8)
     publish_preview(
-        branch, write_site(tmp_path / "pr7b", {"index.html": "seven again"}), 7
+        branch, built_site(tmp_path / "pr7b", {"index.html": "seven again"}), 7
     )
     assert remove_preview(branch, 7) is True
     assert published(branch) == {
@@ -110,10 +112,10 @@ def test_closing_a_pull_request_removes_only_its_own_preview(branch, tmp_path):
 def test_every_deploy_stays_in_the_history_and_rollback_restores_one(branch, tmp_path):
     publish_site(
         branch,
-        write_site(tmp_path / "v1", {"index.html": "v1", "old/index.html": "old"}),
+        built_site(tmp_path / "v1", {"index.html": "v1", "old/index.html": "old"}),
     )
-    publish_site(branch, write_site(tmp_path / "v2", {"index.html": "v2"}))
-    publish_preview(branch, write_site(tmp_path / "pr", {"index.html": "preview"}), 3)
+    publish_site(branch, built_site(tmp_path / "v2", {"index.html": "v2"}))
+    publish_preview(branch, built_site(tmp_path / "pr", {"index.html": "preview"}), 3)
     restored = rollback(branch)
     assert published(branch) == {
         ".nojekyll": "",
@@ -132,22 +134,22 @@ def test_every_deploy_stays_in_the_history_and_rollback_restores_one(branch, tmp
 
 
 def test_rollback_needs_an_earlier_deploy(branch, tmp_path):
-    publish_site(branch, write_site(tmp_path / "v1", {"index.html": "v1"}))
+    publish_site(branch, built_site(tmp_path / "v1", {"index.html": "v1"}))
     with pytest.raises(DeployError, match="no earlier site deploy"):
         rollback(branch)
 
 
 def test_without_an_identity_nothing_is_pushed(branch, tmp_path):
-    publish_site(branch, write_site(tmp_path / "v1", {"index.html": "v1"}))
+    publish_site(branch, built_site(tmp_path / "v1", {"index.html": "v1"}))
     before = remote_tip(branch)
     git(branch.repository, "config", "--unset", "user.name")
     with pytest.raises(DeployError, match=r"git has no user\.name"):
-        publish_site(branch, write_site(tmp_path / "v2", {"index.html": "v2"}))
+        publish_site(branch, built_site(tmp_path / "v2", {"index.html": "v2"}))
     assert remote_tip(branch) == before
 
 
 def test_a_deploy_builds_on_the_remote_not_on_a_stale_local_branch(branch, tmp_path):
-    publish_site(branch, write_site(tmp_path / "v1", {"index.html": "v1"}))
+    publish_site(branch, built_site(tmp_path / "v1", {"index.html": "v1"}))
     # Someone else deploys a preview from another clone.
     other = tmp_path / "other"
     subprocess.run(
@@ -157,7 +159,35 @@ def test_a_deploy_builds_on_the_remote_not_on_a_stale_local_branch(branch, tmp_p
     for key, value in IDENTITY.items():
         git(other, "config", key, value)
     publish_preview(
-        Branch(other), write_site(tmp_path / "pr", {"index.html": "theirs"}), 5
+        Branch(other), built_site(tmp_path / "pr", {"index.html": "theirs"}), 5
     )
-    publish_site(branch, write_site(tmp_path / "v2", {"index.html": "v2"}))
+    publish_site(branch, built_site(tmp_path / "v2", {"index.html": "v2"}))
     assert published(branch)["previews/pr-5/index.html"] == "theirs"
+
+
+def test_the_manifest_of_a_built_site_is_not_published(branch, fixture_publish_site):
+    publish_site(branch, fixture_publish_site.output)
+    remote = branch.repository.parent / "remote.git"
+    names = set(git(remote, "ls-tree", "-r", "--name-only", "gh-pages").split())
+    assert "index.html" in names and "first-visit/index.html" in names
+    assert MANIFEST_FILE not in names
+
+
+@pytest.mark.parametrize("case", PLANTED, ids=PLANTED.keys())
+@pytest.mark.parametrize("target", ["site", "preview"])
+def test_a_file_planted_after_the_build_is_refused_and_named(
+    branch, fixture_publish_site, tmp_path, case, target
+):
+    publish_site(branch, built_site(tmp_path / "live", {"index.html": "live"}))
+    before = remote_tip(branch)
+    plant, words = PLANTED[case]
+    output, planted = planted_copy(fixture_publish_site.output, tmp_path, plant)
+    with pytest.raises(DeployError) as refused:
+        if target == "site":
+            publish_site(branch, output)
+        else:
+            publish_preview(branch, output, 4)
+    message = str(refused.value)
+    assert message.startswith("nothing was published: output/ is not exactly")
+    assert f"output/{planted}: {words}" in message
+    assert remote_tip(branch) == before, "nothing was pushed"

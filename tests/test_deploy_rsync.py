@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from manifest import MANIFEST_FILE
 import pytest
 
 from deploy.gh_pages import DeployError
 from deploy.rsync import live_release, publish, releases, rollback
-from tests.support import write_site
+from tests.test_manifest import PLANTED, built_site, planted_copy
 
 
 def served(destination: Path) -> dict[str, str]:
@@ -24,7 +25,7 @@ def served(destination: Path) -> dict[str, str]:
 def test_a_deploy_becomes_live_only_through_current(tmp_path):
     host = tmp_path / "host"
     publish(
-        write_site(tmp_path / "v1", {"index.html": "v1", "a/index.html": "a"}),
+        built_site(tmp_path / "v1", {"index.html": "v1", "a/index.html": "a"}),
         str(host),
         stamp="20261129T060000Z",
     )
@@ -36,14 +37,14 @@ def test_a_deploy_becomes_live_only_through_current(tmp_path):
 def test_a_new_release_drops_removed_pages_and_links_unchanged_files(tmp_path):
     host = tmp_path / "host"
     publish(
-        write_site(
+        built_site(
             tmp_path / "v1", {"index.html": "v1", "old.html": "old", "same.css": "x"}
         ),
         str(host),
         stamp="20261129T060000Z",
     )
     publish(
-        write_site(tmp_path / "v2", {"index.html": "v2", "same.css": "x"}),
+        built_site(tmp_path / "v2", {"index.html": "v2", "same.css": "x"}),
         str(host),
         stamp="20261129T070000Z",
     )
@@ -56,12 +57,12 @@ def test_a_new_release_drops_removed_pages_and_links_unchanged_files(tmp_path):
 def test_rollback_points_current_at_the_previous_release(tmp_path):
     host = tmp_path / "host"
     publish(
-        write_site(tmp_path / "v1", {"index.html": "v1"}),
+        built_site(tmp_path / "v1", {"index.html": "v1"}),
         str(host),
         stamp="20261129T060000Z",
     )
     publish(
-        write_site(tmp_path / "v2", {"index.html": "v2"}),
+        built_site(tmp_path / "v2", {"index.html": "v2"}),
         str(host),
         stamp="20261129T070000Z",
     )
@@ -77,7 +78,7 @@ def test_old_releases_are_pruned_but_never_the_live_one(tmp_path):
     host = tmp_path / "host"
     for hour in range(6, 10):
         publish(
-            write_site(tmp_path / f"v{hour}", {"index.html": f"v{hour}"}),
+            built_site(tmp_path / f"v{hour}", {"index.html": f"v{hour}"}),
             str(host),
             keep=2,
             stamp=f"20261129T{hour:02d}0000Z",
@@ -91,7 +92,7 @@ def test_nothing_to_roll_back_to_and_nothing_built_are_errors(tmp_path):
     with pytest.raises(DeployError, match="no built site"):
         publish(tmp_path / "empty", str(host))
     publish(
-        write_site(tmp_path / "v1", {"index.html": "v1"}),
+        built_site(tmp_path / "v1", {"index.html": "v1"}),
         str(host),
         stamp="20261129T060000Z",
     )
@@ -99,3 +100,33 @@ def test_nothing_to_roll_back_to_and_nothing_built_are_errors(tmp_path):
         DeployError, match="no complete release before 20261129T060000Z"
     ):
         rollback(str(host))
+
+
+def test_the_manifest_of_a_built_site_stays_behind(tmp_path, fixture_publish_site):
+    host = tmp_path / "host"
+    publish(fixture_publish_site.output, str(host), stamp="20261129T060000Z")
+    root = host / "current"
+    files = {path.relative_to(root).as_posix() for path in root.rglob("*")}
+    assert "index.html" in files and "first-visit/index.html" in files
+    assert MANIFEST_FILE not in files
+
+
+@pytest.mark.parametrize("case", PLANTED, ids=PLANTED.keys())
+def test_a_file_planted_after_the_build_is_refused_and_named(
+    tmp_path, fixture_publish_site, case
+):
+    host = tmp_path / "host"
+    publish(
+        built_site(tmp_path / "v1", {"index.html": "v1"}),
+        str(host),
+        stamp="20261129T060000Z",
+    )
+    plant, words = PLANTED[case]
+    output, planted = planted_copy(fixture_publish_site.output, tmp_path, plant)
+    with pytest.raises(DeployError) as refused:
+        publish(output, str(host), stamp="20261129T070000Z")
+    assert f"output/{planted}: {words}" in str(refused.value)
+    assert sorted(path.name for path in (host / "releases").iterdir()) == [
+        "20261129T060000Z"
+    ], "nothing was uploaded"
+    assert served(host) == {"index.html": "v1"}

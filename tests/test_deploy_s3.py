@@ -12,12 +12,14 @@ import urllib.request
 import uuid
 
 from botocore.stub import Stubber
+from manifest import MANIFEST_FILE
 from moto.server import ThreadedMotoServer
 import pytest
 
 from deploy.gh_pages import DeployError
 from deploy.s3 import Bucket, SyncReport, make_client, sync
 from tests.support import Site
+from tests.test_manifest import PLANTED, planted_copy, record_as_built
 
 PREFIX = "blog"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -67,13 +69,13 @@ def keys(endpoint: str, bucket: str) -> set[str]:
 
 
 def site_files(output: Path) -> dict[str, Path]:
-    """Return the files a visitor can ask for: no .br/.gz copy, no _headers."""
+    """Return the files a visitor can ask for: no .br/.gz copy, _headers, manifest."""
     return {
         path.relative_to(output).as_posix(): path
         for path in output.rglob("*")
         if path.is_file()
         and path.suffix not in {".br", ".gz"}
-        and path.name != "_headers"
+        and path.name not in {"_headers", MANIFEST_FILE}
     }
 
 
@@ -107,6 +109,7 @@ def test_first_sync_uploads_every_file_and_nothing_else(
         assert f"{PREFIX}/{relative}" in expected
     assert f"{PREFIX}/first-visit/index.html" in expected
     assert not [key for key in expected if key.endswith((".br", ".gz", "_headers"))]
+    assert f"{PREFIX}/{MANIFEST_FILE}" not in keys(endpoint, bucket)
 
 
 def test_each_kind_of_file_has_its_content_type(
@@ -240,7 +243,7 @@ def test_a_removed_page_is_deleted_and_keys_outside_the_prefix_stay(
     deploy(output, bucket, endpoint)
 
     shutil.rmtree(output / "first-visit")
-    report = deploy(output, bucket, endpoint)
+    report = deploy(record_as_built(output), bucket, endpoint)
 
     assert report.deleted == (f"{PREFIX}/first-visit/index.html",)
     assert report.uploaded == ()
@@ -259,7 +262,7 @@ def test_a_changed_page_is_uploaded_alone(endpoint, fixture_publish_site, tmp_pa
     page.write_bytes(changed)
     (output / "about" / "index.html.gz").write_bytes(gzip.compress(changed))
 
-    report = deploy(output, bucket, endpoint)
+    report = deploy(record_as_built(output), bucket, endpoint)
 
     assert report.uploaded == (f"{PREFIX}/about/index.html",)
     assert report.deleted == ()
@@ -323,10 +326,33 @@ def test_a_missing_or_wrong_output_folder_is_refused(
 def test_a_stale_gzip_copy_is_refused(endpoint, fixture_publish_site, tmp_path):
     output = shutil.copytree(fixture_publish_site.output, tmp_path / "output")
     (output / "about" / "index.html").write_text("edited after the build")
+    # As if the build had written it so: its manifest vouches for both files.
     with pytest.raises(DeployError, match=r"index.html.gz is not a gzip copy"):
-        deploy(output, "site", endpoint)
+        deploy(record_as_built(output), "site", endpoint)
 
 
 def test_no_bucket_name_is_refused(fixture_publish_site):
     with pytest.raises(DeployError, match="no bucket given"):
         sync(fixture_publish_site.output, "")
+
+
+@pytest.mark.parametrize("case", PLANTED, ids=PLANTED.keys())
+def test_a_file_planted_after_the_build_is_refused_and_named(
+    endpoint, fixture_publish_site, tmp_path, case
+):
+    bucket = new_bucket(endpoint)
+    deploy(fixture_publish_site.output, bucket, endpoint)
+    before = {
+        item["Key"]: item["ETag"]
+        for item in make_client(endpoint).list_objects_v2(Bucket=bucket)["Contents"]
+    }
+    plant, words = PLANTED[case]
+    output, planted = planted_copy(fixture_publish_site.output, tmp_path, plant)
+    with pytest.raises(DeployError) as refused:
+        deploy(output, bucket, endpoint)
+    assert f"output/{planted}: {words}" in str(refused.value)
+    after = {
+        item["Key"]: item["ETag"]
+        for item in make_client(endpoint).list_objects_v2(Bucket=bucket)["Contents"]
+    }
+    assert after == before, "nothing was uploaded or deleted"

@@ -23,6 +23,7 @@ from deploy.gh_pages import (
     unsafe_path,
 )
 from tests.support import ROOT, git, invoke, write_site
+from tests.test_manifest import built_site
 
 IDENTITY = {"user.name": "Deploy Bot", "user.email": "deploy@example.org"}
 LIVE = {"index.html": "the live home page", "CNAME": "blog.clinic.example\n"}
@@ -59,7 +60,7 @@ def branch(tmp_path) -> Branch:
         git(work, "config", key, value)
     git(work, "remote", "add", "origin", str(remote))
     pages = Branch(work)
-    publish_site(pages, write_site(tmp_path / "live", LIVE))
+    publish_site(pages, built_site(tmp_path / "live", LIVE))
     return pages
 
 
@@ -140,7 +141,7 @@ def test_ordinary_names_pass(branch, tmp_path):
         ".nojekyll",
     ]
     assert [unsafe_path(name) for name in names] == [""] * len(names)
-    publish_site(branch, write_site(tmp_path / "ok", dict.fromkeys(names, "ok")))
+    publish_site(branch, built_site(tmp_path / "ok", dict.fromkeys(names, "ok")))
     assert set(names) <= set(published(branch))
 
 
@@ -176,7 +177,7 @@ def project(project_copy, tmp_path, monkeypatch) -> Path:
     "task",
     [
         ["gh-pages"],
-        ["preview", "--pr", "5", "--base-url", "https://clinic.github.io/blog"],
+        ["preview", "--pr", "5"],
     ],
     ids=["gh-pages", "preview"],
 )

@@ -21,6 +21,7 @@ from deploy.errors import DeployError
 from deploy.rsync import live_release, partial_releases, publish, releases, rollback
 from tests.support import ROOT, write_site
 from tests.test_deploy_rsync import served
+from tests.test_manifest import built_site
 
 V1, KILLED, V3 = "20261129T060000Z", "20261129T070000Z", "20261129T080000Z"
 
@@ -66,7 +67,7 @@ def kill_midway(site: Path, host: Path, stamp: str, tmp_path: Path) -> None:
 def big_site(folder: Path, label: str) -> Path:
     """Write a site whose upload takes seconds at 20 KB/s (forty 4 KB pages)."""
     pages = {f"page-{n:02d}.html": f"{label} {n}\n" + "x" * 4096 for n in range(40)}
-    return write_site(
+    return built_site(
         folder, {"index.html": label, **pages, "zz-last.html": f"{label} last"}
     )
 
@@ -75,7 +76,7 @@ def big_site(folder: Path, label: str) -> Path:
 def host_with_a_killed_upload(tmp_path) -> Path:
     """Return a host: V1 complete and live, then KILLED killed midway."""
     host = tmp_path / "host"
-    publish(write_site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp=V1)
+    publish(built_site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp=V1)
     kill_midway(big_site(tmp_path / "v2", "v2"), host, KILLED, tmp_path)
     return host
 
@@ -94,7 +95,7 @@ def test_rollback_after_the_next_deploy_skips_the_killed_release(
     host_with_a_killed_upload, tmp_path
 ):
     host = host_with_a_killed_upload
-    publish(write_site(tmp_path / "v3", {"index.html": "v3"}), str(host), stamp=V3)
+    publish(built_site(tmp_path / "v3", {"index.html": "v3"}), str(host), stamp=V3)
     assert rollback(str(host)).stamp == V1
     assert served(host) == {"index.html": "v1"}
 
@@ -104,7 +105,7 @@ def test_pruning_neither_counts_nor_keeps_a_killed_release(
 ):
     host = host_with_a_killed_upload
     publish(
-        write_site(tmp_path / "v3", {"index.html": "v3"}), str(host), keep=2, stamp=V3
+        built_site(tmp_path / "v3", {"index.html": "v3"}), str(host), keep=2, stamp=V3
     )
     # KILLED would have been one of the two kept, leaving V1 out.
     assert releases(str(host)) == [V1, V3]

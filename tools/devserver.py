@@ -33,6 +33,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import get_watcher_class
+from manifest import refusal, verify
 from pelican.settings import read_settings
 from tornado import ioloop, web
 
@@ -549,7 +550,23 @@ def regenerate(settings: Path, output: Path, watched: Iterable[Path]) -> None:
 
 
 def serve_output(output: Path, host: str, port: int) -> None:
-    """Serve `output` as it is, with no rebuild, until interrupted."""
+    """Serve `output` as it is, with no rebuild, until interrupted.
+
+    Refuses, naming each file, an output its build's manifest does not vouch
+    for (plugins/manifest): what it shows is what a deploy would publish.
+    """
+    problems = verify(output)
+    if problems:
+        raise Exit(
+            "Not serving: "
+            + refusal(
+                output,
+                problems,
+                "Rebuild with `make html` or `make publish`; "
+                "do not add or change files in {folder} by hand.",
+            ),
+            code=1,
+        )
     handler = partial(SimpleHTTPRequestHandler, directory=str(output))
     with ThreadingHTTPServer((host, port), handler) as server:
         sys.stderr.write(f"Serving output/ at http://{host}:{port}/\n")
