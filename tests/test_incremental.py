@@ -10,9 +10,13 @@ by one, and the worker's ways of failing.
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 import re
+import select
 import shutil
+import sys
 import tempfile
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -24,6 +28,7 @@ from bench import corpus as generated
 from bench.corpus import TAGS, article_slug, write_corpus
 from bench.sites import built_files, write_our_settings
 from tests.support import disconnect_plugins
+from tools import incremental
 from tools.build import build_here
 from tools.config import ROOT
 from tools.incremental import (
@@ -241,6 +246,35 @@ def test_a_failed_build_leaves_the_served_site_as_it_was(corpus, tmp_path):
     assert_same_site(tmp_path / "served", cold)
 
 
+def test_a_full_disk_leaves_no_half_page_and_the_next_build_heals(
+    corpus, tmp_path, monkeypatch
+):
+    settings_file = _site_copy(corpus, tmp_path)
+    served = tmp_path / "served"
+    assert Worker(str(settings_file), served).build()["ok"]
+    worker = Worker(str(settings_file), served)
+    assert worker.build()["ok"]
+    _replace_header(_article(tmp_path / "content", 2), "Title", "After a full disk")
+    tried: list[Path] = []
+
+    def full_disk(_source, target):
+        tried.append(Path(target))
+        Path(target).write_bytes(b"half a pa")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(incremental, "_copy_bytes", full_disk)
+    reply = worker.build()
+    assert tried
+    assert not reply["ok"]
+    assert not [path for path in served.rglob("*") if path.name.endswith(".partial")]
+    monkeypatch.undo()
+    # The worker asked for a fresh process: the next build is a new Worker's.
+    assert Worker(str(settings_file), served).build()["ok"]
+    cold = tmp_path / "cold"
+    assert _cold_build(settings_file, cold) == 0
+    assert_same_site(served, cold)
+
+
 # --- the rules, one by one ------------------------------------------------------
 
 
@@ -365,6 +399,47 @@ def test_mirror_copies_what_changed_and_removes_pages_no_longer_built(tmp_path):
 
 
 # --- the worker process ---------------------------------------------------------
+
+
+# A worker killed during its parallel read: its forked reader keeps the pipe
+# open. It writes the reader's process id, then dies without a reply.
+KILLED_DURING_ITS_READ = """
+import os, signal, sys
+sys.stdin.readline()
+reader = os.fork()
+if reader == 0:
+    signal.pause()
+with open(sys.argv[1], "a") as readers:
+    readers.write(f"{reader}\\n")
+os._exit(9)
+"""
+
+
+def _ends(pid: int) -> bool:
+    """Whether process `pid` ends: waits for the event itself (a pidfd), not a time.
+
+    The bound only keeps a broken build from hanging the suite.
+    """
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], 120)[0])
+    finally:
+        os.close(handle)
+
+
+def test_a_worker_killed_mid_build_ends_with_its_readers_and_is_replaced(tmp_path):
+    readers = tmp_path / "readers.txt"
+    worker = PreviewWorker(ROOT / "pelicanconf.py", tmp_path / "served")
+    worker.command = [sys.executable, "-c", KILLED_DURING_ITS_READ, str(readers)]
+    result = worker.build()  # returns: it never waits on the pipe alone
+    assert not result.ok
+    assert "stopped unexpectedly, three times" in result.messages
+    started = [int(line) for line in readers.read_text().split()]
+    assert len(started) == 3
+    assert all(_ends(pid) for pid in started)
 
 
 def test_the_worker_process_builds_and_starts_afresh_when_the_theme_changes(

@@ -27,9 +27,9 @@ from tests.browser import axe_violations, open_page
 from tests.support import ROOT, free_port, text
 from tests.test_search import indexed_pages
 from tools.build import BuildProblem, BuildResult
-from tools.devserver import PreviewSite
+from tools.devserver import PreviewSite, live_preview
 from tools.preview_pages import GUIDE, guide_sections
-from tools.preview_process import STARTING_SECONDS, running_preview
+from tools.preview_process import STARTING_SECONDS, running_preview, the_only_preview
 
 
 def request(app: PreviewSite, path: str) -> tuple[str, dict, bytes]:
@@ -62,6 +62,15 @@ def test_serves_pages_like_a_static_host(site_root):
     assert request(app, "/nope/")[:1] == ("404 Not Found",)
     assert request(app, "/nope/")[2] == b"<h1>Missing</h1>"
     assert request(app, "/../../etc/passwd")[0] == "404 Not Found"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["//evil.example/..%2fpost", "//evil.example/../post", "/\\evil.example/../post"],
+)
+def test_a_folder_address_never_redirects_to_another_site(site_root, path):
+    status, headers, _ = request(PreviewSite(site_root), path)
+    assert (status, headers.get("Location")) == ("301 Moved Permanently", "/post/")
 
 
 def test_a_failed_build_replaces_pages_with_its_escaped_errors(site_root):
@@ -392,6 +401,28 @@ def test_a_second_preview_says_where_the_first_runs_then_ctrl_c_ends_it_quietly(
     assert "Traceback" not in stderr
     assert stderr.rstrip().endswith("Preview stopped.")
     assert not state.exists()
+
+
+def test_two_previews_started_together_cannot_both_run(tmp_path, capsys):
+    """The lock is held for the preview's life: the second one never serves."""
+    state = tmp_path / ".preview-server.json"
+    with the_only_preview(state) as first:
+        assert first
+        live_preview(
+            ROOT / "pelicanconf.py",
+            tmp_path / "served",
+            (),
+            "127.0.0.1",
+            free_port(),
+            state,
+        )
+        with the_only_preview(state) as second:
+            assert not second
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("A preview is already running (it is still starting")
+    assert not (tmp_path / "served").exists()
+    with the_only_preview(state) as again:  # released when the first one ended
+        assert again
 
 
 def test_a_stale_state_file_is_ignored_and_a_taken_port_is_skipped(project_copy):

@@ -58,8 +58,14 @@ from tools.preview_process import (
     own_terminal_interrupts,
     recorded_in,
     running_preview,
+    the_only_preview,
 )
 from tools.preview_worker import PreviewWorker
+
+
+def on_this_site(location: str) -> bool:
+    """Whether a redirect to `location` stays on this server (a path, one slash)."""
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
 
 
 class PreviewSite:
@@ -117,7 +123,7 @@ class PreviewSite:
         if not target.is_relative_to(self.root):
             return self._respond(start_response, "404 Not Found", b"", "text/plain")
         moved_to = self._moved_to(path, target)
-        if moved_to:
+        if moved_to and on_this_site(moved_to):
             query = environ.get("QUERY_STRING", "")
             location = f"{moved_to}?{query}" if query else moved_to
             start_response(
@@ -126,7 +132,12 @@ class PreviewSite:
             return [b""]
         if target.is_dir():
             if not path.endswith("/"):
-                start_response("301 Moved Permanently", [("Location", path + "/")])
+                # The folder's own address, written from the folder itself:
+                # the request's path may start `//host` or `/\host`, which a
+                # browser reads as another site.
+                folder = target.relative_to(self.root).as_posix()
+                location = "/" if folder == "." else f"/{folder}/"
+                start_response("301 Moved Permanently", [("Location", location)])
                 return [b""]
             target = target / "index.html"
         if self.errors is not None and target.suffix in ("", ".html"):
@@ -365,14 +376,39 @@ def live_preview(  # noqa: PLR0913 - the task's options, and whether to edit
     (its state file, `state`); moves to the next free port when `port` is
     taken by another program; ends quietly, with status 0, on Ctrl+C.
     """
+    with the_only_preview(state) as only:
+        if not only:
+            _say_where_the_preview_runs(state)
+            return
+        _serve_alone(settings, output, watched, host, port, state, editor=editor)
+
+
+def _say_where_the_preview_runs(state: Path) -> None:
+    """Tell the writer that this repository's preview runs (or is starting)."""
     running = running_preview(state)
-    if running is not None:
-        sys.stderr.write(
-            f"A preview is already running at {running.address} (process "
-            f"{running.pid}): open that address. To restart it, press Ctrl+C "
-            "in the terminal where it runs, then run `make serve` again.\n"
-        )
-        return
+    where = (
+        f"at {running.address} (process {running.pid}): open that address"
+        if running is not None
+        else "(it is still starting: its address comes in a moment, in the "
+        "terminal where it runs)"
+    )
+    sys.stderr.write(
+        f"A preview is already running {where}. To restart it, press Ctrl+C "
+        "in the terminal where it runs, then run `make serve` again.\n"
+    )
+
+
+def _serve_alone(  # noqa: PLR0913 - live_preview's options, with the lock held
+    settings: Path,
+    output: Path,
+    watched: Iterable[Path],
+    host: str,
+    port: int,
+    state: Path,
+    *,
+    editor: bool,
+) -> None:
+    """Serve the preview, this repository's only one (live_preview holds the lock)."""
     chosen = free_port(host, port, CONFIG["port_tries"])
     if chosen is None:
         last = port + CONFIG["port_tries"] - 1

@@ -469,7 +469,9 @@ def mirror_changes(
     held) is stale, a page no longer built: it goes from both folders. Paths
     under `untouched` (the search index) are never removed from `served`.
     With an empty `before` (a worker's first build), every file of `served`
-    that `work` lacks goes too.
+    that `work` lacks goes too. An OSError (a full disk) is raised with
+    every file copied so far whole and none half-written: the caller starts
+    again from an empty `before`, which brings everything level.
     """
     kept = set(kept)
     written = {
@@ -482,9 +484,7 @@ def mirror_changes(
         if target.is_file() and _same_bytes(source, target):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        shutil.copyfile(source, partial)
-        os.replace(partial, target)
+        _copy_into_place(source, target)
         copied.append(relative)
     removed = sorted(stale)
     for relative in removed:
@@ -504,6 +504,25 @@ def mirror_changes(
             _remove_empty_parents(served, relative)
         _remove_empty_parents(work, relative)
     return copied, sorted(set(removed))
+
+
+# How the bytes are copied (a seam: the tests fill the disk here).
+_copy_bytes = shutil.copyfile
+
+
+def _copy_into_place(source: Path, target: Path) -> None:
+    """Copy `source` over `target` through a temporary file renamed into place.
+
+    A copy that fails (a full disk) leaves `target` as it was and no
+    temporary file behind; the error is raised.
+    """
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        _copy_bytes(source, partial)
+        os.replace(partial, target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _remove_empty_parents(root: Path, relative: str) -> None:

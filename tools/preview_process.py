@@ -5,7 +5,8 @@ file (`recorded_in`); `running_preview` reads it, so a second `make serve`
 and the scaffolds name the running preview's address. `free_port` finds the
 next free port when another program holds the configured one, and
 `own_terminal_interrupts` lets Ctrl+C end the preview, and `make`, with
-status 0.
+status 0. `the_only_preview` holds a lock for the preview's life, so two
+started at once cannot both run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -106,6 +108,33 @@ def free_port(host: str, port: int, tries: int) -> int | None:
                 continue
             return candidate
     return None
+
+
+def lock_of(state: Path) -> Path:
+    """Return the lock file held by the preview whose state file is `state`."""
+    return state.with_name(f"{state.name}.lock")
+
+
+@contextmanager
+def the_only_preview(state: Path) -> Iterator[bool]:
+    """Hold this repository's preview lock for the block; yield whether it was free.
+
+    An flock on `lock_of(state)`, held for the preview's whole life and
+    released whenever its process ends, even killed: two `make serve` started
+    at the same moment cannot both run (the state file alone, written after
+    the check, let both through). The file is opened close-on-exec, so the
+    preview's builder never holds it.
+    """
+    with open(lock_of(state), "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @contextmanager

@@ -26,17 +26,19 @@ protocol's line.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 import hashlib
 import json
 import logging
 import os
 from pathlib import Path
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 from build_cache.build_cache import fingerprint
 from pelican import Pelican
@@ -103,6 +105,13 @@ def forget_settings_modules(settings_file: str) -> None:
             del sys.modules[name]
 
 
+# The longest a build may take before its worker is given up on (a cold
+# build of thousands of articles takes minutes), and how often the server
+# looks whether a silent worker has ended meanwhile.
+REPLY_SECONDS = 30 * 60
+WAKE_SECONDS = 0.5
+
+
 class Worker:
     """The builds of one worker process (see the module's docstring)."""
 
@@ -155,14 +164,25 @@ class Worker:
             self.last_good = None
             return {"ok": False, "problems": problems, FRESH_PROCESS: True}
         after = snapshot(self.work)
-        copied, removed = mirror_changes(
-            self.work,
-            self.served,
-            self.last_good,
-            after,
-            memory.kept,
-            untouched=(search_index_dir(),),
-        )
+        try:
+            copied, removed = mirror_changes(
+                self.work,
+                self.served,
+                self.last_good,
+                after,
+                memory.kept,
+                untouched=(search_index_dir(),),
+            )
+        except OSError as error:
+            # Some pages are new and some old: the next build is a new
+            # process's, a cold build whose mirror brings every file level.
+            self.last_good = None
+            sys.stderr.write(
+                f"The preview could not write its pages ({error.strerror or error}). "
+                "If the disk is full, free some space; the next save brings the "
+                "preview up to date.\n"
+            )
+            return {"ok": False, "problems": [], FRESH_PROCESS: True}
         self.last_good = snapshot(self.work)
         return {
             "ok": True,
@@ -245,6 +265,14 @@ class PreviewWorker:
         self.served = Path(served).resolve()
         self.process: subprocess.Popen | None = None
         self.last: dict = {}
+        # The worker's command line (tests give a worker that misbehaves).
+        self.command = [
+            sys.executable,
+            "-m",
+            "tools.preview_worker",
+            str(self.settings),
+            str(self.served),
+        ]
 
     def build(self) -> BuildResult:
         """Make one build; return how it went, as tools.build.build_site does."""
@@ -269,26 +297,20 @@ class PreviewWorker:
         for _attempt in range(3):
             if self.process is None or self.process.poll() is not None:
                 self.process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "tools.preview_worker",
-                        str(self.settings),
-                        str(self.served),
-                    ],
+                    self.command,
                     cwd=ROOT,
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
-                    text=True,
-                    encoding="utf-8",
                     # Ctrl+C in the terminal is the server's to handle: it
-                    # closes the worker, which ends when its input does.
+                    # closes the worker, which ends when its input does. The
+                    # worker leads a process group of its own, with the
+                    # readers it forks: close() ends the whole group.
                     start_new_session=True,
                 )
             try:
-                self.process.stdin.write(BUILD + "\n")
+                self.process.stdin.write(f"{BUILD}\n".encode())
                 self.process.stdin.flush()
-                line = self.process.stdout.readline()
+                line = self._reply_line()
             except (BrokenPipeError, OSError):
                 line = ""
             if not line:
@@ -307,20 +329,49 @@ class PreviewWorker:
             "happens again, report it to a maintainer with the lines above.\n",
         }
 
+    def _reply_line(self) -> str:
+        """Return the worker's reply line; "" once it has ended or is past the deadline.
+
+        Read from the pipe itself, never waiting on it alone: a worker killed
+        during its parallel read leaves forked readers holding the pipe open,
+        so no end of file would ever come. The worker ending (or REPLY_SECONDS
+        passing) is the end.
+        """
+        process = self.process
+        pipe = process.stdout.fileno()
+        received = bytearray()
+        deadline = time.monotonic() + REPLY_SECONDS
+        while not received.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return ""
+            readable, _, _ = select.select([pipe], [], [], min(left, WAKE_SECONDS))
+            if readable:
+                chunk = os.read(pipe, 65536)
+                if not chunk:
+                    return ""
+                received += chunk
+            elif process.poll() is not None:
+                return ""  # it ended without a whole reply
+        return received.decode("utf-8", "replace")
+
     def close(self) -> None:
-        """End the worker process, if one runs."""
+        """End the worker process and every process it started, if one runs."""
         process, self.process = self.process, None
         if process is None:
             return
-        if process.stdin:
+        with suppress(OSError):
             process.stdin.close()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdout:
-            process.stdout.close()
+        # Its group: readers it forked outlive it when it is killed, holding
+        # the pipe; the group's id is the worker's own (start_new_session).
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.stdout.close()
 
 
 if __name__ == "__main__":
