@@ -22,6 +22,34 @@ answers only POSTs from the preview's own pages (Host and Origin checked, a
 JSON body), and reads and writes only inside content/: no hidden file, no
 link out of it, only Markdown, YAML and image files, each written whole
 (a temporary file renamed), so the preview never builds half a file.
+
+What a save promises:
+
+- Nothing it leaves blocks the build. The temporary file is written in the
+  repository's `.editor-work/` (ignored by git through its own .gitignore),
+  beside content/ and so on its file system, and renamed into place; a save
+  killed before its rename leaves a file there, never in content/, and the
+  next start removes it. Only when content/ is on another file system than
+  the repository (a rename would not be atomic) is it written beside its
+  file, as `.editor-XXXXXXXX`; such leftovers, and those of earlier versions,
+  are removed at start-up and before every request, and `deleteFile` may
+  name one.
+- A saved file has mode 0644 less the umask, as any editor's new file.
+- One tab never overwrites another's work. Every read gives each file's
+  version, `file.id`: the sha256 of its bytes. A save of a text file names
+  the version it edited, as `version` in each of persistEntry's dataFiles
+  (admin.js adds it to Decap's requests); a save naming another version
+  than the file's, or naming none while the file exists, is refused with 409
+  and leaves the file as it was. A save answers the new versions,
+  `versions`: {path: sha256}.
+- A folder named like a file (content/articles/x.md/) is left out of
+  listings and refused in plain words (409), never a server error.
+- An image is saved only if Pillow reads it as the kind its suffix names
+  (PNG, JPEG, GIF, WebP); anything else is refused with 422 and nothing of
+  the save is written.
+
+Every refusal is JSON, `{"error": message}`, in plain words; a failure of the
+file system too (500), never a traceback.
 """
 
 from __future__ import annotations
@@ -29,10 +57,12 @@ from __future__ import annotations
 import base64
 import fnmatch
 import hashlib
+import io
 import json
 import os
 from pathlib import Path, PurePosixPath
 import re
+import struct
 import tempfile
 
 from content_schema import check_content
@@ -40,6 +70,7 @@ from content_schema.editor import editor_config_text
 from content_schema.schema import load_references_file
 from content_schema.settings import with_defaults
 from pelican.settings import read_settings
+from PIL import Image, UnidentifiedImageError
 from tornado import web
 
 from tools.config import CONFIG
@@ -61,6 +92,36 @@ BUNDLE_FILE = re.compile(r"(?:\d+\.)?decap-cms\.js|[0-9a-f]{20}\.wasm")
 TEXT_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
 MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
 MAX_REQUEST_BYTES = 20 * 1024 * 1024  # a photo, base64-encoded
+# The format Pillow must find in an image of each suffix.
+IMAGE_FORMATS = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+}
+# Where saves write their temporary files: a folder of the repository, so
+# that the rename into content/ stays on one file system (atomic), and out of
+# content/, so that a save killed before its rename leaves nothing the content
+# check refuses (it names every hidden file).
+WORK_FOLDER = ".editor-work"
+# A temporary file's name: mkstemp's eight random characters after the prefix.
+# Earlier versions wrote these beside the file in content/; so does a save when
+# content/ is on another file system than WORK_FOLDER.
+TEMPORARY_PREFIX = ".editor-"
+TEMPORARY = re.compile(re.escape(TEMPORARY_PREFIX) + r"[a-z0-9_]{8}")
+
+
+def _umask() -> int:
+    # The only way to read the umask is to set it; put it back at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# The mode of a saved file, as any editor gives a new one: mkstemp's own 0600
+# left saved files unreadable to the group and others, unlike the clone's rest.
+FILE_MODE = 0o644 & ~_umask()
 # Decap runs its scripts and inline styles (React, emotion), compiles its
 # configuration schema (ajv: eval) and two WebAssembly modules, and shows
 # uploaded images from blob: URLs. Nothing leaves the preview's origin.
@@ -100,6 +161,42 @@ class RefusedPath(Exception):
     """A path the editor may not read or write; its message says why."""
 
 
+class Conflict(Exception):
+    """A save or read the file's present state forbids (409); the message says why."""
+
+
+class NotAnImage(Exception):
+    """Uploaded bytes that are not an image of their suffix's kind (422)."""
+
+
+def image_problem(data: bytes, suffix: str) -> str:
+    """Return why `data` may not be saved as an image named `*suffix`, or "".
+
+    The bytes must be an image Pillow reads and verifies, of the format the
+    suffix names: HTML or script named `.png` would otherwise be published.
+    """
+    expected = IMAGE_FORMATS[suffix.lower()]
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found = image.format
+            image.verify()  # reads the whole file: a damaged one is refused too
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        struct.error,
+        Image.DecompressionBombError,
+    ):
+        return "is not an image the site can publish (PNG, JPEG, GIF or WebP)"
+    if found != expected:
+        return (
+            f"is a {found} image, not the {expected} image its name says: "
+            f"save it with the suffix of its kind"
+        )
+    return ""
+
+
 class ContentFolder:
     """The files the editor may read and write: the content folder, nothing else.
 
@@ -111,8 +208,26 @@ class ContentFolder:
         """Allow the files under `content`, a folder of `repository`."""
         self.repository = repository.resolve()
         self.content = content.resolve()
+        self.work = self.repository / WORK_FOLDER
         # The text file saved last: Decap's save event does not name a new one.
         self.last_written = ""
+        self.sweep(start=True)
+
+    def sweep(self, start: bool = False) -> None:
+        """Remove the temporary files interrupted saves left in content/.
+
+        With `start`, also those in the work folder: one server saves at a
+        time (tornado runs one request at a time), so at its start none of
+        them is being written.
+        """
+        for directory, _folders, files in os.walk(self.content):
+            for name in files:
+                if TEMPORARY.fullmatch(name):
+                    Path(directory, name).unlink(missing_ok=True)
+        if start and self.work.is_dir():
+            for left in self.work.iterdir():
+                if left.name != ".gitignore" and not left.is_dir():
+                    left.unlink(missing_ok=True)
 
     def resolve(self, path: str, suffixes=TEXT_SUFFIXES | MEDIA_SUFFIXES) -> Path:
         """Return the file at repository path `path` if the editor may use it.
@@ -124,6 +239,46 @@ class ContentFolder:
         if target.suffix.lower() not in suffixes:
             raise RefusedPath(f"{path!r} is not a Markdown, YAML or image file")
         return target
+
+    def file(self, path: str, suffixes=TEXT_SUFFIXES | MEDIA_SUFFIXES) -> Path:
+        """Return `resolve(path, suffixes)`, refused (Conflict) if it is a folder."""
+        target = self.resolve(path, suffixes)
+        if target.is_dir():
+            raise Conflict(
+                f"{self.shown(target)} is a folder, not a file: the editor cannot "
+                f"open or save it; rename the folder so its name does not end "
+                f"in {target.suffix}"
+            )
+        return target
+
+    def version(self, path: str) -> str | None:
+        """Return the version of the text file at `path`, or None if there is none."""
+        target = self.file(path, TEXT_SUFFIXES)
+        return _digest(target.read_bytes()) if target.exists() else None
+
+    def expect(self, path: str, version: str | None) -> None:
+        """Refuse (Conflict) to save `path` unless it is still at `version`.
+
+        No version means a new file, refused if one is there already.
+        """
+        current = self.version(path)
+        if current == version:
+            return
+        if version is None:
+            raise Conflict(
+                f"{path} already exists, so nothing was saved: open it from "
+                f"the list to change it, or give the new one another title"
+            )
+        if current is None:
+            raise Conflict(
+                f"{path} was deleted or moved since you opened it, so nothing "
+                f"was saved: copy your text, reload the page and start it again"
+            )
+        raise Conflict(
+            f"{path} was changed since you opened it (in another tab or "
+            f"another program), so nothing was saved: copy your changes, "
+            f"reload the page and make them again on the newer text"
+        )
 
     def _inside(self, path: str) -> Path:
         """Return repository path `path` if it is a plain path inside content/."""
@@ -165,6 +320,7 @@ class ContentFolder:
                 ):
                     continue
                 if child.is_dir():
+                    # Never listed, even named x.md: only its files may be.
                     walk(child, levels - 1)
                 elif child.name.endswith(suffixes) and child.resolve().is_relative_to(
                     self.content
@@ -176,7 +332,7 @@ class ContentFolder:
 
     def entry(self, path: str) -> dict:
         """One file as Decap reads it: its text and an id of its bytes."""
-        target = self.resolve(path, TEXT_SUFFIXES)
+        target = self.file(path, TEXT_SUFFIXES)
         if not target.is_file():
             return {"data": None, "file": {"path": path, "id": None}}
         data = target.read_bytes()
@@ -187,7 +343,7 @@ class ContentFolder:
 
     def media(self, path: str) -> dict:
         """One image as Decap reads it: base64 bytes, name and id."""
-        target = self.resolve(path, MEDIA_SUFFIXES)
+        target = self.file(path, MEDIA_SUFFIXES)
         data = target.read_bytes()
         return {
             "id": _digest(data),
@@ -197,22 +353,52 @@ class ContentFolder:
             "name": target.name,
         }
 
-    def write(self, path: str, data: bytes, suffixes=TEXT_SUFFIXES) -> None:
-        """Write `data` to `path` whole: a temporary file, then a rename."""
-        target = self.resolve(path, suffixes)
+    def write(self, path: str, data: bytes, suffixes=TEXT_SUFFIXES) -> str:
+        """Write `data` to `path` whole, mode FILE_MODE; return its version.
+
+        A temporary file in the work folder, then a rename (see the module).
+        """
+        target = self.file(path, suffixes)
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".editor-", dir=target.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=TEMPORARY_PREFIX, dir=self._temporary_folder(target.parent)
+        )
         try:
+            os.fchmod(handle, FILE_MODE)
             with os.fdopen(handle, "wb") as written:
                 written.write(data)
+                written.flush()
+                os.fsync(written.fileno())  # the bytes are on disk before the name
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        return _digest(data)
+
+    def _temporary_folder(self, folder: Path) -> Path:
+        """Return the work folder, or `folder` if a rename from there is not atomic."""
+        self.work.mkdir(exist_ok=True)
+        ignore = self.work / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# The browser editor's unfinished saves.\n*\n")
+        if self.work.stat().st_dev != folder.stat().st_dev:
+            return folder
+        return self.work
+
+    def deletable(self, path: str) -> Path:
+        """Return the file `delete` may remove at `path` (see `resolve`).
+
+        A temporary file an interrupted save left in content/ may be named too,
+        though it is hidden: the writer can then clear what blocks the build.
+        """
+        relative = PurePosixPath(str(path).replace("\\", "/"))
+        if TEMPORARY.fullmatch(relative.name) and len(relative.parts) > 1:
+            return self._inside(relative.parent.as_posix()) / relative.name
+        return self.file(path)
 
     def delete(self, path: str) -> None:
         """Remove the file at `path`, if it is there."""
-        self.resolve(path).unlink(missing_ok=True)
+        self.deletable(path).unlink(missing_ok=True)
 
 
 def _digest(data: bytes) -> str:
@@ -293,6 +479,9 @@ class EditorAPI(web.RequestHandler):
             self._fail(415, "the editor's API takes JSON")
         elif len(self.request.body) > MAX_REQUEST_BYTES:
             self._fail(413, "the file is larger than the editor accepts (20 MB)")
+        else:
+            # A leftover in content/ stops every build: clear it at once.
+            self.folder.sweep()
 
     def _settings(self) -> dict:
         return content_settings(self.settings_file, self.folder.content)
@@ -312,6 +501,18 @@ class EditorAPI(web.RequestHandler):
             answer = getattr(self, name)(body.get("params") or {})
         except RefusedPath as refused:
             self._fail(403, str(refused))
+            return
+        except Conflict as conflict:
+            self._fail(409, str(conflict))
+            return
+        except NotAnImage as refused:
+            self._fail(422, str(refused))
+            return
+        except OSError as failed:
+            # The file system's own words (no room, no permission), no traceback.
+            reason = failed.strerror or str(failed)
+            where = f" ({failed.filename})" if failed.filename else ""
+            self._fail(500, f"the file could not be read or written: {reason}{where}")
             return
         except (ValueError, TypeError, KeyError, AttributeError) as malformed:
             self._fail(400, f"malformed request: {malformed}")
@@ -346,28 +547,44 @@ class EditorAPI(web.RequestHandler):
         return self.folder.entry(params["path"])
 
     def persist_entry(self, params) -> dict:
-        """Save an entry's files and images; every path is judged before any write."""
+        """Save an entry's files and images, if all may be saved.
+
+        Every path, version and image is judged before any write. Each data
+        file names the `version` it edited (none for a new file); the answer
+        gives each saved file's new version, by path.
+        """
         data_files = params.get("dataFiles") or [params["entry"]]
         assets = params.get("assets") or []
         for data_file in data_files:
-            self.folder.resolve(data_file["path"], TEXT_SUFFIXES)
-            if data_file.get("newPath"):
-                self.folder.resolve(data_file["newPath"], TEXT_SUFFIXES)
-        for asset in assets:
-            self.folder.resolve(asset["path"], MEDIA_SUFFIXES)
-        for asset in assets:
-            self.folder.write(
-                asset["path"], base64.b64decode(asset["content"]), MEDIA_SUFFIXES
-            )
+            self.folder.expect(data_file["path"], data_file.get("version"))
+            new_path = data_file.get("newPath")
+            if new_path and new_path != data_file["path"]:
+                self.folder.expect(new_path, None)  # a move never overwrites
+        images = [self._image(asset) for asset in assets]
+        for asset, data in zip(assets, images, strict=True):
+            self.folder.write(asset["path"], data, MEDIA_SUFFIXES)
+        versions = {}
         for data_file in data_files:
-            self.folder.write(data_file["path"], data_file["raw"].encode("utf-8"))
+            version = self.folder.write(
+                data_file["path"], data_file["raw"].encode("utf-8")
+            )
             saved = data_file["path"]
             if data_file.get("newPath"):
                 new_path = self.folder.resolve(data_file["newPath"], TEXT_SUFFIXES)
                 os.replace(self.folder.resolve(saved), new_path)
                 saved = self.folder.shown(new_path)
+            versions[saved] = version
             self.folder.last_written = saved
-        return {"message": "entry persisted"}
+        return {"message": "entry persisted", "versions": versions}
+
+    def _image(self, asset: dict) -> bytes:
+        """Return an uploaded image's bytes, refused (NotAnImage) unless it is one."""
+        target = self.folder.file(asset["path"], MEDIA_SUFFIXES)
+        data = base64.b64decode(asset["content"])
+        problem = image_problem(data, target.suffix)
+        if problem:
+            raise NotAnImage(f"{asset['path']} {problem}; nothing was saved")
+        return data
 
     def get_media(self, params) -> list:
         """Every image of the media folder."""
@@ -383,9 +600,7 @@ class EditorAPI(web.RequestHandler):
     def persist_media(self, params) -> dict:
         """Save one uploaded image."""
         asset = params["asset"]
-        self.folder.write(
-            asset["path"], base64.b64decode(asset["content"]), MEDIA_SUFFIXES
-        )
+        self.folder.write(asset["path"], self._image(asset), MEDIA_SUFFIXES)
         return self.folder.media(asset["path"])
 
     def delete_file(self, params) -> dict:
@@ -396,7 +611,7 @@ class EditorAPI(web.RequestHandler):
     def delete_files(self, params) -> dict:
         """Delete several files; every path is judged before any is removed."""
         for path in params["paths"]:
-            self.folder.resolve(path)
+            self.folder.deletable(path)
         for path in params["paths"]:
             self.folder.delete(path)
         return {"message": "deleted files"}
