@@ -13,11 +13,14 @@ import datetime as dt
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_address
 from pathlib import Path
+import re
 import socket
 import threading
 import time
 from typing import ClassVar
 
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
 from pelican.settings import read_settings
 import pytest
 import yaml
@@ -370,9 +373,52 @@ def test_writer_text_with_markdown_and_html_is_escaped(scratch_content):
     assert "\\*\\*this\\*\\* \\<b\\>right\\</b\\>" in questions
     assert "@\u200dsomeone" in questions
     assert "#\u200d12" in questions
-    assert "\\[a\\](https://x.example)" in questions
+    assert "\\[a\\](https\u200d://x.example)" in questions
     # An address in a code span whose fence outlasts its backticks.
     assert "``https://journal.example/`x`<b>``" in section(report, BROKEN)
+
+
+# What GitHub links or notifies in an issue's text outside code: an address
+# (letters then `://`, `www.`, mailto:, xmpp:) or an @mention.
+AUTOLINKED = re.compile(
+    r"(?:https?|ftp)://|www\.|mailto:|xmpp:|@[A-Za-z0-9-]", re.IGNORECASE
+)
+
+
+def test_addresses_and_mentions_in_writer_text_do_not_link_or_notify(
+    scratch_content,
+):
+    typed = [
+        "See https://evil.example and www.evil.example, cc @clinic-admins",
+        "Or mailto:someone@evil.example, 1https://evil.example/x?",
+    ]
+    edit(
+        scratch_content,
+        "content/articles/second-opinion.md",
+        "Tags: first visit\n",
+        f"Tags: first visit\nEditorial_questions: {typed[0]}\n    {typed[1]}\n",
+    )
+    report = report_of(scratch_content, FakeFetch({FIXTURE_DOI: 404}))
+    page = BeautifulSoup(MarkdownIt("commonmark").render(report), "html.parser")
+    outside_code = [
+        str(text)
+        for text in page.find_all(string=True)
+        if text.find_parent(["code", "pre"]) is None
+    ]
+    assert any("evil.example" in text for text in outside_code)
+    assert [found for text in outside_code for found in AUTOLINKED.findall(text)] == []
+    assert page.find("a") is None
+    # The reader sees what was typed: the joiners are invisible.
+    questions = page.find("h4", string=QUESTIONS).find_next("ul").find_all("li")
+    assert [
+        item.get_text().replace("\u200d", "").split(": ", 1)[1] for item in questions
+    ] == [
+        f"{question} Answer it, then remove it from Editorial_questions."
+        for question in typed
+    ]
+    # The address the report itself gives stays whole, in a code span.
+    assert f"its DOI link `{FIXTURE_DOI}` answers 404" in section(report, BROKEN)
+    assert FIXTURE_DOI in [code.get_text() for code in page.find_all("code")]
 
 
 def test_a_report_too_long_for_an_issue_is_cut_and_says_so():

@@ -2,10 +2,12 @@
 
 Everything the comment quotes comes from the pull request. A backtick must
 not end a code span, a newline must not start a heading, `|` must not split
-a table cell, and `@someone` or `#12` must not notify or link anyone. The
-comment is rendered with markdown-it-py (CommonMark, plus GFM tables and
+a table cell, `@someone` or `#12` must not notify or link anyone, and a bare
+address (https://…, www.…, mailto:…) must not become a link. The comment is
+rendered with markdown-it-py (CommonMark, plus GFM tables and
 strikethrough) and the HTML checked; what GitHub adds on top (mentions,
-issue references) is checked in the text it would scan.
+issue references, autolinked addresses) is checked in the text it would
+scan.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from markdown_it import MarkdownIt
 from pelican.settings import read_settings
 import pytest
 
-from deploy.preview_report import Change, changed_files, preview_report
+from deploy.preview_report import Change, changed_files, preview_report, unlinked
 from tests.support import DEV_SETTINGS, FIXTURE_CONTENT
 from tests.test_preview_report import PREVIEW, TODAY, section
 from tools.check_report import ZWJ, findings_sections, markdown_code, markdown_text
@@ -29,6 +31,17 @@ GFM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 # What GitHub turns into a notification or a link in plain text (not in code
 # or links): @user, @org/team, #12, org/repo#12, GH-12.
 REFERENCES = re.compile(r"(?<![\w`])@[A-Za-z0-9]|#\d|\bGH-\d", re.IGNORECASE)
+# What GitHub's autolinker links in plain text, even escaped: letters then
+# `://` (whatever comes before them), `www.`, mailto: and xmpp: addresses.
+ADDRESSES = re.compile(r"(?:https?|ftp)://|www\.|mailto:|xmpp:", re.IGNORECASE)
+BARE_ADDRESSES = [
+    "See https://evil.example and www.evil.example, cc @clinic-admins",
+    "http://evil.example/x?a=1 and HTTPS://EVIL.EXAMPLE and WWW.EVIL.EXAMPLE",
+    "ftp://evil.example/file",
+    "1https://evil.example after a digit, _http://evil.example after a mark",
+    "mailto:someone@evil.example and xmpp:someone@evil.example",
+    "(https://evil.example) *www.evil.example* ~www.evil.example~",
+]
 
 HOSTILE = [
     "`code` breaks out",
@@ -220,3 +233,26 @@ def test_findings_quote_writers_text_as_text():
     assert shown_text(item) == visible(finding)
     assert item.find_all(True) == []
     assert references_in_plain_text(page) == []
+
+
+@pytest.mark.parametrize("text", BARE_ADDRESSES)
+def test_a_bare_address_in_writers_text_is_shown_not_linked(text):
+    markdown = markdown_text(text)
+    assert ADDRESSES.findall(markdown) == []
+    assert REFERENCES.findall(markdown) == []
+    paragraph = rendered(f"x {markdown} y").p
+    assert paragraph.find_all(True) == []
+    assert shown_text(paragraph) == f"x {text} y"
+
+
+@pytest.mark.parametrize("text", BARE_ADDRESSES)
+def test_the_comment_adds_no_second_joiner_to_writers_text(text):
+    # deploy/preview_report.py breaks addresses in the whole comment again:
+    # what markdown_text wrote leaves it nothing to do.
+    assert unlinked(markdown_text(text)) == markdown_text(text)
+
+
+def test_a_code_span_keeps_an_address_whole():
+    address = "https://doi.org/10.1234/fixture.2020.1"
+    assert markdown_code(address) == f"`{address}`"
+    assert rendered(f"x {markdown_code(address)} y").code.get_text() == address

@@ -6,6 +6,13 @@ also appends them as Markdown for CI's job summary (`check_summary`).
 `findings_sections` renders the same findings as Markdown for the
 pull-request comment too (deploy/preview_report.py), each article's reading
 level (content_schema's readability.py) last.
+
+`markdown_text` is the one owner of writer text in Markdown (this module's,
+the pull-request comment's, the weekly editorial report's): it shows the
+text as typed, with no markup, no @mention or issue reference, and no bare
+address GitHub would autolink. `markdown_code` shows text in a code span,
+where GitHub links nothing, whole: for paths, commands and the addresses
+our own code gives.
 """
 
 from __future__ import annotations
@@ -153,6 +160,13 @@ NUMBER_MARK = re.compile(r"^(\d+)([.)])")
 # escaped; a zero-width joiner after the sign keeps them plain text.
 ZWJ = "\u200d"
 REFERENCE = re.compile(r"([@#]|\bGH(?=-))", re.IGNORECASE)
+# GitHub's autolinker links a bare address in text, even escaped: the
+# letters before `://` (http, https, ftp: any letters may precede them, so
+# no word boundary), `www.`, and mailto: and xmpp: addresses. A zero-width
+# joiner before the scheme's colon or www's dot leaves nothing it matches,
+# and the reader sees the same text. deploy/preview_report.py puts its
+# joiners at the same places, so text from here passes it unchanged.
+AUTOLINK = re.compile(r"(?:https?|ftp|mailto|xmpp)(?=:)|www(?=\.)", re.IGNORECASE)
 
 
 def _one_line(text: str) -> str:
@@ -176,14 +190,17 @@ def markdown_text(text: str) -> str:
     """Return writer text as Markdown that shows it as typed, never as markup.
 
     On one line (see _one_line), with no character that starts markup, and
-    no @mention or issue reference that GitHub would link or notify. Safe
-    anywhere in a line, in link text and in a table cell.
+    no @mention, issue reference or bare address (https://…, www.…,
+    mailto:…) that GitHub would link or notify. Safe anywhere in a line, in
+    link text and in a table cell. Addresses our own code writes (a
+    reference's DOI link) go through markdown_code, which keeps them whole.
     """
     text = "".join(
         "\\" + character if character in MARKUP else character
         for character in _one_line(text)
     )
     text = REFERENCE.sub(lambda sign: sign[0] + ZWJ, text)
+    text = AUTOLINK.sub(lambda scheme: scheme[0] + ZWJ, text)
     text = LIST_MARK.sub(r"\\\1", text)
     return NUMBER_MARK.sub(r"\1\\\2", text)
 

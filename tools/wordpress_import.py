@@ -13,12 +13,25 @@ removed (the theme makes its own table of contents), and Pelican's old
 `|filename|`, `|static|`, `|attach|` become `{filename}`, `{static}`,
 `{attach}`.
 
-Remote images (http, https) are pointed at `{static}/images/NAME` and listed
-with the `curl` command that downloads each into content/images/: once the
-writer has run them, the links resolve. Categories, tags and authors that
-content/taxonomy.yaml lacks are printed as YAML to add to it; the file is
-never changed here. Everything that needs the writer is collected in the
-returned ImportReport, which lists it all at once.
+Remote images (any address with a scheme, or starting `//`) are pointed at
+`{static}/images/NAME`. Those at a public web address are listed with the
+`curl` command that downloads each into content/images/: once the writer
+has run them, the links resolve. Every other address gets no command, only
+a plain line saying it is not a public web address and is to be checked and
+downloaded by hand: an export can name anything, and pasting a command must
+never fetch from this computer, its network or a cloud's metadata service,
+nor send a password. Each address is judged offline, as written, by
+`web_address_problem` (urllib.parse and ipaddress, no DNS): http(s) only,
+no user name or password, a host that is a public IP address in any form
+(`2130706433`, `0x7f.1` and `127.1` are 127.0.0.1) or a name with a dot that
+is not local (`localhost`, `*.local`, `*.internal`…). A name that resolves
+to a private address cannot be told offline. Every argument of a command is
+shell-quoted, so pasting it runs nothing but curl.
+
+Categories, tags and authors that content/taxonomy.yaml lacks are printed
+as YAML to add to it; the file is never changed here. Everything that needs
+the writer is collected in the returned ImportReport, which lists it all at
+once.
 
 pelican-import's own writer (`fields2pelican`) is not used: it runs pandoc
 through a shell with file names taken from the export, and writes
@@ -31,10 +44,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 import datetime as dt
 import html
+from ipaddress import IPv4Address, ip_address
 from pathlib import Path, PurePosixPath
 import re
 import shlex
+import socket
 import subprocess
+import unicodedata
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -46,6 +62,7 @@ from content_schema.slugs import slug_from_title
 from pelican.tools.pelican_import import decode_wp_content, wp2fields
 import yaml
 
+from tools.editorial_report import public_address
 from tools.scaffold import front_matter
 
 # Pelican 3's link prefixes, and what Pelican 4 writes instead.
@@ -75,6 +92,27 @@ ITEM_TAGS = (
     "post_type",
 )
 NOT_IMPORTED = {"private", "pending", "future", "trash", "auto-draft"}
+# An image's address that names a scheme (two letters or more: `C:\` is a
+# Windows path), as any remote image's does.
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+WEB_SCHEMES = frozenset({"http", "https"})
+# Names only this computer or a local network knows (RFC 6761, 6762, and the
+# suffixes routers and clouds give their own machines).
+LOCAL_NAMES = frozenset({"localhost"})
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain")
+# What IDNA reads as a dot between labels; a host is judged as it reads.
+IDNA_DOTS = str.maketrans(dict.fromkeys("\u3002\uff0e\uff61", "."))
+# A host name as judged: letters (any script), digits, `-`, `_`, dots.
+HOST_NAME = re.compile(r"[\w.-]+")
+# A last label that makes a host an IPv4 address (as the WHATWG URL parser
+# reads it): decimal, or hexadecimal after 0x.
+NUMERIC_LABEL = re.compile(r"\d+|0x[0-9a-f]*")
+# Characters no address shows as typed: controls, invisible formatting,
+# line and paragraph separators.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# How much of a refused address the to-do list shows (a data: URI is long).
+SHOWN_LENGTH = 300
 
 
 class ImportFailed(Exception):
@@ -87,7 +125,9 @@ class ImportReport:
 
     `written`: the files created. `problems`: one line each, naming the post
     or file. `downloads`: (file name in content/images/, address) per remote
-    image. `proposed`: categories, tags and authors to add to the taxonomy.
+    image, whatever its address; `curl_lines` gives commands for the public
+    web addresses only, `by_hand_lines` a plain line for each other.
+    `proposed`: categories, tags and authors to add to the taxonomy.
     """
 
     written: list[Path] = field(default_factory=list)
@@ -103,10 +143,25 @@ class ImportReport:
             self.proposed[kind].append(name)
 
     def curl_lines(self) -> list[str]:
-        """Return one `curl` command per remote image, paths and addresses quoted."""
+        """Return one `curl` command per image at a public web address, all quoted.
+
+        Each argument is shell-quoted: `$(…)`, backticks, `;` in an address
+        stay part of it when the line is pasted. No other address has one.
+        """
         return [
             f"curl -L -o {shlex.quote(f'content/images/{name}')} {shlex.quote(url)}"
             for name, url in self.downloads.items()
+            if web_address_problem(url) is None
+        ]
+
+    def by_hand_lines(self) -> list[str]:
+        """Return a line per image at any other address: what it is, and no command."""
+        return [
+            f"content/images/{name}: its address, {_shown(url)}, is not a public "
+            f"web address ({why}), so no command is given for it. Check what it "
+            "is, and download it there by hand only if it belongs in the article."
+            for name, url in self.downloads.items()
+            if (why := web_address_problem(url)) is not None
         ]
 
     def taxonomy_snippet(self) -> str:
@@ -363,9 +418,12 @@ def _local_image(
     src = (image.get("src") or "").strip()
     if src.startswith("/") and not src.startswith("//") and base:
         src = urljoin(base, src)  # a path on the old site
-    if src.startswith(("http://", "https://", "//")):
-        address = f"https:{src}" if src.startswith("//") else src
-        image["src"] = f"{{static}}/images/{_download_name(address, images, report)}"
+    if src.startswith("//"):
+        src = f"https:{src}"
+    # Any scheme, not only http(s): file:, ftp:, data: images are remote too,
+    # and must reach the to-do list (which says they get no command).
+    if SCHEME.match(src):
+        image["src"] = f"{{static}}/images/{_download_name(src, images, report)}"
     elif src and not src.startswith("{"):
         image["src"] = f"{{static}}/images/{PurePosixPath(src).name}"
     # A caption is not a description (and read twice if it were both): an
@@ -383,7 +441,11 @@ def _download_name(address: str, images: Path, report: ImportReport) -> str:
     for name, url in report.downloads.items():
         if url == address:
             return name
-    original = PurePosixPath(unquote(urlsplit(address).path)).name or "image"
+    try:
+        path = urlsplit(address).path
+    except ValueError:  # not a URL urllib reads ("http://[::1"): name from it all
+        path = address
+    original = PurePosixPath(unquote(path)).name or "image"
     stem, dot, suffix = original.rpartition(".")
     stem, suffix = (stem, suffix.lower()) if dot else (original, "")
     stem = slug_from_title(stem).replace("_", "-")
@@ -395,6 +457,75 @@ def _download_name(address: str, images: Path, report: ImportReport) -> str:
         name = f"{stem}-{number}.{suffix}" if suffix else f"{stem}-{number}"
     report.downloads[name] = address
     return name
+
+
+def web_address_problem(url: str) -> str | None:
+    """Return why `url` is not a public web address, in a few words; None if it is.
+
+    Judged offline, as a URL parser and an IP parser read it (no DNS): an
+    http(s) address, well formed, with no user name or password, whose host
+    is a global IP address in any form, or a name that has a dot and is not
+    one only this computer or a local network knows.
+    """
+    if any(unicodedata.category(character) in INVISIBLE for character in url):
+        # urllib drops tabs and newlines silently: judge what is written.
+        return "it holds control or invisible characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises when not a number, or past 65535
+    except ValueError:
+        return "it is not a well-formed address"
+    if parts.scheme not in WEB_SCHEMES:
+        return "it is not an http:// or https:// address"
+    if "@" in parts.netloc:
+        return "it holds a user name or password"
+    return _host_problem(parts.hostname or "", parts.netloc.startswith("["))
+
+
+def _host_problem(host: str, bracketed: bool) -> str | None:
+    """Return why an http(s) address's host is not public; None when it is.
+
+    `host` as urllib gives it (lower case, without brackets); `bracketed`
+    when the address wrote it in brackets, as an IPv6 address.
+    """
+    # A backslash or a percent escape is read differently by curl, browsers
+    # and urllib; a space ends a host.
+    if not host or any(character in host for character in " \\%"):
+        return "it is not a well-formed address"
+    if bracketed:
+        try:
+            address = ip_address(host)  # ::ffff:127.0.0.1 is judged as 127.0.0.1
+        except ValueError:
+            return "it is not a well-formed address"
+        return None if public_address(address) else "it is not on the public internet"
+    # As IDNA reads a name: full-width digits and dots are ASCII ones.
+    host = unicodedata.normalize("NFKC", host).translate(IDNA_DOTS).lower()
+    host = host.rstrip(".")  # `localhost.` is localhost
+    if not host or not HOST_NAME.fullmatch(host):
+        return "it is not a well-formed address"
+    if NUMERIC_LABEL.fullmatch(host.rpartition(".")[2]):
+        try:
+            # What the C library reads as IPv4: 2130706433, 0x7f.1, 0177.0.0.1.
+            address = IPv4Address(socket.inet_aton(host))
+        except (OSError, UnicodeError):
+            return "it is not a well-formed address"
+        return None if public_address(address) else "it is not on the public internet"
+    if host in LOCAL_NAMES or host.endswith(LOCAL_SUFFIXES):
+        return "it names this computer or a local network"
+    if "." not in host:
+        return "it names a machine only a local network knows"
+    return None
+
+
+def _shown(address: str) -> str:
+    """Return `address` on one line, its invisible characters as escapes, clipped."""
+    shown = "".join(
+        ESCAPES.get(character, f"\\u{ord(character):04x}")
+        if unicodedata.category(character) in INVISIBLE
+        else character
+        for character in address
+    )
+    return shown if len(shown) <= SHOWN_LENGTH else shown[:SHOWN_LENGTH] + "…"
 
 
 def _pandoc(body: str) -> str:
@@ -451,7 +582,8 @@ def render(report: ImportReport, content: Path) -> str:
     if report.problems:
         lines += ["", f"{len(report.problems)} things to do by hand:"]
         lines += [f"  {problem}" for problem in report.problems]
-    if report.downloads:
+    commands = report.curl_lines()
+    if commands:
         lines += [
             "",
             (
@@ -459,7 +591,17 @@ def render(report: ImportReport, content: Path) -> str:
                 "{static}/images/…, so `make check` passes once these ran):"
             ),
         ]
-        lines += [f"  {line}" for line in report.curl_lines()]
+        lines += [f"  {line}" for line in commands]
+    by_hand = report.by_hand_lines()
+    if by_hand:
+        lines += [
+            "",
+            (
+                "Images at an address that is not a public web address (the "
+                "export named it; nothing here downloads it):"
+            ),
+        ]
+        lines += [f"  {line}" for line in by_hand]
     snippet = report.taxonomy_snippet()
     if snippet:
         lines += [
