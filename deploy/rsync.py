@@ -41,7 +41,8 @@ from deploy.errors import DeployError
 
 RELEASES = "releases"
 CURRENT = "current"
-STAMP = re.compile(r"^\d{8}T\d{6}Z$")
+# Seconds, then microseconds (names of releases before them have none).
+STAMP = re.compile(r"^\d{8}T\d{6}(?:\d{6})?Z$")
 # Beside a release folder, never in it: the web server must not serve it.
 PARTIAL = ".partial"
 
@@ -55,9 +56,13 @@ class Release:
 
 
 def new_stamp(now: dt.datetime | None = None) -> str:
-    """Return a release name that sorts by time: `20261129T064000Z`."""
+    """Return a release name that sorts by time: `20261129T064000123456Z`.
+
+    To the microsecond: two deploys in the same second got one name, and
+    the second uploaded into the live release.
+    """
     moment = now or dt.datetime.now(dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def _rsync(*arguments: str) -> str:
@@ -178,6 +183,12 @@ def publish(
     if problems:
         raise DeployError(f"nothing was published: {refusal(output, problems)}")
     stamp = stamp or new_stamp()
+    if stamp in _release_names(destination)[0]:
+        # Never upload into a release that exists: it may be the live one.
+        raise DeployError(
+            f"a release named {stamp} is already at {destination} (another deploy "
+            "started at the same moment); nothing was published: deploy again"
+        )
     previous = live_release(destination)
     link_dest = [f"--link-dest=../{previous}/"] if previous else []
     # Marked before its first file, unmarked after its last: an upload that

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from manifest import MANIFEST_FILE
 import pytest
 
 from deploy.gh_pages import DeployError
-from deploy.rsync import live_release, publish, releases, rollback
+from deploy.rsync import live_release, new_stamp, publish, releases, rollback
 from tests.test_manifest import PLANTED, built_site, planted_copy
 
 
@@ -130,3 +131,22 @@ def test_a_file_planted_after_the_build_is_refused_and_named(
         "20261129T060000Z"
     ], "nothing was uploaded"
     assert served(host) == {"index.html": "v1"}
+
+
+def test_two_deploys_in_the_same_second_get_two_releases():
+    first = dt.datetime(2026, 11, 29, 6, 40, 0, 1000, tzinfo=dt.UTC)
+    second = first + dt.timedelta(microseconds=1)
+    assert new_stamp(first) != new_stamp(second)
+    assert sorted([new_stamp(second), new_stamp(first)])[0] == new_stamp(first)
+
+
+def test_a_deploy_never_uploads_into_a_release_that_exists(tmp_path):
+    host = tmp_path / "host"
+    stamp = "20261129T060000000001Z"
+    publish(built_site(tmp_path / "v1", {"index.html": "v1"}), str(host), stamp=stamp)
+    with pytest.raises(DeployError, match="already at"):
+        publish(
+            built_site(tmp_path / "v2", {"index.html": "v2"}), str(host), stamp=stamp
+        )
+    assert served(host) == {"index.html": "v1"}
+    assert releases(str(host)) == [stamp]
