@@ -68,6 +68,13 @@ def _image(size: tuple[int, int], mode: str = "1"):
     return make
 
 
+def _image_as(size: tuple[int, int], kind: str):
+    def make(content: Path, name: str) -> None:
+        Image.new("RGB", size).save(content / name, format=kind)
+
+    return make
+
+
 def _linked_folder(content: Path, name: str) -> None:
     (content / name).symlink_to("/etc", target_is_directory=True)
 
@@ -96,6 +103,10 @@ FILE_CASES = {
     "quote in a name": ('extra/a"b.pdf', _write()),
     "long name": ("images/" + "a" * 120 + ".png", _image((4, 4))),
     "400 megapixel png": ("images/bomb.png", _image((20_000, 20_000))),
+    "HTML saved as png": ("images/page.png", _write(b"<script>alert(1)</script>")),
+    "HTML saved as jpg": ("images/page.jpg", _write(b"<html><body>x</body></html>")),
+    "a GIF named png": ("images/moving.png", _image_as((4, 4), "GIF")),
+    "a PNG named jpeg": ("images/photo.jpeg", _image_as((4, 4), "PNG")),
     "50 megapixel png": ("images/huge.png", _image((10_000, 5_000))),
 }
 

@@ -60,9 +60,14 @@ def make_mistake(content: Path, mistake) -> tuple[str, bytes]:
     """Write the row's mistake into `content`; return its source and its bytes."""
     name, text = VALID[mistake.kind]
     if mistake.given_file:
-        shutil.copy(
-            FIXTURE_CONTENT / "images" / "pixel.png", content / mistake.given_file
+        # A real image of the kind its name says (the check verifies it).
+        suffix = Path(mistake.given_file).suffix
+        image = next(
+            p
+            for p in sorted((FIXTURE_CONTENT / "images").iterdir())
+            if p.suffix == suffix
         )
+        shutil.copy(image, content / mistake.given_file)
     broken = mistake.edit(text).encode(mistake.encoding)
     (content / name).write_bytes(broken)
     return f"content/{name}", broken

@@ -45,7 +45,15 @@ MAX_NAME = 100  # characters, file or folder name
 # Bytes, by kind of file: a larger one is a mistake or an attack.
 MAX_BYTES = {"image": 20_000_000, "other": 20_000_000}
 MAX_IMAGE_PIXELS = 40_000_000  # 8,000 x 5,000: well above any photo's use
-RASTER_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+# Each raster image's ending, and the format Pillow must find inside it.
+IMAGE_FORMATS = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+}
+RASTER_SUFFIXES = frozenset(IMAGE_FORMATS)
 # The formats Pelican has readers for, which the safe reader leaves unread.
 OTHER_TEXT_FORMATS = frozenset({".rst", ".html", ".htm", ".txt", ".asciidoc", ".adoc"})
 # What content/extra/ may hold, as patterns of paths within it.
@@ -226,11 +234,36 @@ def _image_problems(path: Path, source: str) -> list[Problem]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:  # reads the header, not the pixels
                 width, height = image.size
+                kind = image.format
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return [_too_many_pixels(source, 0, 0)]
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        # The images plugin names a damaged image with the articles using it.
-        return []
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        # Not an image at all (HTML saved as .png would be published as one).
+        reason = (
+            "not a format Pillow knows"
+            if isinstance(error, UnidentifiedImageError)
+            else str(error) or type(error).__name__
+        )
+        return [
+            _problem(
+                source,
+                None,
+                "",
+                f"cannot be read as an image ({reason}); export it again from the "
+                "original, or remove it",
+            )
+        ]
+    expected = IMAGE_FORMATS[path.suffix.lower()]
+    if kind != expected:
+        return [
+            _problem(
+                source,
+                None,
+                "",
+                f"is a {kind or 'different'} file, not the {expected} image its name "
+                "says; export it as that format, or give it the right ending",
+            )
+        ]
     if width * height > MAX_IMAGE_PIXELS:
         return [_too_many_pixels(source, width, height)]
     return []
