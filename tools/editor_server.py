@@ -67,6 +67,7 @@ import tempfile
 
 from content_schema import check_content
 from content_schema.editor import editor_config_text
+from content_schema.safety import IMAGE_FORMATS
 from content_schema.schema import load_references_file
 from content_schema.settings import with_defaults
 from pelican.settings import read_settings
@@ -90,16 +91,8 @@ OWN_FILES = {
 # WebAssembly modules; never its source maps (25 MB each).
 BUNDLE_FILE = re.compile(r"(?:\d+\.)?decap-cms\.js|[0-9a-f]{20}\.wasm")
 TEXT_SUFFIXES = frozenset({".md", ".yaml", ".yml"})
-MEDIA_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif"})
+MEDIA_SUFFIXES = frozenset(IMAGE_FORMATS)  # the raster images content/ holds
 MAX_REQUEST_BYTES = 20 * 1024 * 1024  # a photo, base64-encoded
-# The format Pillow must find in an image of each suffix.
-IMAGE_FORMATS = {
-    ".png": "PNG",
-    ".jpg": "JPEG",
-    ".jpeg": "JPEG",
-    ".gif": "GIF",
-    ".webp": "WEBP",
-}
 # Where saves write their temporary files: a folder of the repository, so
 # that the rename into content/ stays on one file system (atomic), and out of
 # content/, so that a save killed before its rename leaves nothing the content

@@ -53,6 +53,7 @@ import shutil
 import types
 
 from jinja2 import meta, nodes
+from manifest import Signature, snapshot
 from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.plugins import signals
@@ -425,31 +426,6 @@ def incremental_writer(base: type, memory: RenderMemory) -> type:
 
 
 # --- the served folder ----------------------------------------------------------
-
-
-Signature = tuple[int, int, int, int]
-
-
-def snapshot(folder: Path) -> dict[str, Signature]:
-    """Map every file under `folder` to (inode, size, mtime, ctime)."""
-    found: dict[str, Signature] = {}
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        with os.scandir(current) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
-                else:
-                    info = entry.stat(follow_symlinks=False)
-                    relative = Path(entry.path).relative_to(folder).as_posix()
-                    found[relative] = (
-                        info.st_ino,
-                        info.st_size,
-                        info.st_mtime_ns,
-                        info.st_ctime_ns,
-                    )
-    return found
 
 
 def mirror_changes(

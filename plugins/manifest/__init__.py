@@ -11,17 +11,19 @@ from .listing import (
     verify,
     write_manifest,
 )
-from .manifest import register
+from .manifest import Signature, register, snapshot
 
 __all__ = [
     "MANIFEST_FILE",
     "Entry",
     "ManifestError",
     "Problem",
+    "Signature",
     "entry",
     "read_manifest",
     "refusal",
     "register",
+    "snapshot",
     "verify",
     "write_manifest",
 ]
