@@ -171,7 +171,8 @@ def from_environment(value: str, variable: str, option: str) -> str:
 def publish_gh_pages(c, branch: str) -> None:
     """Pass the gates, then publish the build to the gh-pages branch.
 
-    Open previews (previews/pr-N/) and the CNAME on the branch are kept; the
+    The CNAME on the branch is kept (and previews older workflows pushed to
+    previews/pr-N/, until `invoke preview-remove --pr all`); the
     previous deploy stays in the branch history (`invoke rollback`).
     """
     checked_publish_build(c, branch, "make github")
