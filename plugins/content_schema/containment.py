@@ -87,8 +87,16 @@ class TextLink:
 
 def text_links(item: Content) -> list[TextLink]:
     """Return every link of `item`'s text and summary, as Pelican resolves them."""
+    return read_text(item)[0]
+
+
+def read_text(item: Content) -> tuple[list[TextLink], list[str]]:
+    """Return `item`'s links (see text_links) and the sources of its images without alt.
+
+    Each text is parsed once for both.
+    """
     pattern = item._get_intrasite_link_regex()  # Pelican's own pattern
-    links = []
+    links, without_alt = [], []
     for text in _texts(item):
         for match in pattern.finditer(text):
             what, value = match["what"], match["value"]
@@ -115,11 +123,19 @@ def text_links(item: Content) -> list[TextLink]:
             links.append(
                 TextLink(what, unescape(prefix) + address, address, lookups, copied)
             )
-        for source in _image_sources(text):
+        images = _Images()
+        images.feed(text)
+        images.close()
+        for source in images.sources:
             if source and not source.startswith("{") and not is_remote(source):
                 lookup = _lookup(item, urlparse(source).path)
                 links.append(TextLink("", source, source, (lookup,), None))
-    return links
+        without_alt += [
+            image.get("src", "")
+            for image in images.images
+            if not image.get("alt", "").strip()
+        ]
+    return links, without_alt
 
 
 def _texts(item: Content) -> Iterator[str]:
@@ -154,25 +170,6 @@ class _Images(HTMLParser):
         if "src" in values:
             self.sources.append(values["src"].strip())
         self.sources += srcset_urls(values.get("srcset", ""))
-
-
-def _image_sources(text: str) -> list[str]:
-    parser = _Images()
-    parser.feed(text)
-    parser.close()
-    return parser.sources
-
-
-def images_without_alt(text: str) -> list[str]:
-    """Return the source of each image in HTML `text` that has no alt text."""
-    parser = _Images()
-    parser.feed(text)
-    parser.close()
-    return [
-        image.get("src", "")
-        for image in parser.images
-        if not image.get("alt", "").strip()
-    ]
 
 
 # --- Judging where they lead -------------------------------------------------------
@@ -336,17 +333,17 @@ def link_problems(
     content-relative path (what `{filename}` may reach).
     """
     judge = _Judge(record, content, sources)
-    for link in text_links(item):
+    links, without_alt = read_text(item)
+    for link in links:
         judge.judge(link)
     judge.problems += removed_findings(item, record)[0]
-    for text in _texts(item):
-        for source in images_without_alt(text):
-            judge.add(
-                source,
-                "image",
-                f"{source} has no alt text; describe what the image shows",
-                "",
-            )
+    for source in without_alt:
+        judge.add(
+            source,
+            "image",
+            f"{source} has no alt text; describe what the image shows",
+            "",
+        )
     return judge.problems
 
 
