@@ -451,3 +451,23 @@ def test_markup_the_site_does_not_keep_is_named_as_advice(scratch_content, case)
         w.source == SOURCE and w.line == FIRST_LINE and named in w.message
         for w in result.warnings
     ), result.warnings
+
+
+def test_a_build_stopped_by_its_first_check_names_link_problems_in_the_same_run(
+    tmp_path, scratch_content
+):
+    (scratch_content / "articles" / "writers-case.md").write_text(
+        ARTICLE.replace("Category: Research", "Category: Reserch").replace(
+            "Some text.",
+            "Some text.\n\n[x]({attach|../../pelicanconf.py) "
+            '<a href="javascript:x()">y</a>',
+        )
+    )
+    with pytest.raises(ContentError) as refused:
+        build(scratch_content, tmp_path / "output")
+    named = [(p.line, p.field) for p in refused.value.problems if p.source == SOURCE]
+    assert sorted(named) == [
+        (5, "category"),
+        (FIRST_LINE, "html"),
+        (FIRST_LINE, "link"),
+    ]

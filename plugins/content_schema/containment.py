@@ -53,10 +53,9 @@ from sanitize import (
     SafeMarkdownReader,
     is_remote,
     srcset_urls,
-    with_catalogues,
 )
 
-from .loaders import RECORDS_SETTING, ContentFile, LoadedContent, loaded
+from .loaders import RECORDS_SETTING, ContentFile, loaded
 from .paths import closest_file, display_path, link_to
 from .problems import ContentError, Problem, quoted
 from .safety import EXTRA_KINDS, RASTER_SUFFIXES, TOPIC as SAFETY_TOPIC
@@ -197,7 +196,7 @@ def refusal(content: Path, relative: str) -> str | None:
     return None
 
 
-def undeclared_kind(content: Path, relative: str) -> bool:
+def undeclared_kind(relative: str) -> bool:
     """Whether content/`relative` is no kind of file a text may have copied."""
     path = PurePosixPath(os.path.normpath(relative))
     if path.parts and path.parts[0] == "extra":
@@ -259,7 +258,7 @@ class _Judge:
                     self.no_such_file(link, target),
                     MISSING_FILE_TOPIC,
                 )
-            elif link.what and undeclared_kind(self.content, link.copied or ""):
+            elif link.what and undeclared_kind(link.copied or ""):
                 self.add(
                     link.written,
                     field,
@@ -457,18 +456,6 @@ def rendered(record: ContentFile, settings: Mapping[str, Any]) -> Content:
     return Content(
         text, metadata=formatted, settings=settings, source_path=str(record.path)
     )
-
-
-def rendered_link_problems(loaded_content: LoadedContent) -> list[Problem]:
-    """Read every article and page as the build does; return their link problems."""
-    sources = loaded_content.source_paths
-    settings = with_catalogues(loaded_content.settings)
-    problems: list[Problem] = []
-    records = loaded_content.articles + loaded_content.pages + loaded_content.salvaged
-    for record in records:
-        item = rendered(record, settings)
-        problems += link_problems(item, record, loaded_content.content, sources)
-    return problems
 
 
 # --- The build: at Pelican's own resolution steps -----------------------------------

@@ -14,7 +14,7 @@ import logging
 from pelican import signals
 
 from .check import check_loaded
-from .containment import note_links, refuse_escapes, rendered_link_problems
+from .containment import note_links, refuse_escapes
 from .loaders import RECORDS_SETTING, load_content
 from .problems import ContentError
 from .settings import DEFAULTS
@@ -38,12 +38,12 @@ def check_before_build(pelican) -> None:
     content = load_content(pelican.settings, dt.date.today())
     # Links are judged where Pelican resolves them (containment.py), on the
     # texts the build reads anyway; only a build that stops here reads them
-    # now, so that one run still names every problem.
+    # now, as make check does, so that one run still names every problem.
     result = check_loaded(content, links=False)
     pelican.settings[RECORDS_SETTING] = content
     if result.problems:
         # The problems alone: they are what the writer must fix first.
-        raise ContentError(result.problems + rendered_link_problems(content))
+        raise ContentError(check_loaded(content, links=True).problems)
     withheld = (
         "withheld (shown in this preview only)"
         if result.consent_policy == "preview"
