@@ -33,8 +33,6 @@ import dataclasses
 from dataclasses import dataclass, field
 import datetime as dt
 import difflib
-import os
-from pathlib import Path
 import re
 from typing import Any
 
@@ -42,12 +40,10 @@ from dateutil.relativedelta import relativedelta
 from sanitize import with_catalogues
 
 from .containment import (
-    MISSING_FILE_TOPIC,
-    REFUSALS,
     link_problems,
-    refusal,
     removed_findings,
     rendered,
+    share_image_problems,
 )
 from .editorial import claim_warnings, has_risks_section, notes_about
 from .headings import TOPIC as HEADINGS_TOPIC, heading_problems
@@ -55,7 +51,6 @@ from .languages import LANGUAGES
 from .loaders import ContentFile, LoadedContent, first_line, guarded, load_content
 from .markup import CITATION, CITATION_KEY, TESTIMONIALS_MARKER
 from .migration import TOPIC as MIGRATION_TOPIC, debris_problems
-from .paths import closest_file, link_to, resolve_link
 from .placeholders import PLACEHOLDER, in_article, is_placeholder
 from .problems import Problem, quoted
 from .readability import Readability, measure
@@ -525,38 +520,10 @@ class _Checker:
         )
 
     def check_share_image(self, item: ContentFile) -> None:
-        """Refuse an `Image:` that leads out of content/ or names no file.
-
-        The images plugin resolves it with the same resolve_link.
-        """
-        image = getattr(item.meta, "image", None)
-        if not image:
-            return
-        path = image.split("}", 1)[1] if image.startswith("{") else image
-        target = resolve_link(self.content.content, item.path, path)
-        line = item.markdown.metadata.key_lines.get("image")
-        unresolved = Path(item.path).parent / path
-        if path.startswith("/"):
-            unresolved = self.content.content / path.lstrip("/")
-        relative = os.path.relpath(unresolved, self.content.content)
-        why = refusal(self.content.content, Path(relative).as_posix())
-        if why:
-            self.add(
-                item.source, line, "image", f"{image} {REFUSALS[why]}", SAFETY_TOPIC
-            )
-        elif not target.is_file():
-            found = closest_file(self.content.content, target)
-            hint = "; check the file's name and folder"
-            if found:
-                fixed = link_to(self.content.content, item.path, path, found)
-                hint = f"; did you mean {image.replace(path, fixed, 1)}?"
-            self.add(
-                item.source,
-                line,
-                "image",
-                f"{image}: no such file in content/{hint}",
-                MISSING_FILE_TOPIC,
-            )
+        """Refuse an `Image:` that leads out of content/ or names no file."""
+        self.result.problems += share_image_problems(
+            item, self.content.content, self.content.source_paths
+        )
 
     def check_links(self, item: ContentFile) -> None:
         """Judge the links and images of the text as the build reads them.

@@ -221,14 +221,26 @@ REFUSALS = {
 class _Judge:
     """The link rules for one text, with the names writers know it by."""
 
-    def __init__(self, record: ContentFile, content: Path, sources: set[str]) -> None:
+    def __init__(
+        self,
+        record: ContentFile,
+        content: Path,
+        sources: set[str],
+        header: str = "",
+    ) -> None:
+        """Judge links of `record`'s text, or of its header field `header`."""
         self.record = record
         self.content = content
         self.sources = sources
+        self.header = header
         self.problems: list[Problem] = []
 
     def add(self, written: str, field: str, message: str, topic: str) -> None:
-        line = line_of(self.record, written)
+        if self.header:
+            field = self.header
+            line = self.record.markdown.metadata.key_lines.get(self.header)
+        else:
+            line = line_of(self.record, written)
         self.problems.append(Problem(self.record.source, line, field, message, topic))
 
     def judge(self, link: TextLink) -> None:
@@ -343,6 +355,33 @@ def link_problems(
             f"{source} has no alt text; describe what the image shows",
             "",
         )
+    return judge.problems
+
+
+def share_image_problems(
+    record: ContentFile, content: Path, sources: set[str]
+) -> list[Problem]:
+    """Judge `record`'s `Image:` as its text's image links are judged.
+
+    Pelican does not resolve it; the images plugin does, from content/ when
+    it starts with `/` (after any `{static}`), else from the file's folder.
+    """
+    image = getattr(record.meta, "image", None)
+    if not image:
+        return []
+    braced = image.startswith("{") and "}" in image
+    path = image.split("}", 1)[1] if braced else image
+    base = content if path.startswith("/") else record.path.parent
+    relative = Path(os.path.relpath(base / path.lstrip("/"), content)).as_posix()
+    link = TextLink(
+        "static" if braced else "",
+        image,
+        path,
+        (relative,),
+        relative if braced else None,
+    )
+    judge = _Judge(record, content, sources, header="image")
+    judge.judge(link)
     return judge.problems
 
 
